@@ -1,0 +1,114 @@
+using Npgsql;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>An account token as listed: never its value.</summary>
+public sealed record TokenRecord(string Id, string Name, string Permission, DateTime Created);
+
+/// <summary>Account tokens and account keys. Only hashes are stored; a token's value is returned once, at creation.</summary>
+public sealed class CredentialRepository(NpgsqlDataSource db)
+{
+    public async Task<(string Id, string Token)> CreateTokenAsync(Guid accountId, string name, Permission permission, CancellationToken ct = default)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var token = TokenHasher.NewToken();
+        await using var cmd = db.CreateCommand(
+            "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)");
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(PermissionName(permission));
+        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
+        await cmd.ExecuteNonQueryAsync(ct);
+        return (id, token);
+    }
+
+    public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(Guid accountId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            "select id, name, permission, created from account_tokens where account_id = $1 and revoked_at is null order by created, id");
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var tokens = new List<TokenRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            tokens.Add(new TokenRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)));
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Marks a token revoked; true when it existed and was live.</summary>
+    public async Task<bool> RevokeTokenAsync(Guid accountId, string tokenId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            "update account_tokens set revoked_at = now() where account_id = $1 and id = $2 and revoked_at is null");
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        cmd.Parameters.AddWithValue(tokenId.ToLowerInvariant());
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Issues a key for an email on an account, replacing any earlier key of that pair.</summary>
+    public async Task<string> CreateKeyAsync(Guid accountId, string email, CancellationToken ct = default)
+    {
+        var key = TokenHasher.NewToken();
+        await using var cmd = db.CreateCommand(
+            """
+            insert into account_keys (account_id, email, key_hash) values ($1, $2, $3)
+            on conflict (account_id, email) do update set key_hash = excluded.key_hash, created = now()
+            """);
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        cmd.Parameters.AddWithValue(NormalizeEmail(email));
+        cmd.Parameters.AddWithValue(TokenHasher.Hash(key));
+        await cmd.ExecuteNonQueryAsync(ct);
+        return key;
+    }
+
+    public async Task<bool> DeleteKeyAsync(Guid accountId, string email, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("delete from account_keys where account_id = $1 and email = $2");
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        cmd.Parameters.AddWithValue(NormalizeEmail(email));
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<AccountTokenPrincipal?> FindTokenAsync(byte[] tokenHash, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            "select id, account_id, permission, token_hash from account_tokens where token_hash = $1 and revoked_at is null");
+        cmd.Parameters.AddWithValue(tokenHash);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || !TokenHasher.FixedTimeEquals(reader.GetFieldValue<byte[]>(3), tokenHash))
+        {
+            return null;
+        }
+
+        return new AccountTokenPrincipal(Guid.ParseExact(reader.GetString(1), "N"), ParsePermission(reader.GetString(2)), reader.GetString(0));
+    }
+
+    /// <summary>The accounts a key opens for this email; null when the pair matches nothing.</summary>
+    public async Task<AccountKeyPrincipal?> FindKeyAsync(string email, byte[] keyHash, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select account_id, key_hash from account_keys where key_hash = $1 and email = $2");
+        cmd.Parameters.AddWithValue(keyHash);
+        cmd.Parameters.AddWithValue(NormalizeEmail(email));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var accounts = new HashSet<Guid>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (TokenHasher.FixedTimeEquals(reader.GetFieldValue<byte[]>(1), keyHash))
+            {
+                accounts.Add(Guid.ParseExact(reader.GetString(0), "N"));
+            }
+        }
+
+        return accounts.Count == 0 ? null : new AccountKeyPrincipal(NormalizeEmail(email), accounts);
+    }
+
+    public static string PermissionName(Permission permission) => permission == Permission.Write ? "write" : "read";
+
+    private static Permission ParsePermission(string name) => name == "write" ? Permission.Write : Permission.Read;
+
+    private static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>
+/// Tokens are ≥256 random bits, so a plain SHA-256 is a safe stored form (there is nothing to brute-force) and
+/// lets a token be found by an index lookup on its hash.
+/// </summary>
+public static class TokenHasher
+{
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>A new token: 32 random bytes, base64url, so it is safe in headers and shells.</summary>
+    public static string NewToken() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    public static bool FixedTimeEquals(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(a, b);
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

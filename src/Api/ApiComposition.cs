@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.Wire;
+
+namespace SecretsStore.Api;
+
+/// <summary>Wires the gateway: its services, its error handling and its routes.</summary>
+public static class ApiComposition
+{
+    public const string ClientBase = "/client/v4";
+
+    /// <summary>Needs an <see cref="NpgsqlDataSource"/> and an <see cref="IGrainFactory"/> registered by the host.</summary>
+    public static IServiceCollection AddSecretsStoreApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AccessOptions>(configuration.GetSection("SecretsStore"));
+        services.AddSingleton<AccountRepository>();
+        services.AddSingleton<CredentialRepository>();
+        services.AddSingleton<PrincipalResolver>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>Answers faults and unmatched routes with the API's envelope; call before routing.</summary>
+    public static IApplicationBuilder UseSecretsStoreErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(context =>
+        {
+            var fault = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            return FaultResults.For(fault).ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ApiResults.NoRoute().ExecuteAsync(context.HttpContext),
+            StatusCodes.Status405MethodNotAllowed => ApiResults.MethodNotAllowed().ExecuteAsync(context.HttpContext),
+            _ => Task.CompletedTask,
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapSecretsStoreApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi();
+        app.MapHealthApi();
+
+        var account = app.MapGroup($"{ClientBase}/accounts/{{account_id}}/secrets_store")
+            .AddEndpointFilter<AccountAccessFilter>()
+            .WithTags("Secrets Store");
+        account.MapQuotaApi().MapStoresApi().MapSecretsApi();
+
+        var admin = app.MapGroup("/admin/v1")
+            .AddEndpointFilter<OperatorFilter>()
+            .WithTags("Admin");
+        admin.MapAdminAccountsApi().MapAdminCredentialsApi();
+        return app;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>Operator routes for accounts and their quota (ACCESS.md, extension).</summary>
+public static class AdminAccountsApi
+{
+    public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/accounts", CreateAccount).WithName("AdminCreateAccount").WithSummary("Creates an account.")
+            .Produces<Envelope<AccountRecord>>();
+        admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.")
+            .Produces<Envelope<AccountRecord[]>>();
+        admin.MapPut("/accounts/{account_id}/quota", SetQuota).WithName("AdminSetQuota")
+            .WithSummary("Sets an account's own limits {secrets, stores}; null restores the default.")
+            .Produces<Envelope<QuotaDto>>();
+        return admin;
+    }
+
+    public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
+        BodyHandling.WithBodyAsync(request, body => AdminShapes.OptionalName(body), async name =>
+            ApiResults.Ok(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted)));
+
+    public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
+        ApiResults.Ok(await accounts.ListAsync(ct));
+
+    public static Task<IResult> SetQuota(HttpRequest request, AccountRepository accounts, IGrainFactory grains, string account_id) =>
+        BodyHandling.WithBodyAsync(request, AdminShapes.Limits, async limits =>
+        {
+            if (await AdminShapes.FindAccountAsync(accounts, account_id, request.HttpContext.RequestAborted) is not { } accountId)
+            {
+                return AdminShapes.AccountNotFound();
+            }
+
+            return ApiResults.Ok(QuotaDto.From(await grains.GetGrain<IAccountQuotaGrain>(accountId).SetLimitsAsync(limits)));
+        });
+}
+
+/// <summary>Request shapes and look-ups shared by the admin routes.</summary>
+internal static class AdminShapes
+{
+    public static async Task<Guid?> FindAccountAsync(AccountRepository accounts, string rawId, CancellationToken ct) =>
+        RouteIds.TryParseAccount(rawId, out var id) && await accounts.FindAsync(id, ct) is not null ? id : null;
+
+    public static IResult AccountNotFound() => ApiResults.Error(404, 1001, "account_not_found");
+
+    public static Outcome<string?> OptionalName(JsonElement body)
+    {
+        var parsed = BodyFields.Of(body, "");
+        if (!parsed.Succeeded)
+        {
+            return parsed.Error!;
+        }
+
+        var name = parsed.Value!.String("name");
+        return parsed.Value.Error ?? (Outcome<string?>)name;
+    }
+
+    public static Outcome<QuotaLimits> Limits(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Errors.InvalidJsonBody("expected {\"secrets\", \"stores\"}");
+        }
+
+        int? Limit(string name, out StoreError? error)
+        {
+            error = null;
+            if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit >= 0)
+            {
+                return limit;
+            }
+
+            error = Errors.InvalidJsonBody($"{name} must be a non-negative integer or null", $"/{name}");
+            return null;
+        }
+
+        var secrets = Limit("secrets", out var secretsError);
+        var stores = Limit("stores", out var storesError);
+        return secretsError ?? storesError ?? (Outcome<QuotaLimits>)new QuotaLimits(secrets, stores);
+    }
+}

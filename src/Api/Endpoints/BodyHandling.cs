@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>Reads and shapes a request body, answering with the error envelope when either step fails.</summary>
+internal static class BodyHandling
+{
+    public static async Task<IResult> WithBodyAsync<T>(HttpRequest request, Func<JsonElement, Outcome<T>> parse, Func<T, Task<IResult>> handle)
+    {
+        var (body, failure) = await RequestBody.ReadAsync(request);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var parsed = parse(body);
+        return parsed.Succeeded ? await handle(parsed.Value!) : ApiResults.Error(parsed.Error!);
+    }
+
+    /// <summary>The list query as sent; scopes may come repeated (<c>scopes=a&amp;scopes=b</c>) or comma-separated.</summary>
+    public static ListRequest ListQuery(HttpRequest request)
+    {
+        var query = request.Query;
+        var scopes = query["scopes"]
+            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        return new ListRequest(query["page"], query["per_page"], query["order"], query["direction"], query["search"], scopes);
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+public static class QuotaApi
+{
+    public static RouteGroupBuilder MapQuotaApi(this RouteGroupBuilder account)
+    {
+        account.MapGet("/quota", GetQuota)
+            .WithName("GetQuota")
+            .WithSummary("The account's secret and store quota and usage.")
+            .Produces<Envelope<QuotaDto>>();
+        return account;
+    }
+
+    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains)
+    {
+        var call = AccountAccessFilter.Get(http);
+        var quota = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).GetQuotaAsync();
+        return ApiResults.Ok(QuotaDto.From(quota));
+    }
+}

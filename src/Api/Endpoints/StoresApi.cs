@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+public static class StoresApi
+{
+    public static RouteGroupBuilder MapStoresApi(this RouteGroupBuilder account)
+    {
+        account.MapPost("/stores", CreateStore)
+            .WithName("CreateStore")
+            .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
+            .Produces<Envelope<StoreDto>>();
+        account.MapGet("/stores", ListStores)
+            .WithName("ListStores")
+            .WithSummary("Lists the account's stores, paged.")
+            .Produces<ListEnvelope<StoreDto>>();
+        account.MapGet("/stores/{store_id}", GetStore)
+            .WithName("GetStore")
+            .WithSummary("Gets one store.")
+            .Produces<Envelope<StoreDto>>();
+        account.MapDelete("/stores/{store_id}", DeleteStore)
+            .WithName("DeleteStore")
+            .WithSummary("Deletes a store; force=true also deletes its secrets.")
+            .Produces<Envelope<object>>();
+        return account;
+    }
+
+    public static Task<IResult> CreateStore(HttpContext http, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(http.Request, RequestShapes.StoreCreate, async body =>
+        {
+            var call = AccountAccessFilter.Get(http);
+            var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
+            if (!outcome.Succeeded)
+            {
+                return ApiResults.Error(body.ArrayForm ? InArray(outcome.Error!) : outcome.Error!);
+            }
+
+            var store = StoreDto.From(outcome.Value!);
+            return body.ArrayForm ? ApiResults.Ok(new[] { store }) : ApiResults.Ok(store);
+        });
+
+    public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains)
+    {
+        var call = AccountAccessFilter.Get(http);
+        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).ListStoresAsync(call.Caller, BodyHandling.ListQuery(http.Request));
+        return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
+    }
+
+    public static async Task<IResult> GetStore(HttpContext http, IGrainFactory grains, string store_id)
+    {
+        var call = AccountAccessFilter.Get(http);
+        var outcome = await grains.GetGrain<IStoreGrain>(RouteIds.Resource(store_id)).GetAsync(call.Caller, call.AccountId);
+        return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
+    }
+
+    public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id)
+    {
+        var call = AccountAccessFilter.Get(http);
+        var force = string.Equals(http.Request.Query["force"], "true", StringComparison.OrdinalIgnoreCase);
+        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), force);
+        return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
+    }
+
+    /// <summary>In the array form the offending field sits under the first item.</summary>
+    private static StoreError InArray(StoreError error) =>
+        error.Pointer is null || error.Pointer.StartsWith("/0/", StringComparison.Ordinal) ? error : error with { Pointer = "/0" + error.Pointer };
+}

@@ -1,0 +1,24 @@
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Wire;
+
+/// <summary>A store on the wire (API.md §2).</summary>
+public sealed record StoreDto(string Id, string Name, string AccountId, DateTime Created, DateTime Modified, string? ManagedBy)
+{
+    public static StoreDto From(StoreView s) => new(s.Id.ToString("N"), s.Name, s.AccountId.ToString("N"), s.Created, s.Modified, s.ManagedBy);
+}
+
+/// <summary>A secret on the wire: metadata only, never a value.</summary>
+public sealed record SecretDto(string Id, string Name, string StoreId, DateTime Created, DateTime Modified, string Status, string? Comment, IReadOnlyList<string> Scopes)
+{
+    public static SecretDto From(SecretView s) =>
+        new(s.Id.ToString("N"), s.Name, s.StoreId.ToString("N"), s.Created, s.Modified, s.Status, s.Comment, s.Scopes);
+}
+
+/// <summary>The quota object; <c>stores</c> is an extension.</summary>
+public sealed record QuotaDto(QuotaCounter Secrets, QuotaCounter Stores)
+{
+    public static QuotaDto From(QuotaView q) => new(new(q.SecretsQuota, q.SecretsUsage), new(q.StoresQuota, q.StoresUsage));
+}
+
+public sealed record QuotaCounter(int Quota, int Usage);

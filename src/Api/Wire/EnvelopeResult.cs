@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace SecretsStore.Api.Wire;
+
+/// <summary>Writes an envelope with the headers clients rely on.</summary>
+public sealed class EnvelopeResult(object envelope, int status) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => status;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.Headers.CacheControl = "no-store";
+        if (status is 400 or 403 or 404 or 409 or 413)
+        {
+            // Without this the Cloudflare SDK repeats a 409 three times.
+            response.Headers["x-should-retry"] = "false";
+        }
+
+        if (status is 429 or 503)
+        {
+            response.Headers.RetryAfter = "1";
+        }
+
+        return JsonSerializer.SerializeAsync(response.Body, envelope, envelope.GetType(), WireJson.Options, httpContext.RequestAborted);
+    }
+}

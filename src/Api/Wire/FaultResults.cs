@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+
+namespace SecretsStore.Api.Wire;
+
+/// <summary>
+/// The answer to an exception: 503 when storage or the cluster could not be reached (the write did not happen,
+/// or happened whole), 413/400 for a request Kestrel refused, else 500. Never the exception's text.
+/// </summary>
+public static class FaultResults
+{
+    public static IResult For(Exception? fault) => fault switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiResults.BodyTooLarge(),
+        BadHttpRequestException => ApiResults.Error(400, 1001, "invalid_json_body"),
+        _ when IsUnavailable(fault) => ApiResults.Unavailable(),
+        _ => ApiResults.InternalError(),
+    };
+
+    private static bool IsUnavailable(Exception? fault) => fault switch
+    {
+        null => false,
+        NpgsqlException or TimeoutException or OrleansException or SiloUnavailableException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
+        _ => IsUnavailable(fault.InnerException),
+    };
+}

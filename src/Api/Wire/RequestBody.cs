@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Wire;
+
+/// <summary>
+/// Reads a request body as JSON whatever its Content-Type (wrangler sends text/plain), within the 8 MiB limit.
+/// </summary>
+public static class RequestBody
+{
+    public const int MaxBytes = 8 * 1024 * 1024;
+
+    /// <returns>The parsed body, or the error answer (413 too large, 400 missing or not JSON).</returns>
+    public static async Task<(JsonElement Body, IResult? Failure)> ReadAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, ApiResults.BodyTooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return (default, ApiResults.BodyTooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (default, ApiResults.Error(Errors.InvalidJsonBody("the request has no body")));
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (default, ApiResults.Error(Errors.InvalidJsonBody("the body is not valid JSON")));
+        }
+    }
+}

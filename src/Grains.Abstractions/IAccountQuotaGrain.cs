@@ -1,0 +1,41 @@
+using Orleans.Concurrency;
+
+namespace SecretsStore.Grains.Abstractions;
+
+/// <summary>
+/// One account: its list of stores and its quota counters; keyed by the account id. Store names are unique per
+/// account, so store creation and deletion go through here. Secret counts are reported by the stores and
+/// reconciled from them, never trusted from a separately written number.
+/// </summary>
+[Alias("SecretsStore.IAccountQuotaGrain")]
+public interface IAccountQuotaGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates a store; a service caller's store is managed by it and does not count toward the store quota.</summary>
+    [Alias("CreateStore")]
+    Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name);
+
+    /// <summary>Lists the stores the caller may see: account principals see all, a service only its own.</summary>
+    [Alias("ListStores")]
+    Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query);
+
+    [Alias("DeleteStore")]
+    Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force);
+
+    [Alias("GetQuota")]
+    Task<QuotaView> GetQuotaAsync();
+
+    /// <summary>Sets the account's own limits (null restores the deployment default).</summary>
+    [Alias("SetLimits")]
+    Task<QuotaView> SetLimitsAsync(QuotaLimits limits);
+
+    /// <summary>
+    /// Asks room for <paramref name="additional"/> new secrets in a store whose durable count is
+    /// <paramref name="committedCount"/>. Holds the room until the store reports its new count.
+    /// </summary>
+    [AlwaysInterleave, Alias("ReserveSecrets")]
+    Task<bool> ReserveSecretsAsync(Guid storeId, int committedCount, int additional);
+
+    /// <summary>A store's durable secret count after a change (or after a failed one); releases its reservation.</summary>
+    [AlwaysInterleave, Alias("ReportSecretCount")]
+    Task ReportSecretCountAsync(Guid storeId, int committedCount);
+}

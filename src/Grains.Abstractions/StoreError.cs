@@ -1,0 +1,31 @@
+namespace SecretsStore.Grains.Abstractions;
+
+/// <summary>The families of refusal a grain can answer with; the gateway maps each to HTTP status and code.</summary>
+public enum ErrorKind
+{
+    /// <summary>Bad input: 400, code 1001.</summary>
+    Validation = 0,
+
+    /// <summary>Store or secret not found (or not visible to the caller): 404, code 1001.</summary>
+    NotFound = 1,
+
+    /// <summary>Name already used, or store not empty: 409, code 1003.</summary>
+    Conflict = 2,
+
+    /// <summary>Quota would be exceeded: 400, code 1003.</summary>
+    QuotaExceeded = 3,
+
+    /// <summary>An account principal changing a store a service manages: 403, code 1002.</summary>
+    ManagedByService = 4,
+
+    /// <summary>The principal may not do this at all: 403, code 9109.</summary>
+    Forbidden = 5,
+}
+
+/// <summary>A refusal: its kind, the wire message (<c>snake_case_token[: detail]</c>) and the offending field.</summary>
+/// <param name="Pointer">JSON pointer into the request body, e.g. <c>/0/value</c>; null when no field is at fault.</param>
+[GenerateSerializer, Immutable, Alias("SecretsStore.StoreError")]
+public sealed record StoreError(
+    [property: Id(0)] ErrorKind Kind,
+    [property: Id(1)] string Message,
+    [property: Id(2)] string? Pointer = null);

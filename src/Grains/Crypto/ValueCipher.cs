@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SecretsStore.Grains.Crypto;
+
+/// <summary>A store's data key as stored: wrapped by the master key <see cref="MasterKeyId"/>.</summary>
+[GenerateSerializer, Immutable, Alias("SecretsStore.WrappedKey")]
+public sealed record WrappedKey([property: Id(0)] string MasterKeyId, [property: Id(1)] byte[] Blob);
+
+/// <summary>
+/// AES-256-GCM envelope encryption. Values are sealed under their store's data key, data keys under a master
+/// key. The associated data binds each ciphertext to account, store (and secret), so a ciphertext copied to
+/// another row fails to decrypt instead of revealing its value there.
+/// </summary>
+public sealed class ValueCipher(MasterKeyRing masterKeys)
+{
+    private const byte FormatVersion = 1;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    private const int HeaderBytes = 1 + NonceBytes + TagBytes;
+
+    public (byte[] DataKey, WrappedKey Wrapped) NewDataKey(Guid accountId, Guid storeId)
+    {
+        var dataKey = RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes);
+        return (dataKey, Wrap(dataKey, accountId, storeId));
+    }
+
+    public WrappedKey Wrap(byte[] dataKey, Guid accountId, Guid storeId) =>
+        new(masterKeys.NewestId, Seal(masterKeys.Newest, dataKey, DataKeyContext(accountId, storeId)));
+
+    public byte[] Unwrap(WrappedKey wrapped, Guid accountId, Guid storeId) =>
+        Open(masterKeys.Get(wrapped.MasterKeyId), wrapped.Blob, DataKeyContext(accountId, storeId));
+
+    public byte[] Encrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, string plaintext) =>
+        Seal(dataKey, Encoding.UTF8.GetBytes(plaintext), ValueContext(accountId, storeId, secretId));
+
+    public string Decrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, byte[] sealedValue) =>
+        Encoding.UTF8.GetString(Open(dataKey, sealedValue, ValueContext(accountId, storeId, secretId)));
+
+    private static byte[] DataKeyContext(Guid accountId, Guid storeId) =>
+        Encoding.ASCII.GetBytes($"secretsstore/data-key/v1|{accountId:N}|{storeId:N}");
+
+    private static byte[] ValueContext(Guid accountId, Guid storeId, Guid secretId) =>
+        Encoding.ASCII.GetBytes($"secretsstore/value/v1|{accountId:N}|{storeId:N}|{secretId:N}");
+
+    /// <summary>Layout: version (1) | nonce (12) | tag (16) | ciphertext.</summary>
+    private static byte[] Seal(byte[] key, byte[] plaintext, byte[] associatedData)
+    {
+        var output = new byte[HeaderBytes + plaintext.Length];
+        output[0] = FormatVersion;
+        var nonce = output.AsSpan(1, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagBytes);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderBytes), output.AsSpan(1 + NonceBytes, TagBytes), associatedData);
+        return output;
+    }
+
+    private static byte[] Open(byte[] key, byte[] sealedBytes, byte[] associatedData)
+    {
+        if (sealedBytes.Length < HeaderBytes || sealedBytes[0] != FormatVersion)
+        {
+            throw new CryptographicException("Unrecognised ciphertext format.");
+        }
+
+        var plaintext = new byte[sealedBytes.Length - HeaderBytes];
+        using var aes = new AesGcm(key, TagBytes);
+        aes.Decrypt(
+            sealedBytes.AsSpan(1, NonceBytes),
+            sealedBytes.AsSpan(HeaderBytes),
+            sealedBytes.AsSpan(1 + NonceBytes, TagBytes),
+            plaintext,
+            associatedData);
+        return plaintext;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Rules;
+
+namespace SecretsStore.Grains;
+
+public static class GrainServices
+{
+    /// <summary>Registers what the grains need besides storage: the rules, the clock and the value cipher.</summary>
+    public static IServiceCollection AddStoreGrainServices(this IServiceCollection services, IConfiguration configuration, MasterKeyRing masterKeys)
+    {
+        services.Configure<SecretsStoreOptions>(configuration.GetSection(SecretsStoreOptions.Section));
+        services.AddSingleton(sp => new ScopeSet(sp.GetRequiredService<IOptions<SecretsStoreOptions>>().Value.Scopes ?? ScopeSet.Defaults));
+        services.AddSingleton<SecretRules>();
+        services.AddSingleton(masterKeys);
+        services.AddSingleton<ValueCipher>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

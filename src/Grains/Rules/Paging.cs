@@ -1,0 +1,34 @@
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Grains.Rules;
+
+/// <summary>Orders and pages a list. Ties are broken by id so that pages never overlap or skip.</summary>
+public static class Paging
+{
+    public static Page<T> Apply<T>(IEnumerable<T> items, ListQuery query, Func<T, IComparable?> key, Func<T, Guid> id)
+    {
+        var ordered = query.Descending
+            ? items.OrderByDescending(key, NullFirstComparer.Instance).ThenByDescending(id)
+            : items.OrderBy(key, NullFirstComparer.Instance).ThenBy(id);
+
+        var all = ordered.ToList();
+        var skip = (long)(query.Page - 1) * query.PerPage;
+        var pageItems = skip >= all.Count ? [] : all.Skip((int)skip).Take(query.PerPage).ToArray();
+        return new Page<T>(pageItems, query.Page, query.PerPage, all.Count);
+    }
+
+    /// <summary>Strings compare ordinally (so ordering does not depend on the host's culture); null sorts first.</summary>
+    private sealed class NullFirstComparer : IComparer<IComparable?>
+    {
+        public static readonly NullFirstComparer Instance = new();
+
+        public int Compare(IComparable? x, IComparable? y) => (x, y) switch
+        {
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            (string a, string b) => string.CompareOrdinal(a, b),
+            _ => x.CompareTo(y),
+        };
+    }
+}

@@ -1,0 +1,19 @@
+namespace SecretsStore.Grains;
+
+/// <summary>Deployment settings of the store rules, bound from the <c>SecretsStore</c> configuration section.</summary>
+public sealed class SecretsStoreOptions
+{
+    public const string Section = "SecretsStore";
+
+    /// <summary>Scope names secrets may carry; null means the Cloudflare defaults.</summary>
+    public string[]? Scopes { get; set; }
+
+    public QuotaDefaults Quota { get; set; } = new();
+}
+
+/// <summary>Default limits per account, as Cloudflare's open beta: 1 store, 100 secrets.</summary>
+public sealed class QuotaDefaults
+{
+    public int Secrets { get; set; } = 100;
+    public int Stores { get; set; } = 1;
+}

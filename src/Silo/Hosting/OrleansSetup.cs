@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using SecretsStore.Grains;
+
+namespace SecretsStore.Silo.Hosting;
+
+/// <summary>The silo: ADO.NET clustering and grain storage on PostgreSQL, grain state in Orleans' binary format.</summary>
+public static class OrleansSetup
+{
+    public const string Invariant = "Npgsql";
+
+    public static ISiloBuilder ConfigureSecretsStoreSilo(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    {
+        var orleans = configuration.GetSection("Orleans");
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = orleans["ClusterId"] ?? "secretsstore";
+            o.ServiceId = orleans["ServiceId"] ?? "secretsstore";
+        });
+        silo.ConfigureEndpoints(
+            IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1"),
+            orleans.GetValue("SiloPort", 11111),
+            orleans.GetValue("GatewayPort", 30000),
+            listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+
+        // The binary serializer follows [GenerateSerializer]/[Id]/[Alias], so renaming a class never breaks a stored row.
+        silo.AddAdoNetGrainStorage(StorageNames.Provider, options => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.AddActivityPropagation();
+        return silo;
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using SecretsStore.Api;
+using SecretsStore.Api.Access;
+using SecretsStore.Grains;
+using SecretsStore.Grains.Persistence;
+
+namespace SecretsStore.Silo.Hosting;
+
+/// <summary>
+/// One silo co-hosting the gateway. Without <c>ConnectionStrings:Postgres</c> it is a development run: it starts a
+/// private PostgreSQL under the data folder and makes its own master key and credentials there.
+/// </summary>
+public sealed class SecretsStoreApp : IAsyncDisposable
+{
+    public const string DefaultUrl = "http://127.0.0.1:8787";
+
+    private readonly EmbeddedPostgres? _postgres;
+
+    private SecretsStoreApp(WebApplication web, EmbeddedPostgres? postgres, DevelopmentCredentials? credentials)
+    {
+        Web = web;
+        _postgres = postgres;
+        Credentials = credentials;
+    }
+
+    public WebApplication Web { get; }
+
+    /// <summary>The credentials a development run made (null when configured from outside).</summary>
+    public DevelopmentCredentials? Credentials { get; }
+
+    /// <summary>The first address the gateway listens on, once started.</summary>
+    public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+
+    public static async Task<SecretsStoreApp> CreateAsync(string[] args, Action<string>? announce = null, CancellationToken ct = default)
+    {
+        announce ??= _ => { };
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var connectionString = configuration.GetConnectionString("Postgres");
+        var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(configuration) : null;
+        EmbeddedPostgres? postgres = null;
+        if (developmentFolder is not null)
+        {
+            postgres = await EmbeddedPostgres.StartAsync(Path.Combine(developmentFolder, "postgres"), ct: ct);
+            announce($"Started PostgreSQL under {developmentFolder}/postgres on port {postgres.Port}.");
+            connectionString = postgres.ConnectionStringFor("secretsstore");
+        }
+
+        try
+        {
+            await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString!, ct);
+            await DatabaseMigrator.MigrateAsync(connectionString!, ct);
+            var dataSource = NpgsqlDataSource.Create(connectionString!);
+            var credentials = developmentFolder is not null && string.IsNullOrEmpty(configuration["SecretsStore:AdminToken"])
+                ? await DevelopmentCredentials.EnsureAsync(developmentFolder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct)
+                : null;
+            if (credentials is not null)
+            {
+                configuration.AddInMemoryCollection([new("SecretsStore:AdminToken", credentials.AdminToken)]);
+            }
+
+            var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce);
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
+            builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!));
+            builder.Services.AddSingleton(dataSource);
+            builder.Services.AddStoreGrainServices(configuration, masterKeys);
+            builder.Services.AddSecretsStoreApi(configuration);
+            builder.Services.AddOpenTelemetry()
+                .WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage"))
+                .WithMetrics(m => m.AddMeter("Microsoft.Orleans"));
+
+            var web = builder.Build();
+            web.UseSecretsStoreErrors();
+            web.MapSecretsStoreApi();
+            return new SecretsStoreApp(web, postgres, credentials);
+        }
+        catch
+        {
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Web.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+}
