@@ -32,6 +32,13 @@ public static class OrleansSetup
             o.ConnectionString = connectionString;
         });
 
+        silo.AddSecretsStoreGrainStorage(connectionString);
+        silo.AddActivityPropagation();
+        return silo;
+    }
+
+    /// <summary>Grain storage alone, for hosts (such as the test cluster) that bring their own membership.</summary>
+    public static ISiloBuilder AddSecretsStoreGrainStorage(this ISiloBuilder silo, string connectionString) =>
         // The binary serializer follows [GenerateSerializer]/[Id]/[Alias], so renaming a class never breaks a stored row.
         silo.AddAdoNetGrainStorage(StorageNames.Provider, options => options.Configure<Serializer>((o, serializer) =>
         {
@@ -39,7 +46,4 @@ public static class OrleansSetup
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.AddActivityPropagation();
-        return silo;
-    }
 }

@@ -38,7 +38,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public DevelopmentCredentials? Credentials { get; }
 
     /// <summary>The first address the gateway listens on, once started.</summary>
-    public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<SecretsStoreApp> CreateAsync(string[] args, Action<string>? announce = null, CancellationToken ct = default)
     {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what running or testing needs on a fresh Debian machine: PostgreSQL's server binaries and Node.js.
+# Does nothing when they are already there.
+set -euo pipefail
+
+have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+have_postgres || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} ..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian's package starts a cluster of its own; ours are private, so stop it to free port 5432.
+  if command -v pg_ctlcluster >/dev/null 2>&1; then as_root service postgresql stop >/dev/null 2>&1 || true; fi
+fi
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }

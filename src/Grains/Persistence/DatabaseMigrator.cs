@@ -1,0 +1,108 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace SecretsStore.Grains.Persistence;
+
+/// <summary>
+/// Brings a database up to date with the SQL migrations embedded in this assembly
+/// (<c>Persistence/Migrations/NNNN_name.sql</c>), applying each one once, in version order.
+/// </summary>
+public sealed class DatabaseMigrator
+{
+    // Any constant does; it only has to be the same for every process migrating the database.
+    // Advisory locks are per database, so migrations of different databases never wait on each other.
+    private const long MigrationLockKey = 0x5345_4352_4554_53; // "SECRETS"
+
+    private const string CreateHistoryTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations
+        (
+            version    integer     PRIMARY KEY,
+            name       text        NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        )
+        """;
+
+    private DatabaseMigrator()
+    {
+    }
+
+    public static async Task MigrateAsync(string connectionString, CancellationToken ct = default)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await MigrateAsync(dataSource, ct);
+    }
+
+    public static async Task MigrateAsync(DbDataSource dataSource, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+
+        await InLockedTransactionAsync(connection, ct, async transaction =>
+            await ExecuteAsync(connection, transaction, CreateHistoryTable, ct));
+
+        foreach (var migration in EmbeddedMigration.LoadAll())
+        {
+            // Each migration commits on its own, so a failure leaves every earlier one applied and
+            // recorded. The lock is taken per transaction: two silos starting together take turns,
+            // and the second one finds the work already recorded.
+            await InLockedTransactionAsync(connection, ct, async transaction =>
+            {
+                if (await IsAppliedAsync(connection, transaction, migration.Version, ct))
+                {
+                    return;
+                }
+
+                await ExecuteAsync(connection, transaction, migration.Sql, ct);
+                await RecordAsync(connection, transaction, migration, ct);
+            });
+        }
+    }
+
+    private static async Task InLockedTransactionAsync(
+        DbConnection connection, CancellationToken ct, Func<DbTransaction, Task> work)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", ct);
+        await work(transaction);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task<bool> IsAppliedAsync(
+        DbConnection connection, DbTransaction transaction, int version, CancellationToken ct)
+    {
+        await using var command = CreateCommand(connection, transaction, "SELECT 1 FROM schema_migrations WHERE version = @version");
+        AddParameter(command, "version", version);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private static async Task RecordAsync(
+        DbConnection connection, DbTransaction transaction, EmbeddedMigration migration, CancellationToken ct)
+    {
+        await using var command = CreateCommand(connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)");
+        AddParameter(command, "version", migration.Version);
+        AddParameter(command, "name", migration.Name);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task ExecuteAsync(
+        DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var command = CreateCommand(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand CreateCommand(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

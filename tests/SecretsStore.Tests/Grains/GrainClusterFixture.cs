@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using SecretsStore.Grains;
+using SecretsStore.Grains.Crypto;
+using SecretsStore.Silo.Hosting;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Grains;
+
+/// <summary>An in-process Orleans test cluster of two silos whose grains persist to a real PostgreSQL through our SQL.</summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    private readonly MasterKeyRing _keys = new([RandomNumberGenerator.GetBytes(32)]);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await SharedPostgres.CreateDatabaseAsync("grains");
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddSecretsStoreGrainStorage(connectionString));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddStoreGrainServices(host.Configuration, _keys));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "grain-cluster";
+}

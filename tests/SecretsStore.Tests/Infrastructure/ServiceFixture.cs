@@ -1,0 +1,52 @@
+using SecretsStore.Silo.Hosting;
+
+namespace SecretsStore.Tests.Infrastructure;
+
+/// <summary>
+/// One running service on a fresh database, shared by the HTTP tests; each test makes its own account, so tests
+/// never see each other's stores.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    private SecretsStoreApp? _app;
+
+    public ApiClient Api { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public TestHostSettings Settings { get; private set; } = null!;
+    public SecretsStoreApp App => _app!;
+    public string AdminToken => Settings.AdminToken;
+
+    public async Task InitializeAsync()
+    {
+        Settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("http"));
+        _app = await TestHost.StartAsync(Settings);
+        Http = new HttpClient { BaseAddress = _app.BaseAddress };
+        Api = new ApiClient(Http);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    public Task<TestAccount> NewAccountAsync() => NewAccountAsync(Api, AdminToken);
+
+    public static async Task<TestAccount> NewAccountAsync(ApiClient api, string adminToken)
+    {
+        var account = await api.PostAsync("/admin/v1/accounts", adminToken, new { name = "test" });
+        var id = account.Result.GetProperty("id").GetString()!;
+        var write = await api.PostAsync($"/admin/v1/accounts/{id}/tokens", adminToken, new { name = "w", permission = "write" });
+        var read = await api.PostAsync($"/admin/v1/accounts/{id}/tokens", adminToken, new { name = "r", permission = "read" });
+        return new TestAccount(id, write.Result.GetProperty("token").GetString()!, read.Result.GetProperty("token").GetString()!);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "service";
+}

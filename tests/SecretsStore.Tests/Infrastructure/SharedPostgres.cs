@@ -1,0 +1,52 @@
+using Npgsql;
+using SecretsStore.Grains.Persistence;
+using SecretsStore.Silo.Hosting;
+
+namespace SecretsStore.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL server for the whole test run (starting one is the slow part), started on first use
+/// under a temporary folder and stopped when the test process exits. Every caller gets a database of its own.
+/// </summary>
+public static class SharedPostgres
+{
+    private static readonly Lazy<Task<EmbeddedPostgres>> Server = new(StartAsync);
+
+    /// <summary>A fresh, migrated database; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var connectionString = await CreateEmptyDatabaseAsync(prefix);
+        await DatabaseMigrator.MigrateAsync(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>A fresh database with no migration applied; returns its connection string.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(string prefix)
+    {
+        var server = await Server.Value;
+        var connectionString = server.ConnectionStringFor($"{prefix}_{Guid.NewGuid():N}".ToLowerInvariant());
+        await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
+        return connectionString;
+    }
+
+    private static async Task<EmbeddedPostgres> StartAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"secretsstore-tests-{Guid.NewGuid():N}");
+        var server = await EmbeddedPostgres.StartAsync(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            // Pooled connections would keep server processes busy and slow the shutdown down.
+            NpgsqlConnection.ClearAllPools();
+            server.StopAsync().GetAwaiter().GetResult();
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless; failing the run over it is not.
+            }
+        };
+        return server;
+    }
+}

@@ -1,0 +1,7 @@
+namespace SecretsStore.Tests.Infrastructure;
+
+/// <summary>An account made for one test, with a write and a read token.</summary>
+public sealed record TestAccount(string Id, string WriteToken, string ReadToken)
+{
+    public string Base => $"/client/v4/accounts/{Id}/secrets_store";
+}

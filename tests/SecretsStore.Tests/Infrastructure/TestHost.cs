@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using SecretsStore.Silo.Hosting;
+
+namespace SecretsStore.Tests.Infrastructure;
+
+/// <summary>Settings for a service under test: its database, master key and admin token survive restarts.</summary>
+public sealed record TestHostSettings(string ConnectionString, string MasterKey, string AdminToken)
+{
+    public static TestHostSettings For(string connectionString) =>
+        new(connectionString, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+}
+
+/// <summary>Starts the real service (silo + gateway) the way the run command does, on free loopback ports.</summary>
+public static class TestHost
+{
+    public static async Task<SecretsStoreApp> StartAsync(TestHostSettings settings, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            $"--ConnectionStrings:Postgres={settings.ConnectionString}",
+            "--urls=http://127.0.0.1:0",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={FreePort.Next()}",
+            $"--SecretsStore:MasterKey={settings.MasterKey}",
+            $"--SecretsStore:AdminToken={settings.AdminToken}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+            .. extraArgs,
+        ];
+        var app = await SecretsStoreApp.CreateAsync(args);
+        await app.Web.StartAsync();
+        return app;
+    }
+}

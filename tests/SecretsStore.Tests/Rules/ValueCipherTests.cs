@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using SecretsStore.Grains.Crypto;
+
+namespace SecretsStore.Tests.Rules;
+
+public sealed class ValueCipherTests
+{
+    private static readonly byte[] OldKey = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] NewKey = RandomNumberGenerator.GetBytes(32);
+    private readonly Guid _account = Guid.NewGuid();
+    private readonly Guid _store = Guid.NewGuid();
+    private readonly Guid _secret = Guid.NewGuid();
+
+    [Fact]
+    public void AValueRoundTripsAndIsNotInItsCiphertext()
+    {
+        var cipher = new ValueCipher(new MasterKeyRing([OldKey]));
+        var (dataKey, _) = cipher.NewDataKey(_account, _store);
+        var sealedValue = cipher.Encrypt(dataKey, _account, _store, _secret, "correct horse battery staple");
+        Assert.Equal("correct horse battery staple", cipher.Decrypt(dataKey, _account, _store, _secret, sealedValue));
+        Assert.DoesNotContain("horse", Encoding.UTF8.GetString(sealedValue));
+    }
+
+    [Fact]
+    public void ACiphertextMovedToAnotherSecretDoesNotDecrypt()
+    {
+        var cipher = new ValueCipher(new MasterKeyRing([OldKey]));
+        var (dataKey, _) = cipher.NewDataKey(_account, _store);
+        var sealedValue = cipher.Encrypt(dataKey, _account, _store, _secret, "v");
+        Assert.ThrowsAny<CryptographicException>(() => cipher.Decrypt(dataKey, _account, _store, Guid.NewGuid(), sealedValue));
+        Assert.ThrowsAny<CryptographicException>(() => cipher.Decrypt(dataKey, Guid.NewGuid(), _store, _secret, sealedValue));
+    }
+
+    [Fact]
+    public void ADataKeyWrappedForOneStoreDoesNotUnwrapForAnother()
+    {
+        var cipher = new ValueCipher(new MasterKeyRing([OldKey]));
+        var (_, wrapped) = cipher.NewDataKey(_account, _store);
+        Assert.ThrowsAny<CryptographicException>(() => cipher.Unwrap(wrapped, _account, Guid.NewGuid()));
+    }
+
+    [Fact]
+    public void KeysWrappedUnderAnOlderMasterKeyStillUnwrapAfterANewerOneIsAdded()
+    {
+        var (dataKey, wrapped) = new ValueCipher(new MasterKeyRing([OldKey])).NewDataKey(_account, _store);
+        var rotated = new ValueCipher(new MasterKeyRing([OldKey, NewKey]));
+        Assert.Equal(dataKey, rotated.Unwrap(wrapped, _account, _store));
+        Assert.NotEqual(wrapped.MasterKeyId, rotated.Wrap(dataKey, _account, _store).MasterKeyId);
+    }
+
+    [Fact]
+    public void AMasterKeyMustBe32Bytes() =>
+        Assert.Throws<ArgumentException>(() => new MasterKeyRing([new byte[16]]));
+}
