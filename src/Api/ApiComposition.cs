@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api;
 
@@ -23,6 +25,8 @@ public static class ApiComposition
         services.Configure<AccessOptions>(configuration.GetSection("SecretsStore"));
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<CredentialRepository>();
+        services.AddSingleton<ServiceRepository>();
+        services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
         services.AddSingleton<PrincipalResolver>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddOpenApi();
@@ -52,14 +56,19 @@ public static class ApiComposition
         app.MapHealthApi();
 
         var account = app.MapGroup($"{ClientBase}/accounts/{{account_id}}/secrets_store")
-            .AddEndpointFilter<AccountAccessFilter>()
+            .AddEndpointFilter<AccountRoutesFilter>()
             .WithTags("Secrets Store");
-        account.MapQuotaApi().MapStoresApi().MapSecretsApi();
+        account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi();
+
+        var system = app.MapGroup($"{ClientBase}/system/accounts/{{account_tag}}")
+            .AddEndpointFilter<SystemRoutesFilter>()
+            .WithTags("System");
+        system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System");
 
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter<OperatorFilter>()
             .WithTags("Admin");
-        admin.MapAdminAccountsApi().MapAdminCredentialsApi();
+        admin.MapAdminAccountsApi().MapAdminCredentialsApi().MapAdminServicesApi();
         return app;
     }
 }

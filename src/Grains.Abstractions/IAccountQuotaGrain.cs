@@ -11,8 +11,12 @@ namespace SecretsStore.Grains.Abstractions;
 public interface IAccountQuotaGrain : IGrainWithGuidKey
 {
     /// <summary>Creates a store; a service caller's store is managed by it and does not count toward the store quota.</summary>
+    /// <param name="externalAccountId">
+    /// For service callers, the account's numeric id as the service knows it: the first one is kept, and a
+    /// different one later is refused (<c>account_id_mismatch</c>).
+    /// </param>
     [Alias("CreateStore")]
-    Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name);
+    Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null);
 
     /// <summary>Lists the stores the caller may see: account principals see all, a service only its own.</summary>
     [Alias("ListStores")]

@@ -35,11 +35,14 @@ public sealed class AccountQuotaGrain(
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(ReconcilePeriod, ReconcilePeriod));
     }
 
-    public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name)
+    public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null)
     {
         var refusal = (caller.CanWrite ? null : Errors.Forbidden())
             ?? (string.IsNullOrEmpty(name) ? Errors.StoreNameEmpty("/name") : null)
             ?? (NameRules.IsValid(name!) ? null : Errors.StoreNameInvalid("/name"))
+            ?? (externalAccountId is not null && state.State.ExternalAccountId is { } known && known != externalAccountId
+                ? Errors.AccountIdMismatch("/account_id")
+                : null)
             ?? (Stores.Values.Any(s => s.Name == name) ? Errors.StoreNameAlreadyExists(name!, "/name") : null);
         var managedBy = caller.Kind == CallerKind.Service ? caller.ServiceName : null;
         refusal ??= managedBy is null && StoresUsage >= StoresLimit ? Errors.MaximumStoresExceeded() : null;
@@ -51,6 +54,7 @@ public sealed class AccountQuotaGrain(
         var now = Timestamps.Now(clock);
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, managedBy);
         Stores[store.Id] = store;
+        state.State.ExternalAccountId ??= externalAccountId;
         try
         {
             await state.WriteStateAsync();

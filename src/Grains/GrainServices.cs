@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
 

@@ -12,7 +12,7 @@ public readonly record struct Resolution(Principal? Principal, IResult? Failure)
 /// Turns request headers into a principal. Look-ups are cached briefly on each node, which bounds how long a
 /// revoked credential keeps working there; unknown credentials are cached too, so guessing costs no database work.
 /// </summary>
-public sealed class PrincipalResolver(CredentialRepository credentials, IOptions<AccessOptions> options) : IDisposable
+public sealed class PrincipalResolver(CredentialRepository credentials, ServiceRepository services, IOptions<AccessOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly byte[]? _adminTokenHash = string.IsNullOrEmpty(options.Value.AdminToken) ? null : TokenHasher.Hash(options.Value.AdminToken);
@@ -59,7 +59,8 @@ public sealed class PrincipalResolver(CredentialRepository credentials, IOptions
             return OperatorPrincipal.Instance;
         }
 
-        return await CachedAsync($"t:{Convert.ToHexString(hash)}", async c => await credentials.FindTokenAsync(hash, c), ct);
+        return await CachedAsync($"t:{Convert.ToHexString(hash)}",
+            async c => (Principal?)await credentials.FindTokenAsync(hash, c) ?? await services.FindByTokenAsync(hash, c), ct);
     }
 
     private async Task<Principal?> CachedAsync(string cacheKey, Func<CancellationToken, Task<Principal?>> lookup, CancellationToken ct)

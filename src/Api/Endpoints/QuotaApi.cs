@@ -20,7 +20,7 @@ public static class QuotaApi
 
     public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var quota = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).GetQuotaAsync();
         return ApiResults.Ok(QuotaDto.From(quota));
     }

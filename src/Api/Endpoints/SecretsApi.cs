@@ -9,35 +9,35 @@ namespace SecretsStore.Api.Endpoints;
 
 public static class SecretsApi
 {
-    public static RouteGroupBuilder MapSecretsApi(this RouteGroupBuilder account)
+    public static RouteGroupBuilder MapSecretsApi(this RouteGroupBuilder account, string namePrefix = "")
     {
         var secrets = account.MapGroup("/stores/{store_id}/secrets");
         secrets.MapPost("", CreateSecrets)
-            .WithName("CreateSecrets")
+            .WithName(namePrefix + "CreateSecrets")
             .WithSummary("Creates 1–100 secrets atomically; answers them in request order.")
             .Produces<Envelope<SecretDto[]>>();
         secrets.MapGet("", ListSecrets)
-            .WithName("ListSecrets")
+            .WithName(namePrefix + "ListSecrets")
             .WithSummary("Lists a store's secrets, paged, with search and scope filters.")
             .Produces<ListEnvelope<SecretDto>>();
         secrets.MapDelete("", DeleteSecrets)
-            .WithName("DeleteSecrets")
+            .WithName(namePrefix + "DeleteSecrets")
             .WithSummary("Deletes the listed secrets atomically: {\"ids\": [...]} or [{\"id\"}].")
             .Produces<Envelope<object>>(StatusCodes.Status202Accepted);
         secrets.MapGet("/{secret_id}", GetSecret)
-            .WithName("GetSecret")
+            .WithName(namePrefix + "GetSecret")
             .WithSummary("Gets a secret's metadata (never its value).")
             .Produces<Envelope<SecretDto>>();
         secrets.MapPatch("/{secret_id}", PatchSecret)
-            .WithName("PatchSecret")
+            .WithName(namePrefix + "PatchSecret")
             .WithSummary("Changes a secret's value, scopes or comment.")
             .Produces<Envelope<SecretDto>>();
         secrets.MapDelete("/{secret_id}", DeleteSecret)
-            .WithName("DeleteSecret")
+            .WithName(namePrefix + "DeleteSecret")
             .WithSummary("Deletes a secret.")
             .Produces<Envelope<object>>(StatusCodes.Status202Accepted);
         secrets.MapPost("/{secret_id}/duplicate", DuplicateSecret)
-            .WithName("DuplicateSecret")
+            .WithName(namePrefix + "DuplicateSecret")
             .WithSummary("Copies a secret's value, server-side, into a new secret.")
             .Produces<Envelope<SecretDto>>();
         return account;
@@ -46,14 +46,14 @@ public static class SecretsApi
     public static Task<IResult> CreateSecrets(HttpContext http, IGrainFactory grains, string store_id) =>
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.NewSecrets, async items =>
         {
-            var call = AccountAccessFilter.Get(http);
+            var call = RouteAccessFilter.Get(http);
             var outcome = await Store(grains, store_id).CreateSecretsAsync(call.Caller, call.AccountId, items);
             return ApiResults.From(outcome, created => ApiResults.Ok(created.Select(SecretDto.From).ToList()));
         });
 
     public static async Task<IResult> ListSecrets(HttpContext http, IGrainFactory grains, string store_id)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var outcome = await Store(grains, store_id).ListSecretsAsync(call.Caller, call.AccountId, BodyHandling.ListQuery(http.Request));
         return ApiResults.From(outcome, page => ApiResults.List(page, SecretDto.From));
     }
@@ -61,14 +61,14 @@ public static class SecretsApi
     public static Task<IResult> DeleteSecrets(HttpContext http, IGrainFactory grains, string store_id) =>
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.SecretIds, async ids =>
         {
-            var call = AccountAccessFilter.Get(http);
+            var call = RouteAccessFilter.Get(http);
             var outcome = await Store(grains, store_id).DeleteSecretsAsync(call.Caller, call.AccountId, ids);
             return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null, StatusCodes.Status202Accepted));
         });
 
     public static async Task<IResult> GetSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var outcome = await Store(grains, store_id).GetSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
         return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
     }
@@ -76,14 +76,14 @@ public static class SecretsApi
     public static Task<IResult> PatchSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id) =>
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.Patch, async patch =>
         {
-            var call = AccountAccessFilter.Get(http);
+            var call = RouteAccessFilter.Get(http);
             var outcome = await Store(grains, store_id).PatchSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id), patch);
             return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
         });
 
     public static async Task<IResult> DeleteSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var outcome = await Store(grains, store_id).DeleteSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null, StatusCodes.Status202Accepted));
     }
@@ -91,7 +91,7 @@ public static class SecretsApi
     public static Task<IResult> DuplicateSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id) =>
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.Duplicate, async request =>
         {
-            var call = AccountAccessFilter.Get(http);
+            var call = RouteAccessFilter.Get(http);
             var outcome = await Store(grains, store_id).DuplicateSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id), request);
             return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
         });

@@ -9,31 +9,48 @@ namespace SecretsStore.Api.Endpoints;
 
 public static class StoresApi
 {
-    public static RouteGroupBuilder MapStoresApi(this RouteGroupBuilder account)
+    /// <summary>The account routes' create: <c>{"name"}</c> or <c>[{"name"}]</c>.</summary>
+    public static RouteGroupBuilder MapCreateStore(this RouteGroupBuilder account)
     {
         account.MapPost("/stores", CreateStore)
             .WithName("CreateStore")
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
             .Produces<Envelope<StoreDto>>();
-        account.MapGet("/stores", ListStores)
-            .WithName("ListStores")
+        return account;
+    }
+
+    /// <summary>The system routes' create: <c>{"name", "account_id"}</c>; the store is managed by the calling service.</summary>
+    public static RouteGroupBuilder MapCreateManagedStore(this RouteGroupBuilder system)
+    {
+        system.MapPost("/stores", CreateManagedStore)
+            .WithName("SystemCreateStore")
+            .WithSummary("Creates a store managed by the calling service.")
+            .Produces<Envelope<StoreDto>>();
+        return system;
+    }
+
+    /// <summary>List, get and delete: one implementation for every route family.</summary>
+    public static RouteGroupBuilder MapStoresApi(this RouteGroupBuilder group, string namePrefix = "")
+    {
+        group.MapGet("/stores", ListStores)
+            .WithName(namePrefix + "ListStores")
             .WithSummary("Lists the account's stores, paged.")
             .Produces<ListEnvelope<StoreDto>>();
-        account.MapGet("/stores/{store_id}", GetStore)
-            .WithName("GetStore")
+        group.MapGet("/stores/{store_id}", GetStore)
+            .WithName(namePrefix + "GetStore")
             .WithSummary("Gets one store.")
             .Produces<Envelope<StoreDto>>();
-        account.MapDelete("/stores/{store_id}", DeleteStore)
-            .WithName("DeleteStore")
+        group.MapDelete("/stores/{store_id}", DeleteStore)
+            .WithName(namePrefix + "DeleteStore")
             .WithSummary("Deletes a store; force=true also deletes its secrets.")
             .Produces<Envelope<object>>();
-        return account;
+        return group;
     }
 
     public static Task<IResult> CreateStore(HttpContext http, IGrainFactory grains) =>
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.StoreCreate, async body =>
         {
-            var call = AccountAccessFilter.Get(http);
+            var call = RouteAccessFilter.Get(http);
             var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
             if (!outcome.Succeeded)
             {
@@ -44,23 +61,31 @@ public static class StoresApi
             return body.ArrayForm ? ApiResults.Ok(new[] { store }) : ApiResults.Ok(store);
         });
 
+    public static Task<IResult> CreateManagedStore(HttpContext http, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(http.Request, RequestShapes.ManagedStoreCreate, async body =>
+        {
+            var call = RouteAccessFilter.Get(http);
+            var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).CreateStoreAsync(call.Caller, body.Name, body.AccountNumber);
+            return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
+        });
+
     public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).ListStoresAsync(call.Caller, BodyHandling.ListQuery(http.Request));
         return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
     }
 
     public static async Task<IResult> GetStore(HttpContext http, IGrainFactory grains, string store_id)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var outcome = await grains.GetGrain<IStoreGrain>(RouteIds.Resource(store_id)).GetAsync(call.Caller, call.AccountId);
         return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
     }
 
     public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id)
     {
-        var call = AccountAccessFilter.Get(http);
+        var call = RouteAccessFilter.Get(http);
         var force = string.Equals(http.Request.Query["force"], "true", StringComparison.OrdinalIgnoreCase);
         var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), force);
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));

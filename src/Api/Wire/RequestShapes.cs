@@ -6,6 +6,9 @@ namespace SecretsStore.Api.Wire;
 /// <summary>A store-create body in either of its forms.</summary>
 public sealed record StoreCreateBody(string? Name, bool ArrayForm);
 
+/// <summary>A store-create body of the system routes: the name and the account's numeric id as the service knows it.</summary>
+public sealed record ManagedStoreCreateBody(string? Name, long AccountNumber);
+
 /// <summary>The request bodies of the account routes, parsed into the records the grains validate.</summary>
 public static class RequestShapes
 {
@@ -27,6 +30,32 @@ public static class RequestShapes
         var fields = parsed.Value!;
         var name = fields.String("name", Errors.StoreNameInvalid);
         return fields.Error ?? (Outcome<StoreCreateBody>)new StoreCreateBody(name, arrayForm);
+    }
+
+    /// <summary><c>{"name", "account_id": integer}</c>, both required.</summary>
+    public static Outcome<ManagedStoreCreateBody> ManagedStoreCreate(JsonElement body)
+    {
+        var parsed = BodyFields.Of(body, "");
+        if (!parsed.Succeeded)
+        {
+            return parsed.Error!;
+        }
+
+        var fields = parsed.Value!;
+        var name = fields.String("name", Errors.StoreNameInvalid);
+        if (fields.Error is not null)
+        {
+            return fields.Error;
+        }
+
+        if (!body.TryGetProperty("account_id", out var accountId)
+            || accountId.ValueKind != JsonValueKind.Number
+            || !accountId.TryGetInt64(out var accountNumber))
+        {
+            return Errors.InvalidJsonBody("account_id must be an integer", "/account_id");
+        }
+
+        return new ManagedStoreCreateBody(name, accountNumber);
     }
 
     public static Outcome<IReadOnlyList<NewSecret>> NewSecrets(JsonElement body)

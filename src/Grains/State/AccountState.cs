@@ -9,4 +9,7 @@ public sealed class AccountState
     [Id(0)] public Dictionary<Guid, StoreView> Stores { get; set; } = [];
     [Id(1)] public int? SecretsLimit { get; set; }
     [Id(2)] public int? StoresLimit { get; set; }
+
+    /// <summary>The account's numeric id as services know it, kept from the first service-made store.</summary>
+    [Id(3)] public long? ExternalAccountId { get; set; }
 }

@@ -35,6 +35,15 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public Task<TestAccount> NewAccountAsync() => NewAccountAsync(Api, AdminToken);
 
+    /// <summary>A new service principal with a unique name; answers its name and token.</summary>
+    public async Task<TestService> NewServiceAsync(string[]? scopes = null)
+    {
+        var name = $"svc-{Guid.NewGuid():N}"[..20];
+        var created = await Api.PostAsync("/admin/v1/services", AdminToken, new { name, scopes = scopes ?? ["workers"] });
+        Assert.True(created.Status == 200, $"service create answered {created.Status}: {created.Body}");
+        return new TestService(name, created.Result.GetProperty("token").GetString()!);
+    }
+
     public static async Task<TestAccount> NewAccountAsync(ApiClient api, string adminToken)
     {
         var account = await api.PostAsync("/admin/v1/accounts", adminToken, new { name = "test" });

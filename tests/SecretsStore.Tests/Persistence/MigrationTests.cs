@@ -6,7 +6,12 @@ namespace SecretsStore.Tests.Persistence;
 
 public sealed class MigrationTests
 {
-    private static readonly int[] AllVersions = [1, 2, 3, 4];
+    /// <summary>Every migration shipped in the Grains assembly, by the version its file name starts with.</summary>
+    private static readonly int[] AllVersions = typeof(DatabaseMigrator).Assembly.GetManifestResourceNames()
+        .Where(name => name.Contains(".Persistence.Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+        .Select(name => int.Parse(name.Split(".Persistence.Migrations.")[1][..4], System.Globalization.CultureInfo.InvariantCulture))
+        .Order()
+        .ToArray();
 
     [Fact]
     public async Task MigratingAnUpToDateDatabaseChangesNothing()

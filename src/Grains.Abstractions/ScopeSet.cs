@@ -1,4 +1,4 @@
-namespace SecretsStore.Grains.Rules;
+namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>The scope names a deployment accepts, and the canonical form of a secret's scopes.</summary>
 public sealed class ScopeSet(IEnumerable<string> allowed)

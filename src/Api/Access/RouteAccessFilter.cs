@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>The account a request addresses and the grain caller its principal is there.</summary>
+public sealed record AccountCall(Guid AccountId, Caller Caller);
+
+/// <summary>
+/// Guards a family of store routes in the order of API.md §6: account id format (7003), credentials (9106, 10000),
+/// then whether this principal may use this route family on this account with this method (9109). The handlers
+/// behind it are the same for every family; only who may pass differs.
+/// </summary>
+public abstract class RouteAccessFilter(PrincipalResolver resolver, string accountRouteValue) : IEndpointFilter
+{
+    private const string ItemKey = nameof(AccountCall);
+
+    public static AccountCall Get(HttpContext context) => (AccountCall)context.Items[ItemKey]!;
+
+    /// <summary>The grain caller this principal is on this account, or null when this route family is not for it.</summary>
+    protected abstract Caller? CallerFor(Principal principal, Guid accountId);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var rawAccountId = http.Request.RouteValues[accountRouteValue] as string ?? "";
+        if (!RouteIds.TryParseAccount(rawAccountId, out var accountId))
+        {
+            return ApiResults.BadAccountId(rawAccountId);
+        }
+
+        var (principal, failure) = await resolver.ResolveAsync(http.Request);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var caller = CallerFor(principal!, accountId);
+        if (caller is null || (!HttpMethods.IsGet(http.Request.Method) && !caller.CanWrite))
+        {
+            return ApiResults.Unauthorized();
+        }
+
+        http.Items[ItemKey] = new AccountCall(accountId, caller);
+        return await next(context);
+    }
+}
+
+/// <summary><c>/client/v4/accounts/{account_id}/secrets_store</c>: account tokens and keys of that account.</summary>
+public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAccessFilter(resolver, "account_id")
+{
+    protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsCallerOn(accountId);
+}
+
+/// <summary><c>/client/v4/system/accounts/{account_tag}</c>: services, for any account.</summary>
+public sealed class SystemRoutesFilter(PrincipalResolver resolver) : RouteAccessFilter(resolver, "account_tag")
+{
+    protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsServiceCaller();
+}

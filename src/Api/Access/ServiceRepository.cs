@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>A service as listed: never its token.</summary>
+public sealed record ServiceRecord(string Name, IReadOnlyList<string> Scopes, DateTime Created);
+
+/// <summary>The services table. A service is its name; its token is stored as a hash and shown once.</summary>
+public sealed class ServiceRepository(NpgsqlDataSource db)
+{
+    /// <summary>Creates a service and answers its token, or null when the name is taken.</summary>
+    public async Task<string?> CreateAsync(string name, IReadOnlyList<string> scopes, CancellationToken ct = default)
+    {
+        var token = TokenHasher.NewToken();
+        await using var cmd = db.CreateCommand(
+            "insert into services (name, scopes, token_hash) values ($1, $2, $3) on conflict (name) do nothing");
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(scopes.ToArray());
+        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
+        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? token : null;
+    }
+
+    /// <summary>Gives a service a new token (the old one stops working); null when there is no such service.</summary>
+    public async Task<string?> RotateTokenAsync(string name, CancellationToken ct = default)
+    {
+        var token = TokenHasher.NewToken();
+        await using var cmd = db.CreateCommand("update services set token_hash = $2 where name = $1");
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
+        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? token : null;
+    }
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("delete from services where name = $1");
+        cmd.Parameters.AddWithValue(name);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<IReadOnlyList<ServiceRecord>> ListAsync(CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select name, scopes, created from services order by name");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var services = new List<ServiceRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            services.Add(new ServiceRecord(reader.GetString(0), reader.GetFieldValue<string[]>(1), reader.GetDateTime(2)));
+        }
+
+        return services;
+    }
+
+    public async Task<ServicePrincipal?> FindByTokenAsync(byte[] tokenHash, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select name, scopes, token_hash from services where token_hash = $1");
+        cmd.Parameters.AddWithValue(tokenHash);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct) || !TokenHasher.FixedTimeEquals(reader.GetFieldValue<byte[]>(2), tokenHash))
+        {
+            return null;
+        }
+
+        return new ServicePrincipal(reader.GetString(0), reader.GetFieldValue<string[]>(1));
+    }
+}

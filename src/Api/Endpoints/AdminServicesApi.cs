@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>A service's token, shown this once.</summary>
+public sealed record CreatedService(string Name, string Token);
+
+/// <summary>
+/// Operator routes for service principals. A service is its name: deleting it revokes its token at once, its
+/// stores stay managed by the name, and creating the name again (with a new token) regains them.
+/// </summary>
+public static partial class AdminServicesApi
+{
+    public static RouteGroupBuilder MapAdminServicesApi(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/services", CreateService).WithName("AdminCreateService")
+            .WithSummary("Creates a service {name, scopes}; its token is shown once.")
+            .Produces<Envelope<CreatedService>>();
+        admin.MapGet("/services", ListServices).WithName("AdminListServices")
+            .WithSummary("Lists services, without their tokens.")
+            .Produces<Envelope<ServiceRecord[]>>();
+        admin.MapPost("/services/{name}/token", RotateToken).WithName("AdminRotateServiceToken")
+            .WithSummary("Gives a service a new token; the old one stops working.")
+            .Produces<Envelope<CreatedService>>();
+        admin.MapDelete("/services/{name}", DeleteService).WithName("AdminDeleteService")
+            .WithSummary("Deletes a service: its token stops working; its stores stay managed by its name.")
+            .Produces<Envelope<object>>();
+        return admin;
+    }
+
+    public static Task<IResult> CreateService(HttpRequest request, ServiceRepository services, ScopeSet scopes) =>
+        BodyHandling.WithBodyAsync(request, body => ServiceRequest(body, scopes), async service =>
+        {
+            var token = await services.CreateAsync(service.Name, service.Scopes, request.HttpContext.RequestAborted);
+            return token is null
+                ? ApiResults.Error(409, 1003, $"service_name_already_exists: {service.Name}", "/name")
+                : ApiResults.Ok(new CreatedService(service.Name, token));
+        });
+
+    public static async Task<IResult> ListServices(ServiceRepository services, CancellationToken ct) =>
+        ApiResults.Ok(await services.ListAsync(ct));
+
+    public static async Task<IResult> RotateToken(ServiceRepository services, PrincipalResolver resolver, string name, CancellationToken ct)
+    {
+        var token = await services.RotateTokenAsync(name, ct);
+        if (token is null)
+        {
+            return ServiceNotFound();
+        }
+
+        resolver.Forget();
+        return ApiResults.Ok(new CreatedService(name, token));
+    }
+
+    public static async Task<IResult> DeleteService(ServiceRepository services, PrincipalResolver resolver, string name, CancellationToken ct)
+    {
+        if (!await services.DeleteAsync(name, ct))
+        {
+            return ServiceNotFound();
+        }
+
+        resolver.Forget();
+        return ApiResults.Ok<object?>(null);
+    }
+
+    private static IResult ServiceNotFound() => ApiResults.Error(404, 1001, "service_not_found");
+
+    private sealed record ServiceBody(string Name, IReadOnlyList<string> Scopes);
+
+    private static Outcome<ServiceBody> ServiceRequest(JsonElement body, ScopeSet scopes)
+    {
+        var parsed = BodyFields.Of(body, "");
+        if (!parsed.Succeeded)
+        {
+            return parsed.Error!;
+        }
+
+        var fields = parsed.Value!;
+        var name = fields.String("name");
+        var consumerScopes = fields.Strings("scopes") ?? [];
+        if (fields.Error is not null)
+        {
+            return fields.Error;
+        }
+
+        if (name is null || !ServiceName().IsMatch(name))
+        {
+            return Errors.InvalidJsonBody("name must be 1 to 64 characters of a-z 0-9 _ -", "/name");
+        }
+
+        var unknown = consumerScopes.Select((scope, i) => (scope, i)).FirstOrDefault(s => !scopes.IsAllowed(s.scope));
+        return unknown.scope is not null
+            ? Errors.SecretScopeInvalid(unknown.scope, $"/scopes/{unknown.i}")
+            : new ServiceBody(name, ScopeSet.Canonical(consumerScopes));
+    }
+
+    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    private static partial Regex ServiceName();
+}

@@ -1,0 +1,49 @@
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Http;
+
+/// <summary>Every system route × every kind of caller: the expected answer, and nothing changed by a refusal.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class SystemAccessMatrixTests(ServiceFixture service)
+{
+    public static TheoryData<string, CallerKindUnderTest> Cases => MatrixRoutes.Cases(MatrixRoutes.System);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task SystemRouteAnswersEachCallerAsSpecified(string routeName, CallerKindUnderTest caller)
+    {
+        var route = MatrixRoutes.System.Single(r => r.Name == routeName);
+        var world = await ManagedWorld.CreateAsync(service);
+        var before = await world.DigestAsync(service.Api);
+
+        var response = await service.Api.SendAsync(route.Method, route.Path(world), world.TokenOf(caller), route.Body(world));
+
+        var (status, code) = Expected(route, caller);
+        Assert.True(status == response.Status, $"{routeName} as {caller}: expected {status}, got {response.Status} {response.Body}");
+        if (code is not null)
+        {
+            Assert.Equal(code, response.ErrorCode);
+        }
+
+        if (status >= 400 || caller != CallerKindUnderTest.OwningService)
+        {
+            Assert.Equal(before, await world.DigestAsync(service.Api));
+        }
+
+        if (routeName == "GET stores" && caller == CallerKindUnderTest.OtherService)
+        {
+            Assert.Empty(response.Result.EnumerateArray());
+        }
+    }
+
+    private static (int Status, int? Code) Expected(MatrixRoute route, CallerKindUnderTest caller) => caller switch
+    {
+        CallerKindUnderTest.OwningService => (SuccessStatus(route), null),
+        // Another service may make and list stores of its own, but cannot learn this one exists.
+        CallerKindUnderTest.OtherService => route.Name is "POST stores" or "GET stores" ? (SuccessStatus(route), null) : (404, 1001),
+        CallerKindUnderTest.None => (400, 9106),
+        _ => (403, 9109),
+    };
+
+    private static int SuccessStatus(MatrixRoute route) => route.Name is "DELETE secrets" or "DELETE secret" ? 202 : 200;
+}
