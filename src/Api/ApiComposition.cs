@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -29,7 +30,7 @@ public static class ApiComposition
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
         services.AddSingleton<PrincipalResolver>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        services.AddOpenApi();
+        services.AddSecretsStoreOpenApi();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -14,12 +15,18 @@ public static class AdminAccountsApi
     public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/accounts", CreateAccount).WithName("AdminCreateAccount").WithSummary("Creates an account.")
-            .Produces<Envelope<AccountRecord>>();
+            .AcceptsJson<AccountCreateRequest>()
+            .Produces<Envelope<AccountRecord>>()
+            .ProducesAccessErrors();
         admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.")
-            .Produces<Envelope<AccountRecord[]>>();
+            .Produces<Envelope<AccountRecord[]>>()
+            .ProducesAccessErrors();
         admin.MapPut("/accounts/{account_id}/quota", SetQuota).WithName("AdminSetQuota")
             .WithSummary("Sets an account's own limits {secrets, stores}; null restores the default.")
-            .Produces<Envelope<QuotaDto>>();
+            .AcceptsJson<QuotaSetRequest>()
+            .Produces<Envelope<QuotaDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         return admin;
     }
 

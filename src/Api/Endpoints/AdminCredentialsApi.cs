@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -21,19 +22,31 @@ public static class AdminCredentialsApi
     {
         admin.MapPost("/accounts/{account_id}/tokens", CreateToken).WithName("AdminCreateToken")
             .WithSummary("Creates an account token {name, permission: read|write}; its value is shown once.")
-            .Produces<Envelope<CreatedToken>>();
+            .AcceptsJson<TokenCreateRequest>()
+            .Produces<Envelope<CreatedToken>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapGet("/accounts/{account_id}/tokens", ListTokens).WithName("AdminListTokens")
             .WithSummary("Lists an account's live tokens, without their values.")
-            .Produces<Envelope<TokenRecord[]>>();
+            .Produces<Envelope<TokenRecord[]>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapDelete("/accounts/{account_id}/tokens/{token_id}", RevokeToken).WithName("AdminRevokeToken")
             .WithSummary("Revokes a token.")
-            .Produces<Envelope<object>>();
+            .Produces<Envelope<object>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapPost("/accounts/{account_id}/keys", CreateKey).WithName("AdminCreateKey")
             .WithSummary("Issues an account key for an email {email}; its value is shown once.")
-            .Produces<Envelope<CreatedKey>>();
+            .AcceptsJson<KeyCreateRequest>()
+            .Produces<Envelope<CreatedKey>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapDelete("/accounts/{account_id}/keys/{email}", DeleteKey).WithName("AdminDeleteKey")
             .WithSummary("Revokes an email's account key.")
-            .Produces<Envelope<object>>();
+            .Produces<Envelope<object>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         return admin;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -22,16 +23,24 @@ public static partial class AdminServicesApi
     {
         admin.MapPost("/services", CreateService).WithName("AdminCreateService")
             .WithSummary("Creates a service {name, scopes}; its token is shown once.")
-            .Produces<Envelope<CreatedService>>();
+            .AcceptsJson<ServiceCreateRequest>()
+            .Produces<Envelope<CreatedService>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status409Conflict);
         admin.MapGet("/services", ListServices).WithName("AdminListServices")
             .WithSummary("Lists services, without their tokens.")
-            .Produces<Envelope<ServiceRecord[]>>();
+            .Produces<Envelope<ServiceRecord[]>>()
+            .ProducesAccessErrors();
         admin.MapPost("/services/{name}/token", RotateToken).WithName("AdminRotateServiceToken")
             .WithSummary("Gives a service a new token; the old one stops working.")
-            .Produces<Envelope<CreatedService>>();
+            .Produces<Envelope<CreatedService>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapDelete("/services/{name}", DeleteService).WithName("AdminDeleteService")
             .WithSummary("Deletes a service: its token stops working; its stores stay managed by its name.")
-            .Produces<Envelope<object>>();
+            .Produces<Envelope<object>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         return admin;
     }
 

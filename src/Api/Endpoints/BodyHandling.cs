@@ -19,14 +19,4 @@ internal static class BodyHandling
         var parsed = parse(body);
         return parsed.Succeeded ? await handle(parsed.Value!) : ApiResults.Error(parsed.Error!);
     }
-
-    /// <summary>The list query as sent; scopes may come repeated (<c>scopes=a&amp;scopes=b</c>) or comma-separated.</summary>
-    public static ListRequest ListQuery(HttpRequest request)
-    {
-        var query = request.Query;
-        var scopes = query["scopes"]
-            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .ToList();
-        return new ListRequest(query["page"], query["per_page"], query["order"], query["direction"], query["search"], scopes);
-    }
 }

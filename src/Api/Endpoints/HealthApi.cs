@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Npgsql;
 
 namespace SecretsStore.Api.Endpoints;
@@ -13,9 +15,13 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Json(new Health("ok")))
-            .WithName("Healthz").WithSummary("The process is up.").Produces<Health>();
+            .WithName("Healthz").WithSummary("The process is up.").Produces<Health>()
+            .AddOpenApiOperationTransformer(NoCredentials)
+            .WithTags("Health");
         app.MapGet("/readyz", Ready)
-            .WithName("Readyz").WithSummary("Storage and cluster answer.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable);
+            .WithName("Readyz").WithSummary("Storage and cluster answer.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(NoCredentials)
+            .WithTags("Health");
         return app;
     }
 
@@ -38,6 +44,13 @@ public static class HealthApi
         return Results.Json(
             new Health(ready ? "ready" : "unavailable", storage ? "ok" : "unavailable", cluster ? "ok" : "unavailable"),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Probes need no credentials, unlike every other route.</summary>
+    private static Task NoCredentials(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.Security = [];
+        return Task.CompletedTask;
     }
 
     private static async Task<bool> Probe(Func<Task> check)

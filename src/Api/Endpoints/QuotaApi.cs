@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -14,7 +15,8 @@ public static class QuotaApi
         account.MapGet("/quota", GetQuota)
             .WithName("GetQuota")
             .WithSummary("The account's secret and store quota and usage.")
-            .Produces<Envelope<QuotaDto>>();
+            .Produces<Envelope<QuotaDto>>()
+            .ProducesAccessErrors();
         return account;
     }
 

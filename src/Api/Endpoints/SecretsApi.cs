@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -15,31 +16,49 @@ public static class SecretsApi
         secrets.MapPost("", CreateSecrets)
             .WithName(namePrefix + "CreateSecrets")
             .WithSummary("Creates 1–100 secrets atomically; answers them in request order.")
-            .Produces<Envelope<SecretDto[]>>();
+            .AcceptsJson<SecretCreateRequest[]>()
+            .Produces<Envelope<SecretDto[]>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         secrets.MapGet("", ListSecrets)
             .WithName(namePrefix + "ListSecrets")
             .WithSummary("Lists a store's secrets, paged, with search and scope filters.")
-            .Produces<ListEnvelope<SecretDto>>();
+            .Produces<ListEnvelope<SecretDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         secrets.MapDelete("", DeleteSecrets)
             .WithName(namePrefix + "DeleteSecrets")
             .WithSummary("Deletes the listed secrets atomically: {\"ids\": [...]} or [{\"id\"}].")
-            .Produces<Envelope<object>>(StatusCodes.Status202Accepted);
+            .AcceptsJson<BulkDeleteRequest>()
+            .Produces<Envelope<object>>(StatusCodes.Status202Accepted)
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         secrets.MapGet("/{secret_id}", GetSecret)
             .WithName(namePrefix + "GetSecret")
             .WithSummary("Gets a secret's metadata (never its value).")
-            .Produces<Envelope<SecretDto>>();
+            .Produces<Envelope<SecretDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         secrets.MapPatch("/{secret_id}", PatchSecret)
             .WithName(namePrefix + "PatchSecret")
             .WithSummary("Changes a secret's value, scopes or comment.")
-            .Produces<Envelope<SecretDto>>();
+            .AcceptsJson<SecretPatchRequest>()
+            .Produces<Envelope<SecretDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         secrets.MapDelete("/{secret_id}", DeleteSecret)
             .WithName(namePrefix + "DeleteSecret")
             .WithSummary("Deletes a secret.")
-            .Produces<Envelope<object>>(StatusCodes.Status202Accepted);
+            .Produces<Envelope<object>>(StatusCodes.Status202Accepted)
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         secrets.MapPost("/{secret_id}/duplicate", DuplicateSecret)
             .WithName(namePrefix + "DuplicateSecret")
             .WithSummary("Copies a secret's value, server-side, into a new secret.")
-            .Produces<Envelope<SecretDto>>();
+            .AcceptsJson<SecretDuplicateRequest>()
+            .Produces<Envelope<SecretDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;
     }
 
@@ -51,10 +70,10 @@ public static class SecretsApi
             return ApiResults.From(outcome, created => ApiResults.Ok(created.Select(SecretDto.From).ToList()));
         });
 
-    public static async Task<IResult> ListSecrets(HttpContext http, IGrainFactory grains, string store_id)
+    public static async Task<IResult> ListSecrets(HttpContext http, IGrainFactory grains, string store_id, [AsParameters] ListQueryParameters query)
     {
         var call = RouteAccessFilter.Get(http);
-        var outcome = await Store(grains, store_id).ListSecretsAsync(call.Caller, call.AccountId, BodyHandling.ListQuery(http.Request));
+        var outcome = await Store(grains, store_id).ListSecretsAsync(call.Caller, call.AccountId, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, SecretDto.From));
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -15,7 +17,10 @@ public static class StoresApi
         account.MapPost("/stores", CreateStore)
             .WithName("CreateStore")
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
-            .Produces<Envelope<StoreDto>>();
+            .AcceptsJson<StoreCreateRequest>()
+            .Produces<Envelope<StoreDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;
     }
 
@@ -25,7 +30,10 @@ public static class StoresApi
         system.MapPost("/stores", CreateManagedStore)
             .WithName("SystemCreateStore")
             .WithSummary("Creates a store managed by the calling service.")
-            .Produces<Envelope<StoreDto>>();
+            .AcceptsJson<ManagedStoreCreateRequest>()
+            .Produces<Envelope<StoreDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return system;
     }
 
@@ -34,16 +42,21 @@ public static class StoresApi
     {
         group.MapGet("/stores", ListStores)
             .WithName(namePrefix + "ListStores")
-            .WithSummary("Lists the account's stores, paged.")
-            .Produces<ListEnvelope<StoreDto>>();
+            .WithSummary("Lists the stores the caller may see, paged.")
+            .Produces<ListEnvelope<StoreDto>>()
+            .ProducesAccessErrors();
         group.MapGet("/stores/{store_id}", GetStore)
             .WithName(namePrefix + "GetStore")
             .WithSummary("Gets one store.")
-            .Produces<Envelope<StoreDto>>();
+            .Produces<Envelope<StoreDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         group.MapDelete("/stores/{store_id}", DeleteStore)
             .WithName(namePrefix + "DeleteStore")
             .WithSummary("Deletes a store; force=true also deletes its secrets.")
-            .Produces<Envelope<object>>();
+            .Produces<Envelope<object>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return group;
     }
 
@@ -69,10 +82,10 @@ public static class StoresApi
             return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
         });
 
-    public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
     {
         var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).ListStoresAsync(call.Caller, BodyHandling.ListQuery(http.Request));
+        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).ListStoresAsync(call.Caller, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
     }
 
@@ -83,11 +96,10 @@ public static class StoresApi
         return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
     }
 
-    public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id)
+    public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id, [FromQuery(Name = "force")] string? force)
     {
         var call = RouteAccessFilter.Get(http);
-        var force = string.Equals(http.Request.Query["force"], "true", StringComparison.OrdinalIgnoreCase);
-        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), force);
+        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
     }
 

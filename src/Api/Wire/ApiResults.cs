@@ -17,7 +17,7 @@ public static class ApiResults
 
     public static IResult Error(int status, int code, string message, string? pointer = null) =>
         new EnvelopeResult(
-            new Envelope<object>(false, [new ErrorItem(code, message, pointer is null ? null : new ErrorSource(pointer))], [], null),
+            new ErrorEnvelope(false, [new ErrorItem(code, message, pointer is null ? null : new ErrorSource(pointer))], [], null),
             status);
 
     public static IResult Error(StoreError error)

@@ -3,6 +3,9 @@ namespace SecretsStore.Api.Wire;
 /// <summary>The Cloudflare v4 envelope around every answer.</summary>
 public sealed record Envelope<T>(bool Success, IReadOnlyList<ErrorItem> Errors, IReadOnlyList<object> Messages, T? Result);
 
+/// <summary>The envelope of every failure: <c>success</c> false, at least one error, <c>result</c> null.</summary>
+public sealed record ErrorEnvelope(bool Success, IReadOnlyList<ErrorItem> Errors, IReadOnlyList<object> Messages, object? Result);
+
 /// <summary>The envelope of a list: adds paging information.</summary>
 public sealed record ListEnvelope<T>(bool Success, IReadOnlyList<ErrorItem> Errors, IReadOnlyList<object> Messages, IReadOnlyList<T> Result, ResultInfo ResultInfo);
 

@@ -13,9 +13,7 @@ public sealed class CloudflareSdkTests(ServiceFixture service)
     [Fact]
     public async Task TheCloudflareSdkWorksAgainstTheService()
     {
-        var clients = Path.Combine(RepositoryRoot(), "tests", "clients");
-        Assert.True(Directory.Exists(Path.Combine(clients, "node_modules", "cloudflare")),
-            "tests/clients/node_modules is missing: run the README's test command (scripts/test.sh), which installs it.");
+        var clients = RepositoryPaths.Clients();
 
         var account = await service.NewAccountAsync();
         var start = new ProcessStartInfo("node", ["--test", "--test-reporter=spec", "sdk-smoke.test.mjs"])
@@ -35,18 +33,5 @@ public sealed class CloudflareSdkTests(ServiceFixture service)
         var stderr = node.StandardError.ReadToEndAsync();
         await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
         Assert.True(node.ExitCode == 0, $"the SDK suite failed:\n{await stdout}\n{await stderr}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SecretsStore.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SecretsStore.sln not found above the test binaries.");
     }
 }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.OpenApi;
+
+/// <summary>The published document describes every route the service serves, with the names the wire uses.</summary>
+[Collection(Infrastructure.ServiceCollection.Name)]
+public sealed partial class OpenApiDocumentTests(ServiceFixture service)
+{
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var response = await service.Http.GetAsync("/openapi/v1.json");
+        Assert.Equal(200, (int)response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task EveryRouteTheServiceServesIsInTheDocument()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+        var served = service.App.Web.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/openapi/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Path: e.RoutePattern.RawText!.TrimEnd('/'), Method: m.ToLowerInvariant())))
+            .ToList();
+
+        Assert.NotEmpty(served);
+        var missing = served.Where(r => !paths.TryGetProperty(r.Path, out var item) || !item.TryGetProperty(r.Method, out _)).ToList();
+        Assert.True(missing.Count == 0, "missing from the OpenAPI document: " + string.Join(", ", missing.Select(m => $"{m.Method} {m.Path}")));
+    }
+
+    [Fact]
+    public async Task EveryOperationDocumentsItsSuccessAndTheErrorEnvelope()
+    {
+        foreach (var path in (await DocumentAsync()).GetProperty("paths").EnumerateObject().Where(p => !p.Name.EndsWith("z", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().ToList();
+                Assert.Contains(responses, r => r.Name.StartsWith('2'));
+                var error = responses.FirstOrDefault(r => r.Name.StartsWith('4'));
+                Assert.True(error.Value.ValueKind == JsonValueKind.Object, $"{operation.Name} {path.Name} documents no 4xx");
+                Assert.Contains("ErrorEnvelope", error.Value.GetRawText());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SchemasUseTheWiresSnakeCaseNames()
+    {
+        var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("ManagedStoreCreateRequest").GetProperty("properties").TryGetProperty("account_id", out _));
+        Assert.True(schemas.GetProperty("ListEnvelopeOfSecretDto").GetProperty("properties").TryGetProperty("result_info", out _));
+        foreach (var schema in schemas.EnumerateObject())
+        {
+            if (schema.Value.TryGetProperty("properties", out var properties))
+            {
+                Assert.All(properties.EnumerateObject(), p => Assert.Matches(SnakeCase(), p.Name));
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex SnakeCase();
+}
