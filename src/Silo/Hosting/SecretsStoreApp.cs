@@ -24,10 +24,12 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public const string DefaultUrl = "http://127.0.0.1:8787";
 
     private readonly EmbeddedPostgres? _postgres;
+    private readonly NpgsqlDataSource _dataSource;
 
-    private SecretsStoreApp(WebApplication web, EmbeddedPostgres? postgres, DevelopmentCredentials? credentials)
+    private SecretsStoreApp(WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DevelopmentCredentials? credentials)
     {
         Web = web;
+        _dataSource = dataSource;
         _postgres = postgres;
         Credentials = credentials;
     }
@@ -86,7 +88,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             var web = builder.Build();
             web.UseSecretsStoreErrors();
             web.MapSecretsStoreApi();
-            return new SecretsStoreApp(web, postgres, credentials);
+            return new SecretsStoreApp(web, dataSource, postgres, credentials);
         }
         catch
         {
@@ -102,8 +104,12 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Web.DisposeAsync();
+        await _dataSource.DisposeAsync();
         if (_postgres is not null)
         {
+            // The providers pool connections by connection string; once our own server stops they are dead, and a
+            // later start in this process (same port) must not be handed one.
+            NpgsqlConnection.ClearAllPools();
             await _postgres.DisposeAsync();
         }
     }

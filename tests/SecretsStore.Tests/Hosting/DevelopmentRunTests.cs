@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using SecretsStore.Silo.Hosting;
+using SecretsStore.Tests.Http;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Hosting;
+
+/// <summary>The run command's embedded default: its own PostgreSQL, master key and credentials under the data folder.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class DevelopmentRunTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-dev-{Guid.NewGuid():N}");
+
+    private Task<SecretsStoreApp> StartAsync() => StartAsync(_data);
+
+    private static async Task<SecretsStoreApp> StartAsync(string data)
+    {
+        var app = await SecretsStoreApp.CreateAsync(
+        [
+            $"--SECRETSSTORE_DATA={data}",
+            "--urls=http://127.0.0.1:0",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={FreePort.Next()}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.Web.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task AFirstStartMakesOwnerOnlyCredentialsAndASecondStartReusesThemAndTheData()
+    {
+        DevelopmentCredentials first;
+        string store;
+        await using (var app = await StartAsync())
+        {
+            first = app.Credentials!;
+            var credentialsFile = Path.Combine(_data, DevelopmentCredentials.FileName);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, MasterKeySource.DevelopmentKeyFile)));
+            var saved = JsonDocument.Parse(await File.ReadAllTextAsync(credentialsFile)).RootElement;
+            Assert.Equal(first.AccountToken, saved.GetProperty("account_token").GetString());
+
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            var api = new ApiClient(http);
+            var account = new TestAccount(first.AccountId, first.AccountToken, first.AccountToken);
+            store = await api.CreateStoreAsync(account, "kept");
+            await api.CreateSecretAsync(account, store, "KEPT");
+            Assert.Equal(200, (await api.GetAsync("/admin/v1/accounts", first.AdminToken)).Status);
+            Assert.Contains("curl", StartupBanner.Describe(app));
+        }
+
+        await using (var again = await StartAsync())
+        {
+            Assert.Equal(first, again.Credentials);
+            using var http = new HttpClient { BaseAddress = again.BaseAddress };
+            var api = new ApiClient(http);
+            var account = new TestAccount(first.AccountId, first.AccountToken, first.AccountToken);
+            Assert.Equal(["KEPT"], (await api.GetAsync($"{account.Base}/stores/{store}/secrets", account.ReadToken)).Names());
+        }
+    }
+
+    [Fact]
+    public void WithoutAnEmbeddedDatabaseAMissingMasterKeyRefusesToStart()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(configuration, developmentDataFolder: null, _ => { }));
+        Assert.Contains("SecretsStore__MasterKey", refusal.Message);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+}
