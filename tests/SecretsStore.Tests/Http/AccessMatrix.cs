@@ -86,6 +86,22 @@ public static class MatrixRoutes
         .. StoreRoutes(w => w.AccountStore),
     ];
 
+    /// <summary>One cell of a matrix: a fresh world, the call, and the store's digest before and after it.</summary>
+    public static async Task<(ApiResponse Response, string Before, string After)> CallAsync(
+        ServiceFixture service, MatrixRoute route, CallerKindUnderTest caller, int expectedStatus, int? expectedCode)
+    {
+        var world = await ManagedWorld.CreateAsync(service);
+        var before = await world.DigestAsync(service.Api);
+        var response = await service.Api.SendAsync(route.Method, route.Path(world), world.TokenOf(caller), route.Body(world));
+        Assert.True(expectedStatus == response.Status, $"{route.Name} as {caller}: expected {expectedStatus}, got {response.Status} {response.Body}");
+        if (expectedCode is not null)
+        {
+            Assert.Equal(expectedCode, response.ErrorCode);
+        }
+
+        return (response, before, await world.DigestAsync(service.Api));
+    }
+
     public static TheoryData<string, CallerKindUnderTest> Cases(IReadOnlyList<MatrixRoute> routes)
     {
         var data = new TheoryData<string, CallerKindUnderTest>();

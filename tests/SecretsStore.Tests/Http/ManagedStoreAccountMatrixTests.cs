@@ -13,19 +13,9 @@ public sealed class ManagedStoreAccountMatrixTests(ServiceFixture service)
     public async Task AccountRouteOnAManagedStoreAnswersEachCallerAsSpecified(string routeName, CallerKindUnderTest caller)
     {
         var route = MatrixRoutes.Account.Single(r => r.Name == routeName);
-        var world = await ManagedWorld.CreateAsync(service);
-        var before = await world.DigestAsync(service.Api);
-
-        var response = await service.Api.SendAsync(route.Method, route.Path(world), world.TokenOf(caller), route.Body(world));
-
         var (status, code) = Expected(route, caller);
-        Assert.True(status == response.Status, $"{routeName} as {caller}: expected {status}, got {response.Status} {response.Body}");
-        if (code is not null)
-        {
-            Assert.Equal(code, response.ErrorCode);
-        }
-
-        Assert.Equal(before, await world.DigestAsync(service.Api));
+        var (_, before, after) = await MatrixRoutes.CallAsync(service, route, caller, status, code);
+        Assert.Equal(before, after);
     }
 
     private static (int Status, int? Code) Expected(MatrixRoute route, CallerKindUnderTest caller) => caller switch
