@@ -49,11 +49,8 @@ public sealed class OrleansProviderTests
     [Fact]
     public async Task AWriteCarryingAStaleETagIsRejected()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync("storage_stale_etag");
-        var silo = await TestSilo.StartAsync(connectionString, ClusterId);
-        try
+        await WithStorageAsync("storage_stale_etag", TestSilo.StorageName, async (storage, connectionString) =>
         {
-            var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(TestSilo.StorageName);
             var grainId = GrainId.Create("counter", "stale-etag");
 
             var current = new GrainState<CounterState>(new CounterState { Value = 1 });
@@ -71,21 +68,14 @@ public sealed class OrleansProviderTests
             await storage.ReadStateAsync("counter", grainId, read);
             Assert.Equal(2, read.State!.Value);
             Assert.Equal("2", read.ETag);
-        }
-        finally
-        {
-            await TestSilo.StopAsync(silo);
-        }
+        });
     }
 
     [Fact]
     public async Task ClearingStateForgetsItButKeepsTheETagMoving()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync("storage_clear");
-        var silo = await TestSilo.StartAsync(connectionString, ClusterId);
-        try
+        await WithStorageAsync("storage_clear", TestSilo.StorageName, async (storage, connectionString) =>
         {
-            var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(TestSilo.StorageName);
             var grainId = GrainId.Create("counter", "clear");
             var state = new GrainState<CounterState>(new CounterState { Value = 5 });
             await storage.WriteStateAsync("counter", grainId, state);
@@ -97,21 +87,14 @@ public sealed class OrleansProviderTests
             Assert.False(read.RecordExists);
             Assert.Equal(0, read.State!.Value);
             Assert.Equal("2", read.ETag);
-        }
-        finally
-        {
-            await TestSilo.StopAsync(silo);
-        }
+        });
     }
 
     [Fact]
     public async Task ClearingWithDeleteStateOnClearRemovesTheRow()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync("storage_delete");
-        var silo = await TestSilo.StartAsync(connectionString, ClusterId);
-        try
+        await WithStorageAsync("storage_delete", TestSilo.DeletingStorageName, async (storage, connectionString) =>
         {
-            var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(TestSilo.DeletingStorageName);
             var grainId = GrainId.Create("counter", "delete");
             var state = new GrainState<CounterState>(new CounterState { Value = 5 });
             await storage.WriteStateAsync("counter", grainId, state);
@@ -123,11 +106,7 @@ public sealed class OrleansProviderTests
             // With the row gone, the next first write starts the versions again.
             await storage.WriteStateAsync("counter", grainId, state);
             Assert.Equal("1", state.ETag);
-        }
-        finally
-        {
-            await TestSilo.StopAsync(silo);
-        }
+        });
     }
 
     [Fact]
@@ -241,5 +220,20 @@ public sealed class OrleansProviderTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a test against the named storage provider of a silo on a fresh database, and stops the silo after.</summary>
+    private static async Task WithStorageAsync(string database, string storageName, Func<IGrainStorage, string, Task> test)
+    {
+        var connectionString = await SharedPostgres.CreateDatabaseAsync(database);
+        var silo = await TestSilo.StartAsync(connectionString, ClusterId);
+        try
+        {
+            await test(silo.Services.GetRequiredKeyedService<IGrainStorage>(storageName), connectionString);
+        }
+        finally
+        {
+            await TestSilo.StopAsync(silo);
+        }
     }
 }
