@@ -69,7 +69,11 @@ public static class ApiComposition
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter<OperatorFilter>()
             .WithTags("Admin");
-        admin.MapAdminAccountsApi().MapAdminCredentialsApi().MapAdminServicesApi();
+        admin.MapAdminAccountsApi().MapAdminServicesApi();
+        admin.MapGroup("/accounts/{account_id}")
+            .AddEndpointFilter<AdminAccountFilter>()
+            .MapAdminAccountQuotaApi()
+            .MapAdminCredentialsApi();
         return app;
     }
 }

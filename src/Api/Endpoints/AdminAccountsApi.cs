@@ -21,13 +21,19 @@ public static class AdminAccountsApi
         admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.")
             .Produces<Envelope<AccountRecord[]>>()
             .ProducesAccessErrors();
-        admin.MapPut("/accounts/{account_id}/quota", SetQuota).WithName("AdminSetQuota")
+        return admin;
+    }
+
+    /// <summary>Maps under <c>/admin/v1/accounts/{account_id}</c>, behind <see cref="AdminAccountFilter"/>.</summary>
+    public static RouteGroupBuilder MapAdminAccountQuotaApi(this RouteGroupBuilder account)
+    {
+        account.MapPut("/quota", SetQuota).WithName("AdminSetQuota")
             .WithSummary("Sets an account's own limits {secrets, stores}; null restores the default.")
             .AcceptsJson<QuotaSetRequest>()
             .Produces<Envelope<QuotaDto>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        return admin;
+        return account;
     }
 
     public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
@@ -37,26 +43,14 @@ public static class AdminAccountsApi
     public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
         ApiResults.Ok(await accounts.ListAsync(ct));
 
-    public static Task<IResult> SetQuota(HttpRequest request, AccountRepository accounts, IGrainFactory grains, string account_id) =>
-        BodyHandling.WithBodyAsync(request, AdminShapes.Limits, async limits =>
-        {
-            if (await AdminShapes.FindAccountAsync(accounts, account_id, request.HttpContext.RequestAborted) is not { } accountId)
-            {
-                return AdminShapes.AccountNotFound();
-            }
-
-            return ApiResults.Ok(QuotaDto.From(await grains.GetGrain<IAccountQuotaGrain>(accountId).SetLimitsAsync(limits)));
-        });
+    public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(http.Request, AdminShapes.Limits, async limits =>
+            ApiResults.Ok(QuotaDto.From(await grains.GetGrain<IAccountQuotaGrain>(AdminAccountFilter.Get(http)).SetLimitsAsync(limits))));
 }
 
 /// <summary>Request shapes and look-ups shared by the admin routes.</summary>
 internal static class AdminShapes
 {
-    public static async Task<Guid?> FindAccountAsync(AccountRepository accounts, string rawId, CancellationToken ct) =>
-        RouteIds.TryParseAccount(rawId, out var id) && await accounts.FindAsync(id, ct) is not null ? id : null;
-
-    public static IResult AccountNotFound() => ApiResults.Error(404, 1001, "account_not_found");
-
     public static Outcome<string?> OptionalName(JsonElement body)
     {
         var parsed = BodyFields.Of(body, "");

@@ -18,64 +18,52 @@ public sealed record CreatedKey(string Email, string Key);
 /// <summary>Operator routes for account tokens and account keys (ACCESS.md, extension).</summary>
 public static class AdminCredentialsApi
 {
-    public static RouteGroupBuilder MapAdminCredentialsApi(this RouteGroupBuilder admin)
+    /// <summary>Maps under <c>/admin/v1/accounts/{account_id}</c>, behind <see cref="AdminAccountFilter"/>.</summary>
+    public static RouteGroupBuilder MapAdminCredentialsApi(this RouteGroupBuilder account)
     {
-        admin.MapPost("/accounts/{account_id}/tokens", CreateToken).WithName("AdminCreateToken")
+        account.MapPost("/tokens", CreateToken).WithName("AdminCreateToken")
             .WithSummary("Creates an account token {name, permission: read|write}; its value is shown once.")
             .AcceptsJson<TokenCreateRequest>()
             .Produces<Envelope<CreatedToken>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        admin.MapGet("/accounts/{account_id}/tokens", ListTokens).WithName("AdminListTokens")
+        account.MapGet("/tokens", ListTokens).WithName("AdminListTokens")
             .WithSummary("Lists an account's live tokens, without their values.")
             .Produces<Envelope<TokenRecord[]>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        admin.MapDelete("/accounts/{account_id}/tokens/{token_id}", RevokeToken).WithName("AdminRevokeToken")
+        account.MapDelete("/tokens/{token_id}", RevokeToken).WithName("AdminRevokeToken")
             .WithSummary("Revokes a token.")
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        admin.MapPost("/accounts/{account_id}/keys", CreateKey).WithName("AdminCreateKey")
+        account.MapPost("/keys", CreateKey).WithName("AdminCreateKey")
             .WithSummary("Issues an account key for an email {email}; its value is shown once.")
             .AcceptsJson<KeyCreateRequest>()
             .Produces<Envelope<CreatedKey>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        admin.MapDelete("/accounts/{account_id}/keys/{email}", DeleteKey).WithName("AdminDeleteKey")
+        account.MapDelete("/keys/{email}", DeleteKey).WithName("AdminDeleteKey")
             .WithSummary("Revokes an email's account key.")
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
-        return admin;
+        return account;
     }
 
-    public static Task<IResult> CreateToken(HttpRequest request, AccountRepository accounts, CredentialRepository credentials, string account_id) =>
-        BodyHandling.WithBodyAsync(request, TokenRequest, async body =>
+    public static Task<IResult> CreateToken(HttpContext http, CredentialRepository credentials) =>
+        BodyHandling.WithBodyAsync(http.Request, TokenRequest, async body =>
         {
-            if (await AdminShapes.FindAccountAsync(accounts, account_id, request.HttpContext.RequestAborted) is not { } accountId)
-            {
-                return AdminShapes.AccountNotFound();
-            }
-
-            var (id, token) = await credentials.CreateTokenAsync(accountId, body.Name, body.Permission, request.HttpContext.RequestAborted);
+            var (id, token) = await credentials.CreateTokenAsync(AdminAccountFilter.Get(http), body.Name, body.Permission, http.RequestAborted);
             return ApiResults.Ok(new CreatedToken(id, token));
         });
 
-    public static async Task<IResult> ListTokens(AccountRepository accounts, CredentialRepository credentials, string account_id, CancellationToken ct) =>
-        await AdminShapes.FindAccountAsync(accounts, account_id, ct) is { } accountId
-            ? ApiResults.Ok(await credentials.ListTokensAsync(accountId, ct))
-            : AdminShapes.AccountNotFound();
+    public static async Task<IResult> ListTokens(HttpContext http, CredentialRepository credentials) =>
+        ApiResults.Ok(await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted));
 
-    public static async Task<IResult> RevokeToken(
-        AccountRepository accounts, CredentialRepository credentials, PrincipalResolver resolver, string account_id, string token_id, CancellationToken ct)
+    public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, string token_id)
     {
-        if (await AdminShapes.FindAccountAsync(accounts, account_id, ct) is not { } accountId)
-        {
-            return AdminShapes.AccountNotFound();
-        }
-
-        if (!await credentials.RevokeTokenAsync(accountId, token_id, ct))
+        if (!await credentials.RevokeTokenAsync(AdminAccountFilter.Get(http), token_id, http.RequestAborted))
         {
             return ApiResults.Error(404, 1001, "token_not_found");
         }
@@ -84,27 +72,16 @@ public static class AdminCredentialsApi
         return ApiResults.Ok<object?>(null);
     }
 
-    public static Task<IResult> CreateKey(HttpRequest request, AccountRepository accounts, CredentialRepository credentials, string account_id) =>
-        BodyHandling.WithBodyAsync(request, KeyRequest, async email =>
+    public static Task<IResult> CreateKey(HttpContext http, CredentialRepository credentials) =>
+        BodyHandling.WithBodyAsync(http.Request, KeyRequest, async email =>
         {
-            if (await AdminShapes.FindAccountAsync(accounts, account_id, request.HttpContext.RequestAborted) is not { } accountId)
-            {
-                return AdminShapes.AccountNotFound();
-            }
-
-            var key = await credentials.CreateKeyAsync(accountId, email, request.HttpContext.RequestAborted);
+            var key = await credentials.CreateKeyAsync(AdminAccountFilter.Get(http), email, http.RequestAborted);
             return ApiResults.Ok(new CreatedKey(email, key));
         });
 
-    public static async Task<IResult> DeleteKey(
-        AccountRepository accounts, CredentialRepository credentials, PrincipalResolver resolver, string account_id, string email, CancellationToken ct)
+    public static async Task<IResult> DeleteKey(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, string email)
     {
-        if (await AdminShapes.FindAccountAsync(accounts, account_id, ct) is not { } accountId)
-        {
-            return AdminShapes.AccountNotFound();
-        }
-
-        if (!await credentials.DeleteKeyAsync(accountId, email, ct))
+        if (!await credentials.DeleteKeyAsync(AdminAccountFilter.Get(http), email, http.RequestAborted))
         {
             return ApiResults.Error(404, 1001, "key_not_found");
         }
