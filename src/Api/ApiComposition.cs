@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,12 @@ public static class ApiComposition
         services.AddSingleton<ServiceRepository>();
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
         services.AddSingleton<PrincipalResolver>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddSecretsStoreOpenApi();
         return services;
     }

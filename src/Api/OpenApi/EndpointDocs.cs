@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
 using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.OpenApi;
@@ -7,9 +8,30 @@ namespace SecretsStore.Api.OpenApi;
 /// <summary>Documents what the handlers read and answer by hand, since they parse bodies themselves.</summary>
 public static class EndpointDocs
 {
-    /// <summary>The JSON body the route reads (whatever Content-Type the client sends).</summary>
+    /// <summary>
+    /// Documents the JSON body the route reads. Not through <c>Accepts</c> metadata: routing would then refuse
+    /// any other Content-Type with 415, and wrangler sends its JSON as text/plain.
+    /// </summary>
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder route) where T : notnull =>
-        route.Accepts<T>("application/json");
+        route.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            // Request shapes are named components, like the response shapes, so clients can refer to them.
+            var name = typeof(T).IsArray ? $"{typeof(T).GetElementType()!.Name}List" : typeof(T).Name;
+            var document = context.Document!;
+            if (document.Components?.Schemas?.ContainsKey(name) != true)
+            {
+                document.AddComponent(name, await context.GetOrCreateSchemaAsync(typeof(T), null, ct));
+            }
+
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = new OpenApiSchemaReference(name, document) },
+                },
+            };
+        });
 
     /// <summary>The error envelope, under each status the route can answer with.</summary>
     public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder route, params int[] statuses)

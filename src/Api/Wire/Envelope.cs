@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SecretsStore.Api.Wire;
 
 /// <summary>The Cloudflare v4 envelope around every answer.</summary>
@@ -14,6 +16,6 @@ public sealed record ListEnvelope<T>(bool Success, IReadOnlyList<ErrorItem> Erro
 public sealed record ResultInfo(int Page, int PerPage, int Count, int TotalCount, int TotalPages);
 
 /// <summary>One error: a numeric code, a <c>snake_case_token[: detail]</c> message, and the offending field when one is.</summary>
-public sealed record ErrorItem(int Code, string Message, ErrorSource? Source = null);
+public sealed record ErrorItem(int Code, string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ErrorSource? Source = null);
 
 public sealed record ErrorSource(string Pointer);

@@ -5,7 +5,8 @@ namespace SecretsStore.Tests.Infrastructure;
 /// <summary>Runs a program from tests/clients and collects what it printed.</summary>
 public static class NodeProcess
 {
-    public sealed record Result(int ExitCode, string Output);
+    /// <param name="TimedOut">The program was still running at the limit and was killed.</param>
+    public sealed record Result(int ExitCode, string Output, bool TimedOut);
 
     public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan limit)
     {
@@ -23,16 +24,18 @@ public static class NodeProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        var timedOut = false;
         try
         {
             await process.WaitForExitAsync().WaitAsync(limit);
         }
         catch (TimeoutException)
         {
+            timedOut = true;
             process.Kill(entireProcessTree: true);
-            throw;
+            await process.WaitForExitAsync();
         }
 
-        return new Result(process.ExitCode, $"{await stdout}\n{await stderr}");
+        return new Result(process.ExitCode, $"{await stdout}\n{await stderr}", timedOut);
     }
 }
