@@ -84,6 +84,15 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task AValueOver65536BytesIsTooLong()
+    {
+        var (account, store) = await NewStoreAsync();
+        var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken,
+            new[] { new { name = "BIG", value = new string('x', 65_537), scopes = new[] { "workers" } } });
+        Assert.Equal((400, 1001, "secret_value_too_long", "/0/value"), (response.Status, response.ErrorCode, response.ErrorMessage, response.ErrorPointer));
+    }
+
+    [Fact]
     public async Task MoreThan100ItemsIsRefused()
     {
         var (account, store) = await NewStoreAsync();
