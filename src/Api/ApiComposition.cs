@@ -37,6 +37,7 @@ public static class ApiComposition
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddSecretsStoreOpenApi();
+        services.AddSecretsStoreRateLimiting(configuration);
         return services;
     }
 
@@ -54,6 +55,7 @@ public static class ApiComposition
             StatusCodes.Status405MethodNotAllowed => ApiResults.MethodNotAllowed().ExecuteAsync(context.HttpContext),
             _ => Task.CompletedTask,
         });
+        app.UseRateLimiter();
         return app;
     }
 

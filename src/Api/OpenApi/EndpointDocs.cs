@@ -44,12 +44,13 @@ public static class EndpointDocs
         return route;
     }
 
-    /// <summary>The errors every authenticated route can give: credentials, permission, and faults.</summary>
+    /// <summary>The errors every authenticated route can give: credentials, permission, throttling and faults.</summary>
     public static RouteHandlerBuilder ProducesAccessErrors(this RouteHandlerBuilder route) =>
         route.ProducesErrors(
             StatusCodes.Status400BadRequest,
             StatusCodes.Status401Unauthorized,
             StatusCodes.Status403Forbidden,
+            StatusCodes.Status429TooManyRequests,
             StatusCodes.Status500InternalServerError,
             StatusCodes.Status503ServiceUnavailable);
 }

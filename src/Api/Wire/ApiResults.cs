@@ -45,6 +45,9 @@ public static class ApiResults
     public static IResult AuthenticationError() => Error(401, 10000, "Authentication error");
     public static IResult Unauthorized() => Error(403, 9109, "Unauthorized to access requested resource");
     public static IResult BodyTooLarge() => Error(413, 1001, "request_body_too_large");
+    public static IResult TooManyRequests(int retryAfterSeconds) =>
+        new EnvelopeResult(new ErrorEnvelope(false, [new ErrorItem(971, "Please wait and consider throttling your request speed")], [], null), 429, retryAfterSeconds);
+
     public static IResult InternalError() => Error(500, 10001, "internal_error");
     public static IResult Unavailable() => Error(503, 10002, "service_unavailable");
 

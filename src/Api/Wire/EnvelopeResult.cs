@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace SecretsStore.Api.Wire;
 
 /// <summary>Writes an envelope with the headers clients rely on.</summary>
-public sealed class EnvelopeResult(object envelope, int status) : IResult, IStatusCodeHttpResult
+/// <param name="retryAfterSeconds">For 429 and 503: when the client may try again.</param>
+public sealed class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => status;
 
@@ -22,7 +23,7 @@ public sealed class EnvelopeResult(object envelope, int status) : IResult, IStat
 
         if (status is 429 or 503)
         {
-            response.Headers.RetryAfter = "1";
+            response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return JsonSerializer.SerializeAsync(response.Body, envelope, envelope.GetType(), WireJson.Options, httpContext.RequestAborted);

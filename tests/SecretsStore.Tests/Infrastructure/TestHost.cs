@@ -25,6 +25,8 @@ public static class TestHost
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            // The fixtures drive thousands of requests with one admin token; the limit itself has its own test.
+            "--SecretsStore:RateLimit:Requests=1000000",
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args);

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Api.Wire;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>How many requests one credential may make per window (<c>SecretsStore:RateLimit</c>).</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Cloudflare's own API allows 1,200 requests per five minutes per user.</summary>
+    public int Requests { get; set; } = 1_200;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Throttles each credential (or, without one, each client address) with a sliding window, and answers the
+/// excess with 429, code 971 and Retry-After. Health probes are never throttled.
+/// </summary>
+public static class RateLimiting
+{
+    public static IServiceCollection AddSecretsStoreRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection("SecretsStore:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        return services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz")
+                    ? RateLimitPartition.GetNoLimiter("probes")
+                    : RateLimitPartition.GetSlidingWindowLimiter(PartitionKey(context), _ => new SlidingWindowRateLimiterOptions
+                    {
+                        PermitLimit = limits.Requests,
+                        Window = limits.Window,
+                        SegmentsPerWindow = 10,
+                        QueueLimit = 0,
+                    }));
+            options.OnRejected = (rejected, ct) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window / 10;
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                return new ValueTask(ApiResults.TooManyRequests(seconds).ExecuteAsync(rejected.HttpContext));
+            };
+        });
+    }
+
+    /// <summary>A digest of the presented credential, so the key never holds a token; the client address otherwise.</summary>
+    private static string PartitionKey(HttpContext context)
+    {
+        var credential = context.Request.Headers.Authorization.ToString() + "|" + context.Request.Headers["X-Auth-Key"].ToString();
+        return credential.Length > 1
+            ? "c:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential)))
+            : "a:" + context.Connection.RemoteIpAddress;
+    }
+}
