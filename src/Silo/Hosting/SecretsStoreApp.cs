@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
 using OpenTelemetry.Trace;
 using SecretsStore.Api;
 using SecretsStore.Api.Access;
@@ -77,7 +78,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce);
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
-            builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!));
+            builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
             builder.Services.AddSingleton(dataSource);
             builder.Services.AddStoreGrainServices(configuration, masterKeys);
             builder.Services.AddSecretsStoreApi(configuration);
@@ -87,6 +88,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             var web = builder.Build();
             web.UseSecretsStoreErrors();
+            web.MapOperatorDashboard(configuration);
             web.MapSecretsStoreApi();
             return new SecretsStoreApp(web, dataSource, postgres, credentials);
         }
