@@ -74,6 +74,8 @@ public static class ApiComposition
             .WithTags("System");
         system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System");
 
+        app.MapCloudflareHelpersApi();
+
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter<OperatorFilter>()
             .WithTags("Admin");

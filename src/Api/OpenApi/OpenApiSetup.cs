@@ -91,6 +91,7 @@ public static partial class OpenApiSetup
         ["System"] = "Routes for platform services that manage stores on an account's behalf (service tokens).",
         ["Admin"] = "Operator routes for accounts, credentials, services and quota (the admin token).",
         ["Health"] = "Liveness and readiness probes (no credentials).",
+        ["Cloudflare helpers"] = "The user, token and account routes wrangler calls to verify a token and discover accounts.",
     };
 
     [GeneratedRegex(@"\{([a-z_]+)\}")]

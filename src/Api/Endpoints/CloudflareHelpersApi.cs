@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary><c>GET /user/tokens/verify</c>: the calling token and whether it works.</summary>
+public sealed record TokenStatusDto(string Id, string Status);
+
+/// <summary>
+/// <c>GET /user</c>. There are no users here: a token stands for itself (its id, no email), a key for its email.
+/// wrangler reads only <c>email</c>, and prints that none is known when it is null.
+/// </summary>
+public sealed record UserDto(string Id, string? Email);
+
+/// <summary>An account as Cloudflare's <c>GET /accounts</c> lists it; wrangler reads <c>id</c> and <c>name</c>.</summary>
+public sealed record AccountDto(string Id, string Name, string Type, DateTime CreatedOn);
+
+/// <summary>
+/// The credential's membership of an account; wrangler keeps only the accounts that appear in both lists
+/// (<c>account.id</c>) and <c>whoami --account</c> prints <c>roles</c>.
+/// </summary>
+public sealed record MembershipDto(string Id, MembershipAccountDto Account, string Status, IReadOnlyList<string> Roles);
+
+public sealed record MembershipAccountDto(string Id, string Name);
+
+/// <summary>The query of the helper lists: paging only.</summary>
+public sealed record PageQueryParameters(
+    [property: FromQuery(Name = "page")] string? Page,
+    [property: FromQuery(Name = "per_page")] string? PerPage);
+
+/// <summary>
+/// The Cloudflare account and user routes that wrangler calls around the Secrets Store routes (ACCESS.md,
+/// "Cloudflare-side helpers"): <c>whoami</c> reads the token and user, and without <c>CLOUDFLARE_ACCOUNT_ID</c>
+/// wrangler picks the account from <c>/accounts</c> ∩ <c>/memberships</c>. They describe only the calling account
+/// token or key; services and the operator are not users of accounts, so they get 9109.
+/// </summary>
+public static class CloudflareHelpersApi
+{
+    private const int DefaultPerPage = 20;
+    private const int MaxPerPage = 100;
+
+    public static IEndpointRouteBuilder MapCloudflareHelpersApi(this IEndpointRouteBuilder app)
+    {
+        var helpers = app.MapGroup(ApiComposition.ClientBase).WithTags("Cloudflare helpers");
+        helpers.MapGet("/user/tokens/verify", VerifyToken)
+            .WithName("VerifyToken")
+            .WithSummary("The calling account token's id and status (active); 9109 for other credentials.")
+            .Produces<Envelope<TokenStatusDto>>()
+            .ProducesAccessErrors();
+        helpers.MapGet("/user", GetUser)
+            .WithName("GetUser")
+            .WithSummary("A minimal user for the calling token or key: an id, and the key's email (null for a token).")
+            .Produces<Envelope<UserDto>>()
+            .ProducesAccessErrors();
+        helpers.MapGet("/accounts", ListAccounts)
+            .WithName("ListAccounts")
+            .WithSummary("The accounts the calling token or key can use, paged.")
+            .Produces<ListEnvelope<AccountDto>>()
+            .ProducesAccessErrors();
+        helpers.MapGet("/memberships", ListMemberships)
+            .WithName("ListMemberships")
+            .WithSummary("The calling token's or key's membership of each account it can use, paged.")
+            .Produces<ListEnvelope<MembershipDto>>()
+            .ProducesAccessErrors();
+        return app;
+    }
+
+    public static Task<IResult> VerifyToken(HttpRequest request, PrincipalResolver resolver) =>
+        ForAccountPrincipalAsync(request, resolver, principal => Task.FromResult(principal switch
+        {
+            AccountTokenPrincipal token => ApiResults.Ok(new TokenStatusDto(token.TokenId, "active")),
+            // A key is valid but is not a token: this route is not for it.
+            _ => ApiResults.Unauthorized(),
+        }));
+
+    public static Task<IResult> GetUser(HttpRequest request, PrincipalResolver resolver) =>
+        ForAccountPrincipalAsync(request, resolver, principal => Task.FromResult(principal switch
+        {
+            AccountTokenPrincipal token => ApiResults.Ok(new UserDto(token.TokenId, null)),
+            AccountKeyPrincipal key => ApiResults.Ok(new UserDto(EmailId(key.Email), key.Email)),
+            _ => ApiResults.Unauthorized(),
+        }));
+
+    public static Task<IResult> ListAccounts(
+        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query) =>
+        ForAccountPrincipalAsync(request, resolver, principal =>
+            ListUsableAccountsAsync(principal, accounts, query, request.HttpContext.RequestAborted,
+                a => new AccountDto(a.Id, a.Name, "standard", a.Created)));
+
+    public static Task<IResult> ListMemberships(
+        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query) =>
+        ForAccountPrincipalAsync(request, resolver, principal =>
+        {
+            // Roles are the permission in Cloudflare's words (ACCESS.md). A credential has one membership per
+            // account, so the account id names it.
+            string[] roles = [RoleOf(principal)];
+            return ListUsableAccountsAsync(principal, accounts, query, request.HttpContext.RequestAborted,
+                a => new MembershipDto(a.Id, new MembershipAccountDto(a.Id, a.Name), "accepted", roles));
+        });
+
+    /// <summary>Credentials first (9106, 10000), then whether they are an account token or key (9109).</summary>
+    private static async Task<IResult> ForAccountPrincipalAsync(HttpRequest request, PrincipalResolver resolver, Func<Principal, Task<IResult>> answer)
+    {
+        var (principal, failure) = await resolver.ResolveAsync(request);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        return principal is AccountTokenPrincipal or AccountKeyPrincipal ? await answer(principal) : ApiResults.Unauthorized();
+    }
+
+    /// <summary>One page of the accounts the principal can use, oldest first, paged as our other lists (API.md §4).</summary>
+    private static async Task<IResult> ListUsableAccountsAsync<TDto>(
+        Principal principal, AccountRepository accounts, PageQueryParameters query, CancellationToken ct, Func<AccountRecord, TDto> toDto)
+    {
+        if (!TryCount(query.Page, out var page))
+        {
+            return ApiResults.Error(Errors.InvalidPaging("page must be a non-negative integer"));
+        }
+
+        if (!TryCount(query.PerPage, out var perPage) || perPage > MaxPerPage)
+        {
+            return ApiResults.Error(Errors.InvalidPaging($"per_page must be an integer from 1 to {MaxPerPage}"));
+        }
+
+        IEnumerable<Guid> ids = principal switch
+        {
+            AccountTokenPrincipal token => [token.AccountId],
+            AccountKeyPrincipal key => key.AccountIds,
+            _ => [],
+        };
+
+        // A credential opens one account or a handful, so one look-up each beats listing every account.
+        var usable = new List<AccountRecord>();
+        foreach (var id in ids)
+        {
+            if (await accounts.FindAsync(id, ct) is { } account)
+            {
+                usable.Add(account);
+            }
+        }
+
+        // 0 or absent means the default; a page past the end is empty (wrangler pages while page * per_page < total).
+        page = Math.Max(page, 1);
+        perPage = perPage == 0 ? DefaultPerPage : perPage;
+        var ordered = usable.OrderBy(a => a.Created).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
+        var items = ordered.Skip((int)Math.Min((long)(page - 1) * perPage, ordered.Count)).Take(perPage).ToList();
+        return ApiResults.List(new Page<AccountRecord>(items, page, perPage, ordered.Count), toDto);
+    }
+
+    private static bool TryCount(string? text, out int value)
+    {
+        value = 0;
+        return string.IsNullOrEmpty(text)
+            || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 0);
+    }
+
+    private static string RoleOf(Principal principal) =>
+        principal is AccountTokenPrincipal { Permission: Permission.Read } ? "Secrets Store Read" : "Secrets Store Write";
+
+    /// <summary>A stable 32-hex id for a key's holder, derived from the email so that nothing new is stored.</summary>
+    private static string EmailId(string email) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email)))[..32];
+}
