@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -45,9 +44,6 @@ public sealed record PageQueryParameters(
 /// </summary>
 public static class CloudflareHelpersApi
 {
-    private const int DefaultPerPage = 20;
-    private const int MaxPerPage = 100;
-
     public static IEndpointRouteBuilder MapCloudflareHelpersApi(this IEndpointRouteBuilder app)
     {
         var helpers = app.MapGroup(ApiComposition.ClientBase).WithTags("Cloudflare helpers");
@@ -123,14 +119,10 @@ public static class CloudflareHelpersApi
     private static async Task<IResult> ListUsableAccountsAsync<TDto>(
         Principal principal, AccountRepository accounts, PageQueryParameters query, CancellationToken ct, Func<AccountRecord, TDto> toDto)
     {
-        if (!TryCount(query.Page, out var page))
+        var parsed = ListQuery.Parse(new ListRequest(query.Page, query.PerPage, Direction: "asc"), ["created"], scopes: null);
+        if (!parsed.Succeeded)
         {
-            return ApiResults.Error(Errors.InvalidPaging("page must be a non-negative integer"));
-        }
-
-        if (!TryCount(query.PerPage, out var perPage) || perPage > MaxPerPage)
-        {
-            return ApiResults.Error(Errors.InvalidPaging($"per_page must be an integer from 1 to {MaxPerPage}"));
+            return ApiResults.Error(parsed.Error!);
         }
 
         IEnumerable<Guid> ids = principal switch
@@ -150,19 +142,8 @@ public static class CloudflareHelpersApi
             }
         }
 
-        // 0 or absent means the default; a page past the end is empty (wrangler pages while page * per_page < total).
-        page = Math.Max(page, 1);
-        perPage = perPage == 0 ? DefaultPerPage : perPage;
-        var ordered = usable.OrderBy(a => a.Created).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
-        var items = ordered.Skip((int)Math.Min((long)(page - 1) * perPage, ordered.Count)).Take(perPage).ToList();
-        return ApiResults.List(new Page<AccountRecord>(items, page, perPage, ordered.Count), toDto);
-    }
-
-    private static bool TryCount(string? text, out int value)
-    {
-        value = 0;
-        return string.IsNullOrEmpty(text)
-            || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 0);
+        // Oldest first, as our other lists page (a page past the end is empty; wrangler pages while page * per_page < total).
+        return ApiResults.List(Paging.Apply(usable, parsed.Value!, a => a.Created, a => Guid.ParseExact(a.Id, "N")), toDto);
     }
 
     private static string RoleOf(Principal principal) =>

@@ -1,5 +1,4 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Rules;
 
 namespace SecretsStore.Tests.Rules;
 

@@ -1,4 +1,4 @@
-using SecretsStore.Grains.Rules;
+using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Tests.Rules;
 

@@ -1,6 +1,5 @@
-using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Grains.Rules;
+namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>Orders and pages a list. Ties are broken by id so that pages never overlap or skip.</summary>
 public static class Paging

@@ -1,7 +1,6 @@
 using System.Globalization;
-using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Grains.Rules;
+namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>A validated list query (API.md §4).</summary>
 public sealed record ListQuery(int Page, int PerPage, string Order, bool Descending, string? Search, IReadOnlyList<string> Scopes)
