@@ -43,7 +43,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     /// <summary>The first address the gateway listens on, once started.</summary>
     public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<SecretsStoreApp> CreateAsync(string[] args, Action<string>? announce = null, CancellationToken ct = default)
+    /// <param name="configure">A last look at the builder before the app is built (tests add log capture here).</param>
+    public static async Task<SecretsStoreApp> CreateAsync(
+        string[] args, Action<string>? announce = null, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         announce ??= _ => { };
         var builder = WebApplication.CreateBuilder(args);
@@ -86,6 +88,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 .WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage"))
                 .WithMetrics(m => m.AddMeter("Microsoft.Orleans"));
 
+            configure?.Invoke(builder);
             var web = builder.Build();
             web.UseSecretsStoreErrors();
             web.MapOperatorDashboard(configuration);

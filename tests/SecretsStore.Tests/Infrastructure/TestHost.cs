@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Infrastructure;
@@ -13,7 +14,10 @@ public sealed record TestHostSettings(string ConnectionString, string MasterKey,
 /// <summary>Starts the real service (silo + gateway) the way the run command does, on free loopback ports.</summary>
 public static class TestHost
 {
-    public static async Task<SecretsStoreApp> StartAsync(TestHostSettings settings, params string[] extraArgs)
+    public static Task<SecretsStoreApp> StartAsync(TestHostSettings settings, params string[] extraArgs) =>
+        StartAsync(settings, configure: null, extraArgs);
+
+    public static async Task<SecretsStoreApp> StartAsync(TestHostSettings settings, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         string[] args =
         [
@@ -29,7 +33,7 @@ public static class TestHost
             "--SecretsStore:RateLimit:Requests=1000000",
             .. extraArgs,
         ];
-        var app = await SecretsStoreApp.CreateAsync(args);
+        var app = await SecretsStoreApp.CreateAsync(args, configure: configure);
         await app.Web.StartAsync();
         return app;
     }
