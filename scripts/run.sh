@@ -3,6 +3,9 @@
 # Without ConnectionStrings__Postgres it starts a private PostgreSQL under .data/ (SECRETSSTORE_DATA overrides),
 # migrates it, and prints the credentials it made there. Ctrl-C stops the service and its PostgreSQL.
 set -euo pipefail
+# A data folder given relative to where the command was typed; `dotnet run` itself runs in the project folder.
+if [ -n "${SECRETSSTORE_DATA:-}" ]; then SECRETSSTORE_DATA=$(realpath -m "$SECRETSSTORE_DATA"); fi
 cd "$(dirname "$0")/.."
+export SECRETSSTORE_DATA="${SECRETSSTORE_DATA:-$PWD/.data}"
 bash scripts/ensure-prerequisites.sh
 exec dotnet run --project src/Silo -c Release -- "$@"
