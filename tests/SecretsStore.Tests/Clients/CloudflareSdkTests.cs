@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,13 +20,7 @@ public sealed class CloudflareSdkTests(ServiceFixture service, ITestOutputHelper
     [InlineData("system-routes.test.mjs")]
     public async Task TheClientSuitePasses(string suite)
     {
-        var environment = await ProvisionAsync();
-        var clock = Stopwatch.StartNew();
-        var run = await NodeProcess.RunAsync("node", ["--test", "--test-reporter=spec", suite], environment, TimeBound);
-
-        output.WriteLine($"{suite}: exit {run.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s\n{run.Output}");
-        Assert.False(run.TimedOut, $"{suite} did not finish within {TimeBound}:\n{run.Output}");
-        Assert.True(run.ExitCode == 0, $"{suite} failed:\n{run.Output}");
+        await ClientSuite.AssertPassesAsync(suite, await ProvisionAsync(), TimeBound, output);
     }
 
     /// <summary>
@@ -35,28 +29,22 @@ public sealed class CloudflareSdkTests(ServiceFixture service, ITestOutputHelper
     /// </summary>
     private async Task<Dictionary<string, string>> ProvisionAsync()
     {
-        var admin = service.AdminToken;
         var account = await service.NewAccountAsync();
         var other = await service.NewAccountAsync();
-
-        var quota = await service.Api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", admin, new { secrets = 200, stores = 5 });
-        Assert.True(quota.Status == 200, $"quota answered {quota.Status}: {quota.Body}");
-
-        var email = $"sdk-{Guid.NewGuid():N}@example.test";
-        var key = await service.Api.PostAsync($"/admin/v1/accounts/{account.Id}/keys", admin, new { email });
-        Assert.True(key.Status == 200, $"key create answered {key.Status}: {key.Body}");
+        await service.SetQuotaAsync(account, secrets: 200, stores: 5);
+        var (email, key) = await service.NewKeyAsync(account.Id);
 
         var owner = await service.NewServiceAsync();
         var stranger = await service.NewServiceAsync();
 
         return new Dictionary<string, string>
         {
-            ["SECRETSSTORE_BASE_URL"] = new Uri(service.App.BaseAddress, "/client/v4").ToString().TrimEnd('/'),
+            ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(service),
             ["SECRETSSTORE_ACCOUNT_ID"] = account.Id,
             ["SECRETSSTORE_ACCOUNT_TOKEN"] = account.WriteToken,
             ["SECRETSSTORE_READ_TOKEN"] = account.ReadToken,
-            ["SECRETSSTORE_AUTH_EMAIL"] = key.Result.GetProperty("email").GetString()!,
-            ["SECRETSSTORE_AUTH_KEY"] = key.Result.GetProperty("key").GetString()!,
+            ["SECRETSSTORE_AUTH_EMAIL"] = email,
+            ["SECRETSSTORE_AUTH_KEY"] = key,
             ["SECRETSSTORE_OTHER_ACCOUNT_ID"] = other.Id,
             ["SECRETSSTORE_SERVICE_NAME"] = owner.Name,
             ["SECRETSSTORE_SERVICE_TOKEN"] = owner.Token,

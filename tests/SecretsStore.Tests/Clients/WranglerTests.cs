@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -26,32 +25,24 @@ public sealed class WranglerTests(ServiceFixture service, ITestOutputHelper outp
         // fail the next flow on the same account too.
         var quota = await service.Api.PutAsync($"/admin/v1/accounts/{main.Id}/quota", service.AdminToken, new { secrets = (int?)null, stores = 3 });
         Assert.True(quota.Status == 200, $"quota answered {quota.Status}: {quota.Body}");
+        var (email, key) = await service.NewKeyAsync(main.Id);
 
-        var email = $"ops-{Guid.NewGuid():N}@example.com";
-        var key = await service.Api.PostAsync($"/admin/v1/accounts/{main.Id}/keys", service.AdminToken, new { email });
-        Assert.True(key.Status == 200, $"key create answered {key.Status}: {key.Body}");
-
-        var clock = Stopwatch.StartNew();
-        var run = await NodeProcess.RunAsync(
-            "node",
-            ["--test", "--test-reporter=spec", "wrangler.test.mjs"],
+        await ClientSuite.AssertPassesAsync(
+            "wrangler.test.mjs",
             new Dictionary<string, string>
             {
-                ["SECRETSSTORE_BASE_URL"] = new Uri(service.App.BaseAddress, "/client/v4").ToString().TrimEnd('/'),
+                ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(service),
                 ["SECRETSSTORE_ACCOUNT_ID"] = main.Id,
                 ["SECRETSSTORE_ACCOUNT_NAME"] = main.Name,
                 ["SECRETSSTORE_ACCOUNT_TOKEN"] = main.Token,
                 ["SECRETSSTORE_AUTH_EMAIL"] = email,
-                ["SECRETSSTORE_AUTH_KEY"] = key.Result.GetProperty("key").GetString()!,
+                ["SECRETSSTORE_AUTH_KEY"] = key,
                 ["SECRETSSTORE_SOLO_ACCOUNT_ID"] = solo.Id,
                 ["SECRETSSTORE_SOLO_ACCOUNT_NAME"] = solo.Name,
                 ["SECRETSSTORE_SOLO_TOKEN"] = solo.Token,
             },
-            TimeBound);
-
-        output.WriteLine($"wrangler.test.mjs: exit {run.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s\n{run.Output}");
-        Assert.False(run.TimedOut, $"wrangler.test.mjs did not finish within {TimeBound}:\n{run.Output}");
-        Assert.True(run.ExitCode == 0, $"the wrangler suite failed:\n{run.Output}");
+            TimeBound,
+            output);
     }
 
     private sealed record WranglerAccount(string Id, string Name, string Token);

@@ -35,6 +35,15 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public Task<TestAccount> NewAccountAsync() => NewAccountAsync(Api, AdminToken);
 
+    /// <summary>A legacy account key for a fresh email on the account; answers the email and the key.</summary>
+    public async Task<(string Email, string Key)> NewKeyAsync(string accountId)
+    {
+        var email = $"ops-{Guid.NewGuid():N}@example.test";
+        var created = await Api.PostAsync($"/admin/v1/accounts/{accountId}/keys", AdminToken, new { email });
+        Assert.True(created.Status == 200, $"key create answered {created.Status}: {created.Body}");
+        return (email, created.Result.GetProperty("key").GetString()!);
+    }
+
     /// <summary>A new service principal with a unique name; answers its name and token.</summary>
     public async Task<TestService> NewServiceAsync(string[]? scopes = null)
     {
