@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.State;
 
 namespace SecretsStore.Tests.Grains;
 
@@ -104,6 +108,26 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
         var quota = await Account(account).GetQuotaAsync();
         Assert.Equal((0, 0), (quota.SecretsUsage, quota.StoresUsage));
         Assert.Empty((await Account(account).ListStoresAsync(Reader, new ListRequest())).Value!.Items);
+    }
+
+    [Fact]
+    public async Task AStoreListedButNeverCreatedIsCreatedOnReconcile()
+    {
+        // As if the silo crashed after the account's list was written but before the store's own state was.
+        var account = Guid.NewGuid();
+        var storeId = Guid.NewGuid();
+        var now = DateTime.UtcNow;
+        var listed = new StoreView(storeId, "half_made", account, now, now, null);
+        var state = new AccountState { Stores = { [storeId] = listed } };
+        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Provider);
+        await storage.WriteStateAsync(StorageNames.AccountState, Account(account).GetGrainId(), new GrainState<AccountState>(state));
+
+        var quota = await Account(account).GetQuotaAsync();
+
+        Assert.Equal(1, quota.StoresUsage);
+        var store = await Store(storeId).GetAsync(Reader, account);
+        Assert.Equal("half_made", store.Value!.Name);
+        Assert.True((await Store(storeId).CreateSecretsAsync(Writer, account, [Secret("WORKS")])).Succeeded);
     }
 
     [Fact]
