@@ -93,6 +93,7 @@ public sealed class StoreGrain(
     public async Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch)
     {
         var existing = State.Lifecycle == StoreLifecycle.Active ? State.Secrets.GetValueOrDefault(secretId) : null;
+        // Input is judged before existence (API.md §6); a secret that is not there has no name to keep, so any passes.
         var refusal = CheckPermission(caller)
             ?? rules.ValidatePatch(patch, existing?.Name ?? patch.Name ?? "")
             ?? CheckVisible(caller, accountId)
@@ -336,19 +337,21 @@ public sealed class StoreGrain(
             return existing;
         }
 
-        return Seal(
-            existing.Id,
-            existing.Name,
-            existing.Created,
-            Timestamps.Now(clock),
-            commentChanged ? patch.Comment : existing.Comment,
-            scopesChanged ? patch.Scopes! : existing.Scopes,
-            valueChanged ? patch.Value! : new SecretValue(Unseal(existing)));
+        // An unchanged value keeps its ciphertext: nothing to decrypt and seal again.
+        return existing with
+        {
+            Modified = Timestamps.Now(clock),
+            Comment = commentChanged ? patch.Comment : existing.Comment,
+            Scopes = scopesChanged ? ScopeSet.Canonical(patch.Scopes!) : existing.Scopes,
+            SealedValue = valueChanged ? SealValue(existing.Id, patch.Value!) : existing.SealedValue,
+        };
     }
 
     private SecretRecord Seal(Guid id, string name, DateTime created, DateTime modified, string? comment, IEnumerable<string> secretScopes, SecretValue value) =>
-        new(id, name, created, modified, comment, ScopeSet.Canonical(secretScopes),
-            cipher.Encrypt(DataKey(), State.AccountId, StoreId, id, value.Reveal()));
+        new(id, name, created, modified, comment, ScopeSet.Canonical(secretScopes), SealValue(id, value));
+
+    private byte[] SealValue(Guid secretId, SecretValue value) =>
+        cipher.Encrypt(DataKey(), State.AccountId, StoreId, secretId, value.Reveal());
 
     private string Unseal(SecretRecord secret) =>
         cipher.Decrypt(DataKey(), State.AccountId, StoreId, secret.Id, secret.SealedValue);
