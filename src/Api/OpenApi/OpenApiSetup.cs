@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
@@ -6,10 +5,10 @@ using Microsoft.OpenApi;
 namespace SecretsStore.Api.OpenApi;
 
 /// <summary>
-/// The published OpenAPI document (<c>/openapi/v1.json</c>): wire names, credentials, and the path parameters that
-/// route groups declare but handlers never bind (such as <c>account_id</c>, which the access filter reads).
+/// The published OpenAPI document (<c>/openapi/v1.json</c>): wire names, credentials, and parameters described as
+/// the wire accepts them.
 /// </summary>
-public static partial class OpenApiSetup
+public static class OpenApiSetup
 {
     public const string BearerScheme = "bearer";
     public const string EmailScheme = "auth_email";
@@ -63,26 +62,7 @@ public static partial class OpenApiSetup
                 ];
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
-            {
-                operation.Parameters ??= [];
-                foreach (Match match in RouteParameter().Matches(context.Description.RelativePath ?? ""))
-                {
-                    var name = match.Groups[1].Value;
-                    if (!operation.Parameters.Any(p => p.Name == name && p.In == ParameterLocation.Path))
-                    {
-                        operation.Parameters.Insert(0, new OpenApiParameter
-                        {
-                            Name = name,
-                            In = ParameterLocation.Path,
-                            Required = true,
-                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                        });
-                    }
-                }
-
-                return Task.CompletedTask;
-            });
+            options.AddOperationTransformer(ParameterDocs.DescribeAsync);
         });
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -94,6 +74,4 @@ public static partial class OpenApiSetup
         ["Cloudflare helpers"] = "The user, token and account routes wrangler calls to verify a token and discover accounts.",
     };
 
-    [GeneratedRegex(@"\{([a-z_]+)\}")]
-    private static partial Regex RouteParameter();
 }

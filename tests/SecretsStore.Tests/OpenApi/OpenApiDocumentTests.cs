@@ -65,6 +65,21 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
         }
     }
 
+    [Fact]
+    public async Task ListParametersSayWhatTheListRulesAccept()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+        JsonElement Parameter(string path, string name) =>
+            paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
+
+        var secrets = "/client/v4/accounts/{account_id}/secrets_store/stores/{store_id}/secrets";
+        var stores = "/client/v4/accounts/{account_id}/secrets_store/stores";
+        Assert.Contains("comment", Parameter(secrets, "order").GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("comment", Parameter(stores, "order").GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(100, Parameter(secrets, "per_page").GetProperty("schema").GetProperty("maximum").GetInt32());
+        Assert.Equal("^[0-9a-fA-F]{32}$", Parameter(secrets, "account_id").GetProperty("schema").GetProperty("pattern").GetString());
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
 }

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.OpenApi;
+
+/// <summary>
+/// Describes parameters the way the wire accepts them. Handlers bind query values as raw strings (so that the
+/// list rules answer bad ones with our own error codes); the document still says what a good value is.
+/// </summary>
+public static partial class ParameterDocs
+{
+    public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.Parameters ??= [];
+        var path = (context.Description.RelativePath ?? "").TrimEnd('/');
+        AddRouteGroupParameters(operation, path);
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
+        {
+            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Route groups declare <c>account_id</c> and <c>account_tag</c>, which the access filter reads and no handler binds.</summary>
+    private static void AddRouteGroupParameters(OpenApiOperation operation, string path)
+    {
+        foreach (Match match in RouteParameter().Matches(path))
+        {
+            var name = match.Groups[1].Value;
+            if (!operation.Parameters!.Any(p => p.Name == name && p.In == ParameterLocation.Path))
+            {
+                operation.Parameters!.Insert(0, new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true });
+            }
+        }
+    }
+
+    private static void Describe(OpenApiParameter parameter, bool isSecretList)
+    {
+        switch (parameter.Name)
+        {
+            case "account_id" or "account_tag" or "store_id" or "secret_id" or "token_id":
+                parameter.Description = "32 hexadecimal characters, matched case-insensitively.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9a-fA-F]{32}$" };
+                break;
+            case "page":
+                parameter.Description = "1-based page; 0 or absent means 1. A page past the end is empty.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" };
+                break;
+            case "per_page":
+                parameter.Description = "Items per page, up to 100; 0 or absent means 20.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = "100" };
+                break;
+            case "order":
+                parameter.Description = "Sort key (default created); ties are broken by id.";
+                parameter.Schema = Choice(isSecretList ? ListQuery.SecretOrders : ListQuery.StoreOrders);
+                break;
+            case "direction":
+                parameter.Description = "Sort direction (default desc).";
+                parameter.Schema = Choice(["asc", "desc"]);
+                break;
+            case "search":
+                parameter.Description = "Case-insensitive substring of a secret's name or comment.";
+                break;
+            case "scopes":
+                parameter.Description = "Only secrets that have every listed scope; repeat the parameter or separate with commas.";
+                break;
+            case "force":
+                parameter.Description = "true deletes a non-empty store together with its secrets.";
+                parameter.Schema = Choice(["true", "false"]);
+                break;
+        }
+    }
+
+    private static OpenApiSchema Choice(IEnumerable<string> values) =>
+        new() { Type = JsonSchemaType.String, Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList() };
+
+    [GeneratedRegex(@"\{([a-z_]+)\}")]
+    private static partial Regex RouteParameter();
+}
