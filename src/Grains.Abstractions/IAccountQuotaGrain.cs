@@ -1,11 +1,9 @@
-using Orleans.Concurrency;
-
 namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>
-/// One account: its list of stores and its quota counters; keyed by the account id. Store names are unique per
-/// account, so store creation and deletion go through here. Secret counts are reported by the stores and
-/// reconciled from them, never trusted from a separately written number.
+/// One account: its list of stores and its limits; keyed by the account id. Store names are unique per account,
+/// so store creation and deletion go through here. Secret usage is not counted here: it is kept in storage, in
+/// the same transaction as the secrets it counts, so no store ever has to call this grain.
 /// </summary>
 [Alias("SecretsStore.IAccountQuotaGrain")]
 public interface IAccountQuotaGrain : IGrainWithGuidKey
@@ -31,15 +29,4 @@ public interface IAccountQuotaGrain : IGrainWithGuidKey
     /// <summary>Sets the account's own limits (null restores the deployment default).</summary>
     [Alias("SetLimits")]
     Task<QuotaView> SetLimitsAsync(QuotaLimits limits);
-
-    /// <summary>
-    /// Asks room for <paramref name="additional"/> new secrets in a store whose durable count is
-    /// <paramref name="committedCount"/>. Holds the room until the store reports its new count.
-    /// </summary>
-    [AlwaysInterleave, Alias("ReserveSecrets")]
-    Task<bool> ReserveSecretsAsync(Guid storeId, int committedCount, int additional);
-
-    /// <summary>A store's durable secret count after a change (or after a failed one); releases its reservation.</summary>
-    [AlwaysInterleave, Alias("ReportSecretCount")]
-    Task ReportSecretCountAsync(Guid storeId, int committedCount);
 }

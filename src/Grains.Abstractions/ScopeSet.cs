@@ -6,9 +6,24 @@ public sealed class ScopeSet(IEnumerable<string> allowed)
     public static readonly IReadOnlyList<string> Defaults =
         ["workers", "ai_gateway", "dex", "access", "containers", "websearch"];
 
-    private readonly HashSet<string> _allowed = new(allowed, StringComparer.Ordinal);
+    private readonly HashSet<string> _allowed = Validate(allowed);
 
     public bool IsAllowed(string scope) => _allowed.Contains(scope);
+
+    /// <summary>
+    /// Scope names are tokens: lists accept them comma-separated (<c>scopes=a,b</c>) and storage keeps them the same
+    /// way, so a configured name with a comma (or an empty one) is a configuration error.
+    /// </summary>
+    private static HashSet<string> Validate(IEnumerable<string> allowed)
+    {
+        var set = new HashSet<string>(allowed, StringComparer.Ordinal);
+        if (set.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } bad)
+        {
+            throw new ArgumentException($"The scope name '{bad}' is not allowed: scope names must be non-empty and hold no comma.");
+        }
+
+        return set;
+    }
 
     /// <summary>Sorted ascending (ordinal), duplicates removed: how scopes are stored and shown.</summary>
     public static string[] Canonical(IEnumerable<string> scopes) =>

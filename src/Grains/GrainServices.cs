@@ -4,12 +4,16 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
+using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains;
 
 public static class GrainServices
 {
-    /// <summary>Registers what the grains need besides storage: the rules, the clock and the value cipher.</summary>
+    /// <summary>
+    /// Registers what the grains need: the rules, the clock, the value cipher and their storage. The host registers
+    /// the <see cref="Npgsql.NpgsqlDataSource"/> (see <see cref="Persistence.DatabaseConnections"/>).
+    /// </summary>
     public static IServiceCollection AddStoreGrainServices(this IServiceCollection services, IConfiguration configuration, MasterKeyRing masterKeys)
     {
         services.Configure<SecretsStoreOptions>(configuration.GetSection(SecretsStoreOptions.Section));
@@ -18,6 +22,9 @@ public static class GrainServices
         services.AddSingleton(masterKeys);
         services.AddSingleton<ValueCipher>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AccountCatalog>();
+        services.AddSingleton<CommitWriter>();
+        services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
         return services;
     }
 }

@@ -9,6 +9,18 @@ public sealed class SecretsStoreOptions
     public string[]? Scopes { get; set; }
 
     public QuotaDefaults Quota { get; set; } = new();
+
+    public StorageOptions Storage { get; set; } = new();
+}
+
+/// <summary>How writes are grouped into commits (<c>SecretsStore:Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The most stores one commit transaction carries; the rest wait for the next one.</summary>
+    public int MaxStoresPerCommit { get; set; } = 256;
+
+    /// <summary>The most requests of one store committed together; the rest wait for the store's next commit.</summary>
+    public int MaxRequestsPerCommit { get; set; } = 256;
 }
 
 /// <summary>Default limits per account, as Cloudflare's open beta: 1 store, 100 secrets.</summary>

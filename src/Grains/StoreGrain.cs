@@ -1,73 +1,69 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.State;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.Writes;
 
 namespace SecretsStore.Grains;
 
 /// <summary>
-/// Checks run in the order of API.md §6: permission, then input, then existence, then ownership, then state.
+/// Checks run in the order of the wire contract: permission, then input, then existence, then ownership, then state.
+/// What needs no state (permission, input, sealing values) is done here, at once; the rest is decided by each write
+/// command inside its commit, against the store as the commands before it left it.
 /// </summary>
+/// <remarks>
+/// Reentrant so that writes arriving while a commit is in flight join the next one. Reads never wait: they answer
+/// from the committed snapshot, which changes only between turns, when a commit has become durable.
+/// </remarks>
+[Reentrant]
 public sealed class StoreGrain(
-    [PersistentState(StorageNames.StoreState, StorageNames.Provider)] IPersistentState<StoreState> persistent,
-    ValueCipher cipher,
+    IStoreStorage storage,
     SecretRules rules,
     ScopeSet scopes,
     TimeProvider clock,
+    IOptions<SecretsStoreOptions> options,
     ILogger<StoreGrain> logger) : Grain, IStoreGrain
 {
     public const int MaxBulkDelete = 1_000;
 
-    private readonly IStoreStorage _storage = new WholeStateStoreStorage(persistent);
-    private Dictionary<string, Guid> _idsByName = [];
-    private int _committedCount;
-    private bool _writeInFlight;
-    private byte[]? _dataKey;
+    private readonly StoreWriteQueue _writes = new(storage, options.Value.Storage.MaxRequestsPerCommit, logger);
 
-    private StoreState State => _storage.State;
-    private Guid StoreId => this.GetPrimaryKey();
+    private StoreSnapshot Store => _writes.Store;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        IndexCommittedState();
-        return Task.CompletedTask;
+        _writes.Load(await StorageFaults.GuardAsync(() => storage.LoadAsync(this.GetPrimaryKey(), cancellationToken), logger));
+        _writes.LostTrack += this.DeactivateOnIdle;
     }
 
     public Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId) =>
-        Task.FromResult<Outcome<StoreView>>(CheckVisible(caller, accountId) ?? (Outcome<StoreView>)ToView());
+        Task.FromResult(StoreAccess.CheckVisible(Store, caller, accountId) is { } hidden ? hidden : (Outcome<StoreView>)Store.Row!.ToView());
 
-    public async Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items)
+    public Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items)
     {
-        var refusal = CheckPermission(caller)
+        var refusal = StoreAccess.CheckPermission(caller)
             ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.InvalidJsonBody($"expected 1 to {SecretRules.MaxBatch} secrets") : null)
             ?? items.Select((item, i) => rules.ValidateNew(item, $"/{i}")).FirstOrDefault(e => e is not null)
-            ?? CheckVisible(caller, accountId)
-            ?? CheckOwnership(caller)
-            ?? CheckNamesFree(items.Select(i => i.Name!).ToList(), i => $"/{i}/name");
+            ?? StoreAccess.CheckVisible(Store, caller, accountId);
         if (refusal is not null)
         {
-            return refusal;
+            return Task.FromResult<Outcome<IReadOnlyList<SecretView>>>(refusal);
         }
 
         var now = Timestamps.Now(clock);
-        var created = items.Select(item => Seal(Guid.NewGuid(), item.Name!, now, now, item.Comment, item.Scopes!, item.Value!)).ToList();
-        var commit = await CommitWithQuotaAsync(created.Count, () =>
+        var secrets = items.Select(item =>
         {
-            foreach (var secret in created)
-            {
-                State.Secrets[secret.Id] = secret;
-            }
-
-            return new StoreChange(created.Select(s => s.Id).ToList(), []);
-        });
-        return commit ?? (Outcome<IReadOnlyList<SecretView>>)created.Select(ToView).ToList();
+            var id = Guid.NewGuid();
+            return new SecretRecord(id, item.Name!, now, now, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
+        }).ToList();
+        return _writes.SubmitAsync(new CreateSecretsCommand(caller, accountId, secrets));
     }
 
     public Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query)
     {
-        if (CheckVisible(caller, accountId) is { } hidden)
+        if (StoreAccess.CheckVisible(Store, caller, accountId) is { } hidden)
         {
             return Task.FromResult<Outcome<Page<SecretView>>>(hidden);
         }
@@ -79,285 +75,69 @@ public sealed class StoreGrain(
         }
 
         var list = parsed.Value!;
-        var matching = State.Secrets.Values.Where(s => Matches(s, list)).Select(ToView);
+        var matching = Store.Secrets.Where(s => Matches(s, list));
         var page = Paging.Apply(matching, list, SortKey(list.Order), s => s.Id);
-        return Task.FromResult<Outcome<Page<SecretView>>>(page);
+        var views = new Page<SecretView>(page.Items.Select(s => s.ToView(Store.StoreId)).ToList(), page.Number, page.PerPage, page.TotalCount);
+        return Task.FromResult<Outcome<Page<SecretView>>>(views);
     }
 
     public Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId)
     {
-        var refusal = CheckVisible(caller, accountId) ?? CheckSecretExists(secretId);
-        return Task.FromResult(refusal ?? (Outcome<SecretView>)ToView(State.Secrets[secretId]));
+        var refusal = StoreAccess.CheckVisible(Store, caller, accountId);
+        var secret = Store.Find(secretId);
+        return Task.FromResult(refusal ?? (secret is null ? Errors.SecretNotFound() : (Outcome<SecretView>)secret.ToView(Store.StoreId)));
     }
 
-    public async Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch)
+    public Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch)
     {
-        var existing = State.Lifecycle == StoreLifecycle.Active ? State.Secrets.GetValueOrDefault(secretId) : null;
-        // Input is judged before existence (API.md §6); a secret that is not there has no name to keep, so any passes.
-        var refusal = CheckPermission(caller)
-            ?? rules.ValidatePatch(patch, existing?.Name ?? patch.Name ?? "")
-            ?? CheckVisible(caller, accountId)
-            ?? CheckSecretExists(secretId)
-            ?? CheckOwnership(caller);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var updated = ApplyPatch(existing!, patch);
-        if (updated == existing)
-        {
-            return ToView(existing);
-        }
-
-        State.Secrets[secretId] = updated;
-        await CommitAsync(new StoreChange([secretId], []));
-        return ToView(updated);
+        // Input is judged before existence; a secret that is not there has no name to keep, so any passes. Names never
+        // change, so the committed one is the one to keep.
+        var refusal = StoreAccess.CheckPermission(caller)
+            ?? rules.ValidatePatch(patch, Store.Find(secretId)?.Name ?? patch.Name ?? "")
+            ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        return refusal is not null
+            ? Task.FromResult<Outcome<SecretView>>(refusal)
+            : _writes.SubmitAsync(new PatchSecretCommand(caller, accountId, secretId, patch, Timestamps.Now(clock)));
     }
 
-    public async Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId)
+    public Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId) =>
+        DeleteAsync(caller, accountId, [secretId]);
+
+    public Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids)
     {
-        var refusal = CheckPermission(caller)
-            ?? CheckVisible(caller, accountId)
-            ?? CheckSecretExists(secretId)
-            ?? CheckOwnership(caller);
-        if (refusal is not null)
+        if (ids.Count is 0 or > MaxBulkDelete)
         {
-            return refusal;
+            return Task.FromResult<Outcome<Done>>(StoreAccess.CheckPermission(caller) ?? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids"));
         }
 
-        await RemoveSecretsAsync([secretId]);
-        return Done.Value;
+        return DeleteAsync(caller, accountId, ids.Select(id => Guid.TryParseExact(id, "N", out var secretId) ? secretId : (Guid?)null).ToList());
     }
 
-    public async Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids)
+    public Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request)
     {
-        var refusal = CheckPermission(caller)
-            ?? (ids.Count is 0 or > MaxBulkDelete ? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids") : null)
-            ?? CheckVisible(caller, accountId);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var secretIds = new HashSet<Guid>();
-        foreach (var id in ids)
-        {
-            if (!Guid.TryParseExact(id, "N", out var secretId) || !State.Secrets.ContainsKey(secretId))
-            {
-                return Errors.SecretNotFound();
-            }
-
-            secretIds.Add(secretId);
-        }
-
-        if (CheckOwnership(caller) is { } notOwner)
-        {
-            return notOwner;
-        }
-
-        await RemoveSecretsAsync(secretIds);
-        return Done.Value;
-    }
-
-    public async Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request)
-    {
-        var refusal = CheckPermission(caller)
+        var refusal = StoreAccess.CheckPermission(caller)
             ?? rules.ValidateDuplicate(request)
-            ?? CheckVisible(caller, accountId)
-            ?? CheckSecretExists(secretId)
-            ?? CheckOwnership(caller)
-            ?? CheckNamesFree([request.Name!], _ => "/name");
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var source = State.Secrets[secretId];
-        var now = Timestamps.Now(clock);
-        var copy = Seal(Guid.NewGuid(), request.Name!, now, now, request.Comment, request.Scopes!, new SecretValue(Unseal(source)));
-        var commit = await CommitWithQuotaAsync(1, () =>
-        {
-            State.Secrets[copy.Id] = copy;
-            return new StoreChange([copy.Id], []);
-        });
-        return commit ?? (Outcome<SecretView>)ToView(copy);
+            ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        return refusal is not null
+            ? Task.FromResult<Outcome<SecretView>>(refusal)
+            : _writes.SubmitAsync(new DuplicateSecretCommand(caller, accountId, secretId, request, Guid.NewGuid(), Timestamps.Now(clock)));
     }
 
-    public async Task InitializeAsync(StoreView store)
+    public Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, bool force)
     {
-        if (State.Lifecycle != StoreLifecycle.Missing)
-        {
-            return; // Already created (a retried call), or deleted: a deleted store is never brought back.
-        }
-
-        State.Lifecycle = StoreLifecycle.Active;
-        State.AccountId = store.AccountId;
-        State.Name = store.Name;
-        State.Created = store.Created;
-        State.Modified = store.Modified;
-        State.ManagedBy = store.ManagedBy;
-        (_dataKey, State.DataKey) = cipher.NewDataKey(store.AccountId, StoreId);
-        await CommitAsync(StoreChange.MetadataOnly);
+        var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        return refusal is not null
+            ? Task.FromResult<Outcome<Done>>(refusal)
+            : _writes.SubmitAsync(new DeleteStoreCommand(caller, accountId, force));
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, bool force)
+    private Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, IReadOnlyList<Guid?> secretIds)
     {
-        var refusal = CheckPermission(caller)
-            ?? CheckVisible(caller, accountId)
-            ?? CheckOwnership(caller)
-            ?? (State.Secrets.Count > 0 && !force ? Errors.StoreNotEmpty() : null);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        // A tombstone rather than a cleared row: the quota grain can then tell "deleted" from "never created".
-        var removed = State.Secrets.Keys.ToList();
-        State.Lifecycle = StoreLifecycle.Deleted;
-        State.Secrets.Clear();
-        State.DataKey = null;
-        await CommitAsync(new StoreChange([], removed));
-        _dataKey = null;
-        return Done.Value;
+        var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        return refusal is not null
+            ? Task.FromResult<Outcome<Done>>(refusal)
+            : _writes.SubmitAsync(new DeleteSecretsCommand(caller, accountId, secretIds));
     }
-
-    public Task<StoreStatus> GetStatusAsync() =>
-        Task.FromResult(new StoreStatus(State.Lifecycle, _committedCount, _writeInFlight));
-
-    private StoreError? CheckPermission(Caller caller) =>
-        caller.CanWrite ? null : Errors.Forbidden();
-
-    /// <summary>A store of another account, or one the caller may not see, is indistinguishable from no store.</summary>
-    private StoreError? CheckVisible(Caller caller, Guid accountId)
-    {
-        if (State.Lifecycle != StoreLifecycle.Active || State.AccountId != accountId)
-        {
-            return Errors.StoreNotFound();
-        }
-
-        return caller.Kind == CallerKind.Service && State.ManagedBy != caller.ServiceName ? Errors.StoreNotFound() : null;
-    }
-
-    /// <summary>Account principals may read a store a service manages, but not change it.</summary>
-    private StoreError? CheckOwnership(Caller caller) =>
-        caller.Kind == CallerKind.Account && State.ManagedBy is not null ? Errors.StoreManagedByService() : null;
-
-    private StoreError? CheckSecretExists(Guid secretId) =>
-        State.Secrets.ContainsKey(secretId) ? null : Errors.SecretNotFound();
-
-    private StoreError? CheckNamesFree(IReadOnlyList<string> names, Func<int, string> pointer)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (_idsByName.ContainsKey(names[i]) || !seen.Add(names[i]))
-            {
-                return Errors.SecretNameAlreadyExists(names[i], pointer(i));
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Asks the account for room, applies the change and commits it, then reports the durable count so the
-    /// reservation is released whether or not the write landed.
-    /// </summary>
-    private async Task<StoreError?> CommitWithQuotaAsync(int additional, Func<StoreChange> apply)
-    {
-        var account = GrainFactory.GetGrain<IAccountQuotaGrain>(State.AccountId);
-        _writeInFlight = true;
-        try
-        {
-            if (!await account.ReserveSecretsAsync(StoreId, _committedCount, additional))
-            {
-                return Errors.MaximumSecretsExceeded();
-            }
-
-            await CommitAsync(apply());
-            return null;
-        }
-        finally
-        {
-            _writeInFlight = false;
-            await ReportCountAsync(account);
-        }
-    }
-
-    private async Task RemoveSecretsAsync(IReadOnlyCollection<Guid> secretIds)
-    {
-        foreach (var id in secretIds)
-        {
-            State.Secrets.Remove(id);
-        }
-
-        await CommitAsync(new StoreChange([], secretIds));
-        await ReportCountAsync(GrainFactory.GetGrain<IAccountQuotaGrain>(State.AccountId));
-    }
-
-    private async Task CommitAsync(StoreChange change)
-    {
-        try
-        {
-            await _storage.CommitAsync(change);
-        }
-        finally
-        {
-            IndexCommittedState();
-        }
-    }
-
-    /// <summary>A failed report only delays the count: the quota grain reconciles from the stores.</summary>
-    private async Task ReportCountAsync(IAccountQuotaGrain account)
-    {
-        try
-        {
-            await account.ReportSecretCountAsync(StoreId, _committedCount);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not report the secret count of store {StoreId}; the account will reconcile it", StoreId);
-        }
-    }
-
-    private void IndexCommittedState()
-    {
-        _idsByName = State.Secrets.Values.ToDictionary(s => s.Name, s => s.Id, StringComparer.Ordinal);
-        _committedCount = State.Secrets.Count;
-    }
-
-    private SecretRecord ApplyPatch(SecretRecord existing, SecretPatch patch)
-    {
-        var scopesChanged = patch.Scopes is not null && !ScopeSet.Canonical(patch.Scopes).SequenceEqual(existing.Scopes);
-        var commentChanged = patch.HasComment && patch.Comment != existing.Comment;
-        var valueChanged = patch.Value is not null && patch.Value.Reveal() != Unseal(existing);
-        if (!scopesChanged && !commentChanged && !valueChanged)
-        {
-            return existing;
-        }
-
-        // An unchanged value keeps its ciphertext: nothing to decrypt and seal again.
-        return existing with
-        {
-            Modified = Timestamps.Now(clock),
-            Comment = commentChanged ? patch.Comment : existing.Comment,
-            Scopes = scopesChanged ? ScopeSet.Canonical(patch.Scopes!) : existing.Scopes,
-            SealedValue = valueChanged ? SealValue(existing.Id, patch.Value!) : existing.SealedValue,
-        };
-    }
-
-    private SecretRecord Seal(Guid id, string name, DateTime created, DateTime modified, string? comment, IEnumerable<string> secretScopes, SecretValue value) =>
-        new(id, name, created, modified, comment, ScopeSet.Canonical(secretScopes), SealValue(id, value));
-
-    private byte[] SealValue(Guid secretId, SecretValue value) =>
-        cipher.Encrypt(DataKey(), State.AccountId, StoreId, secretId, value.Reveal());
-
-    private string Unseal(SecretRecord secret) =>
-        cipher.Decrypt(DataKey(), State.AccountId, StoreId, secret.Id, secret.SealedValue);
-
-    private byte[] DataKey() =>
-        _dataKey ??= cipher.Unwrap(State.DataKey ?? throw new InvalidOperationException("The store has no data key."), State.AccountId, StoreId);
 
     private static bool Matches(SecretRecord secret, ListQuery query) =>
         (query.Search is null
@@ -365,18 +145,13 @@ public sealed class StoreGrain(
             || (secret.Comment?.Contains(query.Search, StringComparison.OrdinalIgnoreCase) ?? false))
         && query.Scopes.All(scope => secret.Scopes.Contains(scope, StringComparer.Ordinal));
 
-    private static Func<SecretView, IComparable?> SortKey(string order) => order switch
+    private static Func<SecretRecord, IComparable?> SortKey(string order) => order switch
     {
         "name" => s => s.Name,
         "comment" => s => s.Comment,
         "modified" => s => s.Modified,
-        "status" => s => s.Status,
+        // Every listed secret is active, so ordering by status leaves the id to break the tie.
+        "status" => _ => null,
         _ => s => s.Created,
     };
-
-    private StoreView ToView() =>
-        new(StoreId, State.Name, State.AccountId, State.Created, State.Modified, State.ManagedBy);
-
-    private SecretView ToView(SecretRecord secret) =>
-        new(secret.Id, secret.Name, StoreId, secret.Created, secret.Modified, "active", secret.Comment, secret.Scopes);
 }

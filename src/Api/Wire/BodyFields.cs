@@ -21,12 +21,18 @@ public sealed class BodyFields(JsonElement item, string pointer)
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        if (value.ValueKind != JsonValueKind.String)
         {
-            return value.GetString();
+            Fail((wrongType ?? (p => Errors.InvalidJsonBody($"{name} must be a string", p)))($"{pointer}/{name}"));
+            return null;
         }
 
-        Fail((wrongType ?? (p => Errors.InvalidJsonBody($"{name} must be a string", p)))($"{pointer}/{name}"));
+        if (JsonText.TryRead(value, out var text))
+        {
+            return text;
+        }
+
+        Fail(JsonText.NotUnicode(name, $"{pointer}/{name}"));
         return null;
     }
 
@@ -44,7 +50,19 @@ public sealed class BodyFields(JsonElement item, string pointer)
             return null;
         }
 
-        return value.EnumerateArray().Select(v => v.GetString()!).ToList();
+        var strings = new List<string>();
+        foreach (var (item, index) in value.EnumerateArray().Select((v, i) => (v, i)))
+        {
+            if (!JsonText.TryRead(item, out var text))
+            {
+                Fail(JsonText.NotUnicode(name, $"{pointer}/{name}/{index}"));
+                return null;
+            }
+
+            strings.Add(text);
+        }
+
+        return strings;
     }
 
     private void Fail(StoreError error) => Error ??= error;

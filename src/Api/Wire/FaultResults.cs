@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Npgsql;
+using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 
@@ -20,7 +21,7 @@ public static class FaultResults
     private static bool IsUnavailable(Exception? fault) => fault switch
     {
         null => false,
-        NpgsqlException or TimeoutException or OrleansException or SiloUnavailableException => true,
+        StorageUnavailableException or NpgsqlException or TimeoutException or OrleansException or SiloUnavailableException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
         _ => IsUnavailable(fault.InnerException),
     };

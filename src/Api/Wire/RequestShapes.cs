@@ -139,7 +139,12 @@ public static class RequestShapes
                     return Errors.InvalidIds("each item must be an object with a string id", $"/{index}/id");
                 }
 
-                ids.Add(id.GetString()!);
+                if (!JsonText.TryRead(id, out var text))
+                {
+                    return JsonText.NotUnicode("id", $"/{index}/id");
+                }
+
+                ids.Add(text);
             }
 
             return ids;
@@ -155,7 +160,8 @@ public static class RequestShapes
             return Errors.InvalidIds("ids must be an array of strings", "/ids");
         }
 
-        return list.EnumerateArray().Select(v => v.GetString()!).ToList();
+        var fields = new BodyFields(body, "");
+        return fields.Strings("ids") is { } parsed ? (Outcome<IReadOnlyList<string>>)parsed.ToList() : fields.Error!;
     }
 
     private static SecretValue? Value(string? plaintext) => plaintext is null ? null : new SecretValue(plaintext);

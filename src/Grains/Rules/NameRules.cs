@@ -8,5 +8,20 @@ public static class NameRules
     public static bool IsValid(string name) =>
         name.Length is > 0 and <= MaxLength && name.All(IsAllowed);
 
+    /// <summary>The first name already taken, or repeated within <paramref name="names"/>, as a conflict naming it.</summary>
+    public static Abstractions.StoreError? FirstTaken(IReadOnlyList<string> names, Func<string, bool> isTaken, Func<int, string> pointer)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (isTaken(names[i]) || !seen.Add(names[i]))
+            {
+                return Abstractions.Errors.SecretNameAlreadyExists(names[i], pointer(i));
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 }

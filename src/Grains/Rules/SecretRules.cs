@@ -64,8 +64,12 @@ public sealed class SecretRules(ScopeSet scopes)
         return null;
     }
 
-    public static StoreError? ValidateComment(string? comment, string pointer) =>
-        comment is not null && comment.EnumerateRunes().Count() > MaxCommentLength
-            ? Errors.SecretCommentTooLong(pointer)
-            : null;
+    /// <remarks>PostgreSQL text cannot hold U+0000, so a comment with one is refused here rather than failing its commit.</remarks>
+    public static StoreError? ValidateComment(string? comment, string pointer) => comment switch
+    {
+        null => null,
+        _ when comment.EnumerateRunes().Count() > MaxCommentLength => Errors.SecretCommentTooLong(pointer),
+        _ when comment.Contains('\0') => Errors.InvalidJsonBody("comment must not contain the character U+0000", pointer),
+        _ => null,
+    };
 }

@@ -1,20 +1,50 @@
-using SecretsStore.Grains.State;
+using SecretsStore.Grains.Writes;
 
 namespace SecretsStore.Grains.Storage;
 
-/// <summary>What one commit changed, so a storage that writes secrets individually can write only those.</summary>
-public sealed record StoreChange(IReadOnlyCollection<Guid> UpsertedSecrets, IReadOnlyCollection<Guid> RemovedSecrets)
+/// <summary>A batch of one store's write commands, planned against <see cref="Store"/> inside the commit.</summary>
+public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand> Commands)
 {
-    public static readonly StoreChange MetadataOnly = new([], []);
+    /// <summary>Runs every command in order against a draft over the snapshot.</summary>
+    public StoreDraft Plan(QuotaBudget quota)
+    {
+        var draft = new StoreDraft(Store, quota);
+        foreach (var command in Commands)
+        {
+            command.Plan(draft);
+        }
+
+        return draft;
+    }
 }
 
+public enum CommitStatus
+{
+    /// <summary>Durable; <see cref="CommitResult.Draft"/> holds what changed.</summary>
+    Committed,
+
+    /// <summary>Storage holds a newer version of the store than the snapshot: another activation wrote. Nothing was written.</summary>
+    Fenced,
+
+    /// <summary>The transaction failed before it was committed. Nothing was written.</summary>
+    NotCommitted,
+
+    /// <summary>Planning the batch threw: a bug, not a storage fault. Nothing of this batch was written.</summary>
+    Faulted,
+
+    /// <summary>The commit itself failed: it may or may not have become durable. Only a reload can tell.</summary>
+    Unknown,
+}
+
+public sealed record CommitResult(CommitStatus Status, StoreDraft? Draft = null);
+
 /// <summary>
-/// The one seam through which a store's state reaches storage. The grain changes <see cref="State"/> and then
-/// commits; a commit either becomes durable or restores <see cref="State"/> to what storage holds and throws.
+/// Where a store's rows live. Loading reads the whole store once, at activation; a commit writes only the rows a
+/// batch changed, with the store's version checked and bumped in the same transaction.
 /// </summary>
 public interface IStoreStorage
 {
-    StoreState State { get; }
+    Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct);
 
-    Task CommitAsync(StoreChange change);
+    Task<CommitResult> CommitAsync(StoreBatch batch);
 }

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using SecretsStore.Grains;
+using SecretsStore.Grains.Persistence;
 
 namespace SecretsStore.Silo.Hosting;
 
@@ -29,7 +30,7 @@ public static class OrleansSetup
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
         });
 
         silo.AddSecretsStoreGrainStorage(connectionString);
@@ -37,13 +38,16 @@ public static class OrleansSetup
         return silo;
     }
 
-    /// <summary>Grain storage alone, for hosts (such as the test cluster) that bring their own membership.</summary>
+    /// <summary>
+    /// Orleans grain storage (the account grain's small state), for every host including the test cluster, which
+    /// brings its own membership. Stores and secrets live in tables of their own (see docs/storage.md).
+    /// </summary>
     public static ISiloBuilder AddSecretsStoreGrainStorage(this ISiloBuilder silo, string connectionString) =>
         // The binary serializer follows [GenerateSerializer]/[Id]/[Alias], so renaming a class never breaks a stored row.
         silo.AddAdoNetGrainStorage(StorageNames.Provider, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansStoragePoolSize);
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
 }

@@ -48,7 +48,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         string[] args, Action<string>? announce = null, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         announce ??= _ => { };
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json sits beside the binaries, wherever the command was typed.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]))
         {
@@ -69,7 +70,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         {
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString!, ct);
             await DatabaseMigrator.MigrateAsync(connectionString!, ct);
-            var dataSource = NpgsqlDataSource.Create(connectionString!);
+            var databaseOptions = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+            var dataSource = DatabaseConnections.CreateDataSource(connectionString!, databaseOptions);
             var credentials = developmentFolder is not null && string.IsNullOrEmpty(configuration["SecretsStore:AdminToken"])
                 ? await DevelopmentCredentials.EnsureAsync(developmentFolder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct)
                 : null;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Tests.Infrastructure;
 
@@ -21,7 +22,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var connectionString = await SharedPostgres.CreateDatabaseAsync("grains");
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddSecretsStoreGrainStorage(connectionString));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddStoreGrainServices(host.Configuration, _keys));
+        builder.ConfigureSiloHost((_, host) => host.Services
+            .AddSingleton(DatabaseConnections.CreateDataSource(connectionString, new DatabaseOptions()))
+            .AddStoreGrainServices(host.Configuration, _keys));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -1,0 +1,30 @@
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Storage;
+
+namespace SecretsStore.Grains.Rules;
+
+/// <summary>Who may see and change a store, in the order the wire contract checks them (docs/api.md, errors).</summary>
+public static class StoreAccess
+{
+    public static StoreError? CheckPermission(Caller caller) => caller.CanWrite ? null : Errors.Forbidden();
+
+    /// <summary>
+    /// A store that does not exist, was deleted, belongs to another account or is managed by another service (or
+    /// by nobody, for a service caller) is indistinguishable from no store. None of that can become visible later:
+    /// a store's account and manager never change, and a deleted store is never brought back.
+    /// </summary>
+    public static StoreError? CheckVisible(StoreRow? row, bool live, Caller caller, Guid accountId) =>
+        !live || row is null || row.AccountId != accountId || (caller.Kind == CallerKind.Service && row.ManagedBy != caller.ServiceName)
+            ? Errors.StoreNotFound()
+            : null;
+
+    /// <summary>Account principals may read a store a service manages, but not change it.</summary>
+    public static StoreError? CheckOwnership(StoreRow row, Caller caller) =>
+        caller.Kind == CallerKind.Account && row.ManagedBy is not null ? Errors.StoreManagedByService() : null;
+
+    public static StoreError? CheckVisible(StoreDraft draft, Caller caller, Guid accountId) =>
+        CheckVisible(draft.Committed.Row, draft.IsLive, caller, accountId);
+
+    public static StoreError? CheckVisible(StoreSnapshot store, Caller caller, Guid accountId) =>
+        CheckVisible(store.Row, store.IsLive, caller, accountId);
+}

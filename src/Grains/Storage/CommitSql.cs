@@ -1,0 +1,159 @@
+using Npgsql;
+
+namespace SecretsStore.Grains.Storage;
+
+/// <summary>
+/// The statements of one commit transaction, each sent for many stores at once (arrays and <c>unnest</c>), so a
+/// commit costs the same few round trips whether it carries one change or hundreds.
+/// </summary>
+internal static class CommitSql
+{
+    /// <summary>What the first round trip learns, holding the rows locked until the transaction ends.</summary>
+    public sealed record Locked(Dictionary<Guid, long> Versions, Dictionary<Guid, QuotaBudget> Budgets);
+
+    // Locks are always taken accounts first, then stores, each in id order, here and wherever else these rows are
+    // locked (store creation), so two transactions can never wait on each other.
+    private const string EnsureQuotaRows =
+        "INSERT INTO account_quotas (account_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING";
+
+    private const string LockQuotaRows = """
+        SELECT account_id, secrets_used, secrets_limit FROM account_quotas
+         WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE
+        """;
+
+    private const string LockStoreRows = "SELECT id, version FROM stores WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+
+    private const string BumpStores = """
+        UPDATE stores AS s
+           SET version = s.version + 1,
+               deleted = CASE WHEN c.deleted THEN now() ELSE s.deleted END,
+               master_key_id = CASE WHEN c.deleted THEN NULL ELSE s.master_key_id END,
+               data_key = CASE WHEN c.deleted THEN NULL ELSE s.data_key END
+          FROM unnest($1::uuid[], $2::boolean[]) AS c(id, deleted)
+         WHERE s.id = c.id
+        """;
+
+    private const string DeleteAllSecretsOfStores = "DELETE FROM secrets WHERE store_id = ANY($1)";
+
+    private const string DeleteSecrets = """
+        DELETE FROM secrets AS t
+         USING unnest($1::uuid[], $2::uuid[]) AS r(store_id, id)
+         WHERE t.store_id = r.store_id AND t.id = r.id
+        """;
+
+    // Scopes travel comma-joined because unnest cannot yield arrays; scope names never hold a comma (ScopeSet).
+    private const string UpsertSecrets = """
+        INSERT INTO secrets (store_id, id, name, created, modified, comment, scopes, sealed_value)
+        SELECT u.store_id, u.id, u.name, u.created, u.modified, u.comment, string_to_array(u.scopes, ','), u.sealed_value
+          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::bytea[])
+               AS u(store_id, id, name, created, modified, comment, scopes, sealed_value)
+        ON CONFLICT (store_id, id) DO UPDATE
+           SET modified = excluded.modified, comment = excluded.comment, scopes = excluded.scopes, sealed_value = excluded.sealed_value
+        """;
+
+    private const string AddUsage = """
+        UPDATE account_quotas AS q
+           SET secrets_used = q.secrets_used + d.delta
+          FROM unnest($1::uuid[], $2::integer[]) AS d(account_id, delta)
+         WHERE q.account_id = d.account_id
+        """;
+
+    public static async Task<Locked> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit)
+    {
+        Array.Sort(storeIds);
+        Array.Sort(accountIds);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command(EnsureQuotaRows, accountIds),
+                Command(LockQuotaRows, accountIds),
+                Command(LockStoreRows, storeIds),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        var budgets = new Dictionary<Guid, QuotaBudget>();
+        while (await reader.ReadAsync())
+        {
+            var limit = await reader.IsDBNullAsync(2) ? defaultSecretsLimit : reader.GetInt32(2);
+            budgets[reader.GetGuid(0)] = new QuotaBudget(reader.GetInt32(1), limit);
+        }
+
+        await reader.NextResultAsync();
+        var versions = new Dictionary<Guid, long>();
+        while (await reader.ReadAsync())
+        {
+            versions[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+
+        return new Locked(versions, budgets);
+    }
+
+    /// <summary>Writes what the drafts changed and moves each of their stores one version on.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoreDraft> drafts)
+    {
+        var changed = drafts.Where(d => d.HasChanges).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(BumpStores, changed.Select(d => d.Committed.StoreId).ToArray(), changed.Select(d => d.StoreDeleted).ToArray()));
+
+        var deletedStores = changed.Where(d => d.StoreDeleted).Select(d => d.Committed.StoreId).ToArray();
+        if (deletedStores.Length > 0)
+        {
+            batch.BatchCommands.Add(Command(DeleteAllSecretsOfStores, deletedStores));
+        }
+
+        var removed = changed
+            .SelectMany(d => d.Changes.Where(c => c.Value is null && d.Committed.Find(c.Key) is not null).Select(c => (d.Committed.StoreId, c.Key)))
+            .ToList();
+        if (removed.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(DeleteSecrets, removed.Select(r => r.StoreId).ToArray(), removed.Select(r => r.Key).ToArray()));
+        }
+
+        var upserts = changed
+            .SelectMany(d => d.Changes.Values.OfType<SecretRecord>().Select(s => (d.Committed.StoreId, Secret: s)))
+            .ToList();
+        if (upserts.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                UpsertSecrets,
+                upserts.Select(u => u.StoreId).ToArray(),
+                upserts.Select(u => u.Secret.Id).ToArray(),
+                upserts.Select(u => u.Secret.Name).ToArray(),
+                upserts.Select(u => u.Secret.Created).ToArray(),
+                upserts.Select(u => u.Secret.Modified).ToArray(),
+                upserts.Select(u => u.Secret.Comment).ToArray(),
+                upserts.Select(u => string.Join(',', u.Secret.Scopes)).ToArray(),
+                upserts.Select(u => u.Secret.SealedValue).ToArray()));
+        }
+
+        var usage = changed
+            .Where(d => d.CountDelta != 0)
+            .GroupBy(d => d.Committed.Row!.AccountId)
+            .Select(g => (Account: g.Key, Delta: g.Sum(d => d.CountDelta)))
+            .ToList();
+        if (usage.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(AddUsage, usage.Select(u => u.Account).ToArray(), usage.Select(u => u.Delta).ToArray()));
+        }
+
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

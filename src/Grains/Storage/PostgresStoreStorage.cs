@@ -1,0 +1,12 @@
+using Npgsql;
+using SecretsStore.Grains.Crypto;
+
+namespace SecretsStore.Grains.Storage;
+
+/// <summary>Stores as rows in PostgreSQL: loaded whole at activation, committed through the silo's group commit.</summary>
+public sealed class PostgresStoreStorage(NpgsqlDataSource db, ValueCipher cipher, CommitWriter writer) : IStoreStorage
+{
+    public Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct) => StoreLoader.LoadAsync(db, cipher, storeId, ct);
+
+    public Task<CommitResult> CommitAsync(StoreBatch batch) => writer.CommitAsync(batch);
+}

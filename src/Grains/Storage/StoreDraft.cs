@@ -1,0 +1,71 @@
+namespace SecretsStore.Grains.Storage;
+
+/// <summary>
+/// The changes of one commit, laid over a store's snapshot. The commands of a batch run against it in order, so
+/// each one sees what the earlier ones did; nothing here touches the snapshot until the commit is durable.
+/// </summary>
+public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
+{
+    private readonly Dictionary<Guid, SecretRecord?> _changes = [];
+    private readonly Dictionary<string, Guid?> _names = new(StringComparer.Ordinal);
+
+    public StoreSnapshot Committed => committed;
+
+    public bool IsLive => committed.IsLive && !StoreDeleted;
+
+    public bool StoreDeleted { get; private set; }
+
+    /// <summary>Secret changes by id: the new record, or null for a removed secret.</summary>
+    public IReadOnlyDictionary<Guid, SecretRecord?> Changes => _changes;
+
+    public bool HasChanges => StoreDeleted || _changes.Count > 0;
+
+    /// <summary>How the store's secret count changes if this draft commits.</summary>
+    public int CountDelta { get; private set; }
+
+    public int Count => committed.Count + CountDelta;
+
+    public SecretRecord? Find(Guid id)
+    {
+        if (_changes.TryGetValue(id, out var changed))
+        {
+            return changed;
+        }
+
+        return StoreDeleted ? null : committed.Find(id);
+    }
+
+    public bool HasName(string name) =>
+        _names.TryGetValue(name, out var owner) ? owner is not null : !StoreDeleted && committed.HasName(name);
+
+    /// <summary>Room for <paramref name="count"/> more secrets in the account; taken if there is.</summary>
+    public bool TryReserve(int count) => quota.TryTake(count);
+
+    public void Add(SecretRecord secret)
+    {
+        _changes[secret.Id] = secret;
+        _names[secret.Name] = secret.Id;
+        CountDelta++;
+    }
+
+    /// <summary>Replaces an existing secret (same id, same name).</summary>
+    public void Replace(SecretRecord secret) => _changes[secret.Id] = secret;
+
+    public void Remove(SecretRecord secret)
+    {
+        _changes[secret.Id] = null;
+        _names[secret.Name] = null;
+        CountDelta--;
+        quota.Give(1);
+    }
+
+    /// <summary>Deletes the store and every secret in it.</summary>
+    public void DeleteStore()
+    {
+        quota.Give(Count);
+        CountDelta = -committed.Count;
+        _changes.Clear();
+        _names.Clear();
+        StoreDeleted = true;
+    }
+}

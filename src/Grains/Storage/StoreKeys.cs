@@ -1,0 +1,20 @@
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Crypto;
+
+namespace SecretsStore.Grains.Storage;
+
+/// <summary>
+/// Seals and opens the values of one store under its data key, unwrapped once on first use. Safe to use from the
+/// commit writer's thread as well as the grain's: the key never changes while the store lives.
+/// </summary>
+public sealed class StoreKeys(ValueCipher cipher, Guid accountId, Guid storeId, WrappedKey? wrapped)
+{
+    private readonly Lazy<byte[]> _dataKey = new(() =>
+        cipher.Unwrap(wrapped ?? throw new InvalidOperationException("The store has no data key."), accountId, storeId));
+
+    public byte[] Seal(Guid secretId, SecretValue value) =>
+        cipher.Encrypt(_dataKey.Value, accountId, storeId, secretId, value.Reveal());
+
+    public string Open(SecretRecord secret) =>
+        cipher.Decrypt(_dataKey.Value, accountId, storeId, secret.Id, secret.SealedValue);
+}

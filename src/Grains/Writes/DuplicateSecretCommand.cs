@@ -1,0 +1,31 @@
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Rules;
+using SecretsStore.Grains.Storage;
+
+namespace SecretsStore.Grains.Writes;
+
+/// <summary>Copies a secret's value into a new secret; the plaintext exists only inside this store's commit.</summary>
+public sealed class DuplicateSecretCommand(Caller caller, Guid accountId, Guid sourceId, DuplicateSecret request, Guid copyId, DateTime now)
+    : StoreCommand<SecretView>
+{
+    protected override Outcome<SecretView> Decide(StoreDraft draft)
+    {
+        var source = draft.IsLive ? draft.Find(sourceId) : null;
+        var refusal = StoreAccess.CheckVisible(draft, caller, accountId)
+            ?? (source is null ? Errors.SecretNotFound() : null)
+            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, caller)
+            ?? NameRules.FirstTaken([request.Name!], draft.HasName, _ => "/name")
+            ?? (draft.TryReserve(1) ? null : Errors.MaximumSecretsExceeded());
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var keys = draft.Committed.Keys!;
+        var copy = new SecretRecord(
+            copyId, request.Name!, now, now, request.Comment, ScopeSet.Canonical(request.Scopes!),
+            keys.Seal(copyId, new SecretValue(keys.Open(source!))));
+        draft.Add(copy);
+        return copy.ToView(draft.Committed.StoreId);
+    }
+}

@@ -1,0 +1,40 @@
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Storage;
+
+namespace SecretsStore.Grains.Writes;
+
+/// <summary>
+/// One write request waiting to be committed with others. <see cref="Plan"/> decides its answer against the
+/// store as the earlier commands of its batch left it, and records its changes in the draft; the answer is given
+/// only once the batch's commit is known, so a request never hears "done" for something that did not become durable.
+/// </summary>
+public abstract class StoreCommand
+{
+    /// <summary>Runs inside the commit transaction, once per attempt; it may run on the commit writer's thread.</summary>
+    public abstract void Plan(StoreDraft draft);
+
+    /// <summary>The batch committed: answer what <see cref="Plan"/> decided.</summary>
+    public abstract void Complete();
+
+    /// <summary>The batch did not commit: answer with the fault.</summary>
+    public abstract void Fail(Exception fault);
+}
+
+/// <summary>A command whose answer is an <see cref="Outcome{T}"/>.</summary>
+public abstract class StoreCommand<T> : StoreCommand
+{
+    private readonly TaskCompletionSource<Outcome<T>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Outcome<T>? _planned;
+
+    public Task<Outcome<T>> Answer => _answer.Task;
+
+    public sealed override void Plan(StoreDraft draft) => _planned = Decide(draft);
+
+    public sealed override void Complete() =>
+        _answer.TrySetResult(_planned ?? throw new InvalidOperationException("A command was completed before it was planned."));
+
+    public sealed override void Fail(Exception fault) => _answer.TrySetException(fault);
+
+    /// <summary>Checks the command against the draft; on success records its changes there, else changes nothing.</summary>
+    protected abstract Outcome<T> Decide(StoreDraft draft);
+}

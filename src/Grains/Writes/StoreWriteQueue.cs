@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Storage;
+
+namespace SecretsStore.Grains.Writes;
+
+/// <summary>
+/// A store's writes on their way to storage. One batch is in flight at a time; requests that arrive meanwhile wait
+/// and go together in the next one, so a busy store commits many requests per round trip. Each command keeps its own
+/// answer: the batch is planned in order, and every answer waits for the commit.
+/// </summary>
+/// <remarks>Used only from its grain's turns, so it needs no locks; the grain must be reentrant for batches to fill.</remarks>
+public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILogger logger)
+{
+    private readonly List<StoreCommand> _waiting = [];
+    private StoreSnapshot _store = null!;
+    private bool _draining;
+    private bool _lostTrack;
+
+    /// <summary>Set when this activation can no longer trust its snapshot: it must be deactivated and reloaded.</summary>
+    public event Action? LostTrack;
+
+    public StoreSnapshot Store => _store;
+
+    public void Load(StoreSnapshot store) => _store = store;
+
+    public Task<Outcome<T>> SubmitAsync<T>(StoreCommand<T> command)
+    {
+        if (_lostTrack)
+        {
+            command.Fail(new StorageUnavailableException());
+            return command.Answer;
+        }
+
+        _waiting.Add(command);
+        if (!_draining)
+        {
+            _ = DrainAsync();
+        }
+
+        return command.Answer;
+    }
+
+    private async Task DrainAsync()
+    {
+        _draining = true;
+        try
+        {
+            while (_waiting.Count > 0)
+            {
+                var batch = _waiting.Take(maxPerCommit).ToList();
+                _waiting.RemoveRange(0, batch.Count);
+                var result = await storage.CommitAsync(new StoreBatch(_store, batch));
+                Finish(batch, result);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The write queue of store {StoreId} failed", _store.StoreId);
+            FailAll(_waiting, new InvalidOperationException("internal_error"));
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    private void Finish(List<StoreCommand> batch, CommitResult result)
+    {
+        switch (result.Status)
+        {
+            case CommitStatus.Committed:
+                _store.Apply(result.Draft!);
+                batch.ForEach(c => c.Complete());
+                break;
+            case CommitStatus.NotCommitted:
+                // Storage is as it was before the batch, and so is the snapshot: nothing to undo.
+                FailAll(batch, new StorageUnavailableException());
+                break;
+            case CommitStatus.Faulted:
+                FailAll(batch, new InvalidOperationException("internal_error"));
+                break;
+            default:
+                // Fenced (another activation wrote) or unknown (the commit may have landed): the snapshot may no
+                // longer be what storage holds. Answer everything waiting and let the next activation read the truth.
+                if (result.Status == CommitStatus.Unknown)
+                {
+                    logger.LogWarning("Store {StoreId}: a commit's outcome is unknown; reloading the store", _store.StoreId);
+                }
+                else
+                {
+                    logger.LogWarning("Store {StoreId} was written by another activation; reloading the store", _store.StoreId);
+                }
+
+                _lostTrack = true;
+                FailAll(batch, new StorageUnavailableException());
+                FailAll(_waiting, new StorageUnavailableException());
+                LostTrack?.Invoke();
+                break;
+        }
+    }
+
+    private static void FailAll(List<StoreCommand> commands, Exception fault)
+    {
+        commands.ForEach(c => c.Fail(fault));
+        commands.Clear();
+    }
+}
