@@ -19,6 +19,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string SuperUser = "postgres";
 
+    /// <summary>Enough for several silos and the test suite's many short-lived services on one server.</summary>
+    public const int MaxConnections = 300;
+
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
     private readonly string _databaseName;
@@ -211,7 +214,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var socketDirectory = Path.Combine(RootDirectory, "socket");
         // pg_ctl hands these to a shell, hence the quotes around the path.
-        var serverOptions = $"-p {Port} -k \"{socketDirectory}\" -c listen_addresses=127.0.0.1";
+        // Room for a local cluster (see deploy/README.md, "Connections"): each process opens at most
+        // DatabaseConnections.PerProcess connections, 28 by default.
+        var serverOptions = $"-p {Port} -k \"{socketDirectory}\" -c listen_addresses=127.0.0.1 -c max_connections={MaxConnections}";
         var result = await RunAsync(
             "pg_ctl",
             ["-D", _dataDirectory, "-l", Path.Combine(RootDirectory, "postgres.log"), "-o", serverOptions, "-w", "-t", "60", "start"],
