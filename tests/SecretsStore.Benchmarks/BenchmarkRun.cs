@@ -1,3 +1,4 @@
+using SecretsStore.Benchmarks.Scenarios;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Benchmarks;
@@ -6,8 +7,11 @@ namespace SecretsStore.Benchmarks;
 public static class BenchmarkRun
 {
     /// <summary>Every scenario by name, in the order the table shows them.</summary>
-    private static readonly (string Name, Func<BenchmarkContext, Action<string>, Task<IReadOnlyList<BenchmarkRow>>> Run)[] Scenarios =
+    private static readonly (string Name, Func<BenchmarkContext, Action<string>, Task<IReadOnlyList<BenchmarkRow>>> Run)[] All =
     [
+        ("get", GetScenario.RunAsync),
+        ("creates", CreateScenario.RunAsync),
+        ("large-store", LargeStoreScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)
@@ -18,7 +22,7 @@ public static class BenchmarkRun
         {
             var context = new BenchmarkContext(postgres, smoke);
             var rows = new List<BenchmarkRow>();
-            foreach (var (name, run) in Scenarios.Where(s => only is null || only.Contains(s.Name)))
+            foreach (var (name, run) in All.Where(s => only is null || only.Contains(s.Name)))
             {
                 log($"== {name}");
                 rows.AddRange(await run(context, log));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Grains.Abstractions;
@@ -19,17 +20,25 @@ public static class RequestBody
             return (default, ApiResults.BodyTooLarge());
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81_920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        // Sized from Content-Length when the client sent one, so a typical body is read into one exact buffer.
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > MaxBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                return (default, ApiResults.BodyTooLarge());
-            }
+                if (buffer.Length + read > MaxBytes)
+                {
+                    return (default, ApiResults.BodyTooLarge());
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (buffer.Length == 0)

@@ -3,16 +3,18 @@ using Npgsql;
 namespace SecretsStore.Grains.Storage;
 
 /// <summary>
-/// The statements of one commit transaction, each sent for many stores at once (arrays and <c>unnest</c>), so a
-/// commit costs the same few round trips whether it carries one change or hundreds.
+/// The statements of a commit, each sent for many stores at once (arrays and <c>unnest</c>), so a commit costs the
+/// same round trips whether it carries one change or hundreds.
 /// </summary>
 internal static class CommitSql
 {
-    /// <summary>What the first round trip learns, holding the rows locked until the transaction ends.</summary>
+    /// <summary>What locking learns, holding the rows locked until the transaction ends.</summary>
     public sealed record Locked(Dictionary<Guid, long> Versions, Dictionary<Guid, QuotaBudget> Budgets);
 
-    // Locks are always taken accounts first, then stores, each in id order, here and wherever else these rows are
-    // locked (store creation), so two transactions can never wait on each other.
+    // The careful path locks accounts first, then stores, each in id order, as store creation does. The one-round-trip
+    // path locks its stores, then its accounts in id order. A store is written by one activation only, so two
+    // commits share nothing but account rows, which everyone locks in id order: they can wait, never deadlock. (A
+    // stale duplicate activation could share a store row; its deadlock would end as one more failed commit.)
     private const string EnsureQuotaRows =
         "INSERT INTO account_quotas (account_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING";
 
@@ -23,14 +25,24 @@ internal static class CommitSql
 
     private const string LockStoreRows = "SELECT id, version FROM stores WHERE id = ANY($1) ORDER BY id FOR UPDATE";
 
+    /// <summary>SQLSTATE of the version guard: a store's row is not at the version its batch was planned on.</summary>
+    public const string StoreMovedOn = "SS001";
+
+    /// <summary>SQLSTATE of the limit guard: an account would go over its secret limit.</summary>
+    public const string LimitReached = "SS002";
+
+    // Only a store still at the planned version moves on; any other count rolls the whole batch back.
     private const string BumpStores = """
-        UPDATE stores AS s
-           SET version = s.version + 1,
-               deleted = CASE WHEN c.deleted THEN now() ELSE s.deleted END,
-               master_key_id = CASE WHEN c.deleted THEN NULL ELSE s.master_key_id END,
-               data_key = CASE WHEN c.deleted THEN NULL ELSE s.data_key END
-          FROM unnest($1::uuid[], $2::boolean[]) AS c(id, deleted)
-         WHERE s.id = c.id
+        WITH bumped AS (
+            UPDATE stores AS s
+               SET version = s.version + 1,
+                   deleted = CASE WHEN c.deleted THEN now() ELSE s.deleted END,
+                   master_key_id = CASE WHEN c.deleted THEN NULL ELSE s.master_key_id END,
+                   data_key = CASE WHEN c.deleted THEN NULL ELSE s.data_key END
+              FROM unnest($1::uuid[], $2::bigint[], $3::boolean[]) AS c(id, version, deleted)
+             WHERE s.id = c.id AND s.version = c.version
+            RETURNING 1)
+        SELECT secretsstore_guard((SELECT count(*) FROM bumped) = cardinality($1), 'SS001')
         """;
 
     private const string DeleteAllSecretsOfStores = "DELETE FROM secrets WHERE store_id = ANY($1)";
@@ -51,11 +63,16 @@ internal static class CommitSql
            SET modified = excluded.modified, comment = excluded.comment, scopes = excluded.scopes, sealed_value = excluded.sealed_value
         """;
 
+    // Last, so the account's row (shared by all its stores) is locked only for the end of the transaction.
     private const string AddUsage = """
-        UPDATE account_quotas AS q
-           SET secrets_used = q.secrets_used + d.delta
-          FROM unnest($1::uuid[], $2::integer[]) AS d(account_id, delta)
-         WHERE q.account_id = d.account_id
+        WITH added AS (
+            UPDATE account_quotas AS q
+               SET secrets_used = q.secrets_used + d.delta
+              FROM unnest($1::uuid[], $2::integer[]) AS d(account_id, delta)
+             WHERE q.account_id = d.account_id
+               AND (d.delta <= 0 OR q.secrets_used + d.delta <= coalesce(q.secrets_limit, $3))
+            RETURNING 1)
+        SELECT secretsstore_guard((SELECT count(*) FROM added) = cardinality($1), 'SS002')
         """;
 
     public static async Task<Locked> LockAsync(
@@ -90,17 +107,27 @@ internal static class CommitSql
         return new Locked(versions, budgets);
     }
 
-    /// <summary>Writes what the drafts changed and moves each of their stores one version on.</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoreDraft> drafts)
+    /// <summary>
+    /// The statements that write what the drafts changed, move each changed store one version on and add to the
+    /// accounts' usage, with the version and limit guards. Without a transaction the batch is one implicit
+    /// transaction: it commits whole when the last statement is done, or not at all.
+    /// </summary>
+    /// <returns>Null when no draft changed anything.</returns>
+    public static NpgsqlBatch? WriteBatch(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoreDraft> drafts, int defaultSecretsLimit)
     {
         var changed = drafts.Where(d => d.HasChanges).ToList();
         if (changed.Count == 0)
         {
-            return;
+            return null;
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Command(BumpStores, changed.Select(d => d.Committed.StoreId).ToArray(), changed.Select(d => d.StoreDeleted).ToArray()));
+        var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(
+            BumpStores,
+            changed.Select(d => d.Committed.StoreId).ToArray(),
+            changed.Select(d => d.Committed.Row!.Version).ToArray(),
+            changed.Select(d => d.StoreDeleted).ToArray()));
 
         var deletedStores = changed.Where(d => d.StoreDeleted).Select(d => d.Committed.StoreId).ToArray();
         if (deletedStores.Length > 0)
@@ -137,13 +164,14 @@ internal static class CommitSql
             .Where(d => d.CountDelta != 0)
             .GroupBy(d => d.Committed.Row!.AccountId)
             .Select(g => (Account: g.Key, Delta: g.Sum(d => d.CountDelta)))
+            .OrderBy(u => u.Account)
             .ToList();
         if (usage.Count > 0)
         {
-            batch.BatchCommands.Add(Command(AddUsage, usage.Select(u => u.Account).ToArray(), usage.Select(u => u.Delta).ToArray()));
+            batch.BatchCommands.Add(Command(AddUsage, usage.Select(u => u.Account).ToArray(), usage.Select(u => u.Delta).ToArray(), defaultSecretsLimit));
         }
 
-        await batch.ExecuteNonQueryAsync();
+        return batch;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] parameters)

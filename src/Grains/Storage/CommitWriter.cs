@@ -7,9 +7,9 @@ namespace SecretsStore.Grains.Storage;
 
 /// <summary>
 /// The silo's group commit. Store grains hand their batches here; one loop takes everything waiting and commits it
-/// in one transaction: lock the accounts' quota rows and the stores' rows, plan each batch against its budget, write,
-/// commit. While one transaction is in flight the next one fills, so the commit rate follows the load instead of
-/// the disk's flush latency, and the silo needs one database connection for all its writes.
+/// together, usually in one round trip (see <see cref="CommitRoundAsync"/>). While one commit is in flight the next
+/// one fills, so the commit rate follows the load instead of the disk's flush latency, and the silo needs one
+/// database connection for all its writes.
 /// </summary>
 public sealed class CommitWriter : IAsyncDisposable
 {
@@ -80,7 +80,51 @@ public sealed class CommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// First as if no account were near its limit, in one round trip: the guards roll that back if a store moved on or
+    /// an account would go over its limit, and then the careful path decides each batch under locks.
+    /// </summary>
     private async Task CommitRoundAsync(List<PendingCommit> round)
+    {
+        var planned = PlanAll(round, _ => QuotaBudget.Unlimited());
+        var status = planned.Any(p => p.Draft.HasChanges) ? await CommitInOneRoundTripAsync(planned) : CommitStatus.Committed;
+        if (status is not { } decided)
+        {
+            await CommitCarefullyAsync(round);
+            return;
+        }
+
+        foreach (var (pending, draft) in planned)
+        {
+            pending.Finish(new CommitResult(decided, decided == CommitStatus.Committed ? draft : null));
+        }
+    }
+
+    /// <returns>Null when a guard failed and nothing was written.</returns>
+    private async Task<CommitStatus?> CommitInOneRoundTripAsync(List<(PendingCommit Pending, StoreDraft Draft)> planned)
+    {
+        var sent = false;
+        try
+        {
+            await using var connection = await _db.OpenConnectionAsync();
+            await using var batch = CommitSql.WriteBatch(connection, transaction: null, planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets)!;
+            sent = true;
+            await batch.ExecuteNonQueryAsync();
+            return CommitStatus.Committed;
+        }
+        catch (PostgresException ex) when (ex.SqlState is CommitSql.StoreMovedOn or CommitSql.LimitReached)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // The server answered an error: the implicit transaction rolled back. Anything else after sending (a
+            // broken connection, a timeout) leaves the outcome unknown.
+            return Failed(ex, sent && ex is not PostgresException, planned.Count);
+        }
+    }
+
+    private async Task CommitCarefullyAsync(List<PendingCommit> round)
     {
         var planned = new List<(PendingCommit Pending, StoreDraft Draft)>();
         var committing = false;
@@ -91,16 +135,15 @@ public sealed class CommitWriter : IAsyncDisposable
             var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
             var locked = await CommitSql.LockAsync(
                 connection, transaction, round.Select(p => p.Batch.Store.StoreId).ToArray(), accounts, _options.Value.Quota.Secrets);
-
-            foreach (var pending in round)
+            planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
+            await using (var batch = CommitSql.WriteBatch(connection, transaction, planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets))
             {
-                if (Plan(pending, locked) is { } draft)
+                if (batch is not null)
                 {
-                    planned.Add((pending, draft));
+                    await batch.ExecuteNonQueryAsync();
                 }
             }
 
-            await CommitSql.WriteAsync(connection, transaction, planned.Select(p => p.Draft).ToList());
             committing = true;
             await transaction.CommitAsync();
             foreach (var (pending, draft) in planned)
@@ -110,16 +153,7 @@ public sealed class CommitWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            var status = committing ? CommitStatus.Unknown : CommitStatus.NotCommitted;
-            if (committing)
-            {
-                _logger.LogWarning(ex, "The commit of {Stores} stores failed while committing; whether it landed is unknown, so their grains will reload", round.Count);
-            }
-            else
-            {
-                _logger.LogWarning(ex, "A commit of {Stores} stores failed; nothing was written", round.Count);
-            }
-
+            var status = Failed(ex, committing, round.Count);
             foreach (var pending in round)
             {
                 pending.Finish(new CommitResult(status));
@@ -127,29 +161,52 @@ public sealed class CommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The batch's draft, or null when it was answered already (fenced, or its plan failed).</summary>
-    private StoreDraft? Plan(PendingCommit pending, CommitSql.Locked locked)
+    private CommitStatus Failed(Exception ex, bool outcomeUnknown, int stores)
+    {
+        if (outcomeUnknown)
+        {
+            _logger.LogWarning(ex, "A commit of {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", stores);
+            return CommitStatus.Unknown;
+        }
+
+        _logger.LogWarning(ex, "A commit of {Stores} stores failed; nothing was written", stores);
+        return CommitStatus.NotCommitted;
+    }
+
+    /// <summary>A store whose row is not at the snapshot's version was written by another activation: it is answered now.</summary>
+    private static bool IsFenced(PendingCommit pending, CommitSql.Locked locked)
     {
         var store = pending.Batch.Store;
         var stored = locked.Versions.TryGetValue(store.StoreId, out var version) ? version : (long?)null;
-        if (stored != store.Row?.Version)
+        if (stored == store.Row?.Version)
         {
-            pending.Finish(new CommitResult(CommitStatus.Fenced));
-            return null;
+            return false;
         }
 
-        // A store that was never created has no quota row to take from; its commands refuse before they would.
-        var budget = store.Row is { } row ? locked.Budgets[row.AccountId] : new QuotaBudget(0, 0);
-        try
+        pending.Finish(new CommitResult(CommitStatus.Fenced));
+        return true;
+    }
+
+    /// <summary>Plans each batch against its account's budget; a batch whose plan throws is answered now.</summary>
+    private List<(PendingCommit Pending, StoreDraft Draft)> PlanAll(IEnumerable<PendingCommit> round, Func<StoreRow, QuotaBudget> budget)
+    {
+        var planned = new List<(PendingCommit, StoreDraft)>();
+        foreach (var pending in round)
         {
-            return pending.Batch.Plan(budget);
+            // A store that was never created has no quota row to take from; its commands refuse before they would.
+            var store = pending.Batch.Store;
+            try
+            {
+                planned.Add((pending, pending.Batch.Plan(store.Row is { } row ? budget(row) : new QuotaBudget(0, 0))));
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Planning a batch of store {StoreId} failed", store.StoreId);
+                pending.Finish(new CommitResult(CommitStatus.Faulted));
+            }
         }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Planning a batch of store {StoreId} failed", store.StoreId);
-            pending.Finish(new CommitResult(CommitStatus.Faulted));
-            return null;
-        }
+
+        return planned;
     }
 
     private sealed class PendingCommit(StoreBatch batch)

@@ -9,12 +9,15 @@ public sealed class QuotaBudget(int used, int limit)
 {
     private int _delta;
 
+    /// <summary>For planning before the limit is known; the commit's limit guard then checks the total.</summary>
+    public static QuotaBudget Unlimited() => new(0, int.MaxValue);
+
     /// <summary>How much the account's usage changes if the transaction commits.</summary>
     public int Delta => _delta;
 
     public bool TryTake(int count)
     {
-        if (used + _delta + count > limit)
+        if ((long)used + _delta + count > limit)
         {
             return false;
         }

@@ -50,3 +50,15 @@ CREATE TABLE account_quotas
     stores_limit  integer NULL CHECK (stores_limit >= 0),
     secrets_used  integer NOT NULL DEFAULT 0 CHECK (secrets_used >= 0)
 );
+
+-- A commit is sent as one batch in one implicit transaction; its guards (the stores' versions, the accounts'
+-- limits) are statements that raise when they do not hold, so the whole batch rolls back and the writer learns
+-- which guard failed from the error code: SS001 a store's version moved on, SS002 an account's limit.
+CREATE FUNCTION secretsstore_guard(holds boolean, error_code text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT holds THEN
+        RAISE EXCEPTION 'commit guard % failed', error_code USING ERRCODE = error_code;
+    END IF;
+END
+$$;

@@ -1,0 +1,71 @@
+using SecretsStore.Benchmarks.Tools;
+
+namespace SecretsStore.Benchmarks.Scenarios;
+
+/// <summary>
+/// Durable creates, one secret per request, against PostgreSQL's own single-row commit rate at the same
+/// concurrency: over 64 stores of one account, into one store, and over 64 stores with the silo's cross-store
+/// group commit switched off (one store per transaction), which shows what sharing a transaction is worth.
+/// </summary>
+public static class CreateScenario
+{
+    public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(BenchmarkContext context, Action<string> log)
+    {
+        var pgbench = new List<double>();
+        var spread = new List<WrkResult>();
+        var single = new List<WrkResult>();
+        await using (var service = await ServiceUnderTest.StartAsync(context))
+        {
+            var account = await service.NewAccountAsync();
+            var stores = new List<string>();
+            for (var i = 0; i < 64; i++)
+            {
+                stores.Add(await service.NewStoreAsync(account, $"spread{i}"));
+            }
+
+            var one = await service.NewStoreAsync(account, "single");
+            await Wrk.RunAsync(service.BaseAddress, context.Connections, TimeSpan.FromSeconds(2), LuaScripts.CreateSecrets(account, stores, "warm"));
+            for (var round = 0; round < context.Rounds; round++)
+            {
+                pgbench.Add(await PgBench.UpsertRateAsync(context, context.Connections, context.Duration));
+                spread.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"s{round}")));
+                single.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, [one], $"o{round}")));
+                log($"  round {round + 1}: pgbench {pgbench[^1]:N0} tps, 64 stores {spread[^1].RequestsPerSecond:N0}/s, one store {single[^1].RequestsPerSecond:N0}/s");
+            }
+        }
+
+        var unshared = new List<WrkResult>();
+        await using (var service = await ServiceUnderTest.StartAsync(context, "--SecretsStore:Storage:MaxStoresPerCommit=1"))
+        {
+            var account = await service.NewAccountAsync();
+            var stores = new List<string>();
+            for (var i = 0; i < 64; i++)
+            {
+                stores.Add(await service.NewStoreAsync(account, $"spread{i}"));
+            }
+
+            for (var round = 0; round < context.Rounds; round++)
+            {
+                unshared.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"u{round}")));
+                log($"  round {round + 1}: 64 stores, one store per transaction {unshared[^1].RequestsPerSecond:N0}/s");
+            }
+        }
+
+        var baseline = Figures.Median(pgbench);
+        var baselineText = $"pgbench single-row upsert, {context.Connections} clients: {Figures.Rate(baseline, "tps")}";
+        return
+        [
+            Row($"durable creates over 64 stores, {context.Connections} connections", spread, baseline, baselineText, "≥ 0.5"),
+            Row($"durable creates into one store, {context.Connections} connections", single, baseline, baselineText, "≥ 0.3"),
+            Row("durable creates over 64 stores, one store per transaction (cross-store group commit off)", unshared, baseline, baselineText, "–"),
+        ];
+    }
+
+    private static BenchmarkRow Row(string scenario, List<WrkResult> results, double baseline, string baselineText, string goal)
+    {
+        var rate = Figures.Median(results.Select(r => r.RequestsPerSecond));
+        return new BenchmarkRow(
+            scenario + GetScenario.Failures(results), Figures.Rate(rate, "creates/s"), baselineText, Figures.Ratio(rate / baseline),
+            Figures.Time(Figures.Median(results.Select(r => r.P50))), Figures.Time(Figures.Median(results.Select(r => r.P99))), goal);
+    }
+}

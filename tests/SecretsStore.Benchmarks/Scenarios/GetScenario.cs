@@ -1,0 +1,73 @@
+using SecretsStore.Benchmarks.Tools;
+
+namespace SecretsStore.Benchmarks.Scenarios;
+
+/// <summary>
+/// Reading one secret's metadata at full load against Kestrel serving the same bytes, then at half the service's
+/// peak rate, where a request should wait for nothing but its own work.
+/// </summary>
+public static class GetScenario
+{
+    public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(BenchmarkContext context, Action<string> log)
+    {
+        await using var service = await ServiceUnderTest.StartAsync(context);
+        var account = await service.NewAccountAsync();
+        var store = await service.NewStoreAsync(account, "get");
+        var secret = (await service.SendAsync(HttpMethod.Post, $"{account.Base}/stores/{store}/secrets", account.Token,
+            new[] { new { name = "DATABASE_URL", value = "postgres://bench", scopes = new[] { "workers" }, comment = "benchmark" } }))[0];
+        var path = $"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}";
+        var url = new Uri(service.BaseAddress, path);
+        await using var bare = await BareKestrel.StartAsync(await service.GetBytesAsync(path, account.Token));
+        var script = LuaScripts.AuthorizedGet(account.Token);
+
+        // Both warm up (JIT, connection pools) before anything is timed.
+        await Wrk.RunAsync(bare.Address, context.Connections, TimeSpan.FromSeconds(2));
+        await Wrk.RunAsync(url, context.Connections, TimeSpan.FromSeconds(2), script);
+
+        var baseline = new List<WrkResult>();
+        var measured = new List<WrkResult>();
+        for (var round = 0; round < context.Rounds; round++)
+        {
+            baseline.Add(await Wrk.RunAsync(bare.Address, context.Connections, context.Duration));
+            measured.Add(await Wrk.RunAsync(url, context.Connections, context.Duration, script));
+            log($"  round {round + 1}: bare {baseline[^1].RequestsPerSecond:N0} req/s, service {measured[^1].RequestsPerSecond:N0} req/s");
+        }
+
+        var peak = Figures.Median(measured.Select(m => m.RequestsPerSecond));
+        var bareRate = Figures.Median(baseline.Select(b => b.RequestsPerSecond));
+        var paced = await PacedAsync(url, account.Token, context, peak / 2, log);
+        return
+        [
+            new BenchmarkRow(
+                $"GET one secret, {context.Connections} connections{Failures(measured)}",
+                Figures.Rate(peak), $"bare Kestrel, same JSON: {Figures.Rate(bareRate)}", Figures.Ratio(peak / bareRate),
+                Figures.Time(Figures.Median(measured.Select(m => m.P50))), Figures.Time(Figures.Median(measured.Select(m => m.P99))), "≥ 0.6"),
+            new BenchmarkRow(
+                $"GET one secret at half the peak rate ({Figures.Rate(paced.RequestsPerSecond)} reached){Failures([paced])}",
+                Figures.Rate(paced.RequestsPerSecond), P50: Figures.Time(paced.P50), P99: Figures.Time(paced.P99), Goal: "p99 < 5 ms"),
+        ];
+    }
+
+    /// <summary>
+    /// wrk holds each connection idle for a fixed delay between requests; the delay is set from the target rate,
+    /// then corrected once from the rate it reached.
+    /// </summary>
+    private static async Task<WrkResult> PacedAsync(Uri url, string token, BenchmarkContext context, double target, Action<string> log)
+    {
+        var connections = context.Connections;
+        var delay = Math.Max(1, Math.Round((1000.0 * connections / target) - 0.5));
+        var result = await Wrk.RunAsync(url, connections, context.Duration, LuaScripts.AuthorizedGet(token, delay));
+        log($"  paced: delay {delay} ms gave {result.RequestsPerSecond:N0} req/s for a target of {target:N0}");
+        if (Math.Abs(result.RequestsPerSecond - target) / target > 0.1)
+        {
+            delay = Math.Max(1, Math.Round(delay * result.RequestsPerSecond / target));
+            result = await Wrk.RunAsync(url, connections, context.Duration, LuaScripts.AuthorizedGet(token, delay));
+            log($"  paced: delay {delay} ms gave {result.RequestsPerSecond:N0} req/s");
+        }
+
+        return result;
+    }
+
+    public static string Failures(IEnumerable<WrkResult> results) =>
+        results.Sum(r => r.Failures) is var failed and > 0 ? $" — {failed} FAILED" : "";
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Silo.Hosting;
+
+namespace SecretsStore.Benchmarks.Tools;
+
+/// <summary>An account the benchmark writes into, with a write token.</summary>
+public sealed record BenchAccount(string Id, string Token)
+{
+    public string Base => $"/client/v4/accounts/{Id}/secrets_store";
+}
+
+/// <summary>The real service (silo and gateway in this process, as the run command starts it) on a database of its own.</summary>
+public sealed class ServiceUnderTest : IAsyncDisposable
+{
+    private readonly SecretsStoreApp _app;
+
+    private ServiceUnderTest(SecretsStoreApp app, string adminToken)
+    {
+        _app = app;
+        AdminToken = adminToken;
+        Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public string AdminToken { get; }
+
+    public HttpClient Http { get; }
+
+    public Uri BaseAddress => _app.BaseAddress;
+
+    public IGrainFactory Grains => _app.Web.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<ServiceUnderTest> StartAsync(BenchmarkContext context, params string[] extraArgs)
+    {
+        var adminToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        string[] args =
+        [
+            $"--ConnectionStrings:Postgres={await context.NewDatabaseAsync("service")}",
+            "--urls=http://127.0.0.1:0",
+            $"--Orleans:SiloPort={FreePort()}",
+            $"--Orleans:GatewayPort={FreePort()}",
+            $"--SecretsStore:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            $"--SecretsStore:AdminToken={adminToken}",
+            "--SecretsStore:RateLimit:Requests=1000000000",
+            .. extraArgs,
+        ];
+        var app = await SecretsStoreApp.CreateAsync(args);
+        await app.Web.StartAsync();
+        return new ServiceUnderTest(app, adminToken);
+    }
+
+    /// <summary>A new account with a write token and room for millions of secrets and a thousand stores.</summary>
+    public async Task<BenchAccount> NewAccountAsync()
+    {
+        var id = (await SendAsync(HttpMethod.Post, "/admin/v1/accounts", AdminToken, new { name = "bench" })).GetProperty("id").GetString()!;
+        var token = (await SendAsync(HttpMethod.Post, $"/admin/v1/accounts/{id}/tokens", AdminToken, new { name = "w", permission = "write" }))
+            .GetProperty("token").GetString()!;
+        await SendAsync(HttpMethod.Put, $"/admin/v1/accounts/{id}/quota", AdminToken, new { secrets = 100_000_000, stores = 1_000 });
+        return new BenchAccount(id, token);
+    }
+
+    public async Task<string> NewStoreAsync(BenchAccount account, string name) =>
+        (await SendAsync(HttpMethod.Post, $"{account.Base}/stores", account.Token, new { name })).GetProperty("id").GetString()!;
+
+    /// <summary>Fills a store with <paramref name="count"/> secrets, 100 per request, a few requests at a time.</summary>
+    public async Task FillAsync(BenchAccount account, string store, int count, string prefix = "FILL")
+    {
+        var batches = Enumerable.Range(0, (count + 99) / 100).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, _) =>
+        {
+            var items = Enumerable.Range(batch * 100, Math.Min(100, count - (batch * 100)))
+                .Select(i => new { name = $"{prefix}_{i}", value = $"value-{i}-{Guid.NewGuid():N}", scopes = new[] { "workers" }, comment = i % 3 == 0 ? $"comment {i}" : null })
+                .ToArray();
+            await SendAsync(HttpMethod.Post, $"{account.Base}/stores/{store}/secrets", account.Token, items);
+        });
+    }
+
+    /// <summary>Sends a request and answers the envelope's result, or throws with the answer when it failed.</summary>
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonDocument.Parse(text).RootElement.GetProperty("result").Clone();
+    }
+
+    public async Task<byte[]> GetBytesAsync(string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
