@@ -1,3 +1,4 @@
+using SecretsStore.Benchmarks.Scenarios;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Benchmarks;
@@ -8,6 +9,7 @@ public static class BenchmarkRun
     /// <summary>Every scenario by name, in the order the table shows them.</summary>
     private static readonly (string Name, Func<BenchmarkContext, Action<string>, Task<IReadOnlyList<BenchmarkRow>>> Run)[] Scenarios =
     [
+        ("storage-designs", StorageDesignsScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)
