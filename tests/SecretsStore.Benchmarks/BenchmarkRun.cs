@@ -12,6 +12,7 @@ public static class BenchmarkRun
         ("get", GetScenario.RunAsync),
         ("creates", CreateScenario.RunAsync),
         ("large-store", LargeStoreScenario.RunAsync),
+        ("storage-designs", StorageDesignsScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)
