@@ -49,6 +49,7 @@ public static class ApiComposition
             var fault = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             return FaultResults.For(fault).ExecuteAsync(context);
         }));
+        app.UseMiddleware<UnavailableDependencyMiddleware>();
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => ApiResults.NoRoute().ExecuteAsync(context.HttpContext),

@@ -18,7 +18,7 @@ public static class FaultResults
         _ => ApiResults.InternalError(),
     };
 
-    private static bool IsUnavailable(Exception? fault) => fault switch
+    public static bool IsUnavailable(Exception? fault) => fault switch
     {
         null => false,
         StorageUnavailableException or NpgsqlException or TimeoutException or OrleansException or SiloUnavailableException => true,

@@ -120,7 +120,7 @@ public sealed class CommitWriter : IAsyncDisposable
         {
             // The server answered an error: the implicit transaction rolled back. Anything else after sending (a
             // broken connection, a timeout) leaves the outcome unknown.
-            return Failed(ex, sent && ex is not PostgresException, planned.Count);
+            return Failed(ex, sent && ex is not PostgresException, planned.Select(p => p.Pending).ToList());
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class CommitWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            var status = Failed(ex, committing, round.Count);
+            var status = Failed(ex, committing, round);
             foreach (var pending in round)
             {
                 pending.Finish(new CommitResult(status));
@@ -161,15 +161,16 @@ public sealed class CommitWriter : IAsyncDisposable
         }
     }
 
-    private CommitStatus Failed(Exception ex, bool outcomeUnknown, int stores)
+    private CommitStatus Failed(Exception ex, bool outcomeUnknown, List<PendingCommit> round)
     {
+        var requests = round.Sum(p => p.Batch.Commands.Count);
         if (outcomeUnknown)
         {
-            _logger.LogWarning(ex, "A commit of {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", stores);
+            _logger.LogWarning(ex, "A commit of {Requests} requests in {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", requests, round.Count);
             return CommitStatus.Unknown;
         }
 
-        _logger.LogWarning(ex, "A commit of {Stores} stores failed; nothing was written", stores);
+        _logger.LogWarning(ex, "A commit of {Requests} requests in {Stores} stores failed; nothing was written", requests, round.Count);
         return CommitStatus.NotCommitted;
     }
 

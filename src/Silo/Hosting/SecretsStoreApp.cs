@@ -110,6 +110,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopping first lets the silo deactivate its grains and leave the cluster; disposing alone would cancel that.
+        await Web.StopAsync();
         await Web.DisposeAsync();
         await _dataSource.DisposeAsync();
         if (_postgres is not null)

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SecretsStore.Grains;
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Persistence;
+using SecretsStore.Grains.Rules;
+using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.Writes;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Persistence;
+
+/// <summary>The store storage of one silo on a database of its own, without Orleans: loads, commits and the raw rows.</summary>
+public sealed class StoreStorageHarness : IAsyncDisposable
+{
+    public static readonly Caller Writer = Caller.Account(Permission.Write, "token:storage-test");
+
+    private readonly CommitWriter _writer;
+
+    private StoreStorageHarness(NpgsqlDataSource db, SecretsStoreOptions options)
+    {
+        Db = db;
+        Cipher = new ValueCipher(new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]));
+        _writer = new CommitWriter(db, Options.Create(options), NullLogger<CommitWriter>.Instance);
+        Storage = new PostgresStoreStorage(db, Cipher, _writer);
+        Catalog = new AccountCatalog(db);
+    }
+
+    public NpgsqlDataSource Db { get; }
+    public ValueCipher Cipher { get; }
+    public PostgresStoreStorage Storage { get; }
+    public AccountCatalog Catalog { get; }
+
+    public static async Task<StoreStorageHarness> CreateAsync(SecretsStoreOptions? options = null) =>
+        new(DatabaseConnections.CreateDataSource(await SharedPostgres.CreateDatabaseAsync("storage"), new DatabaseOptions()), options ?? new SecretsStoreOptions());
+
+    /// <summary>A new store in a new account (or <paramref name="accountId"/>), as the account grain inserts it.</summary>
+    public async Task<StoreView> NewStoreAsync(Guid? accountId = null)
+    {
+        var account = accountId ?? Guid.NewGuid();
+        var now = DateTime.UtcNow;
+        var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
+        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, Cipher.NewDataKey(account, store.Id).Wrapped, defaultStoresLimit: 100));
+        return store;
+    }
+
+    public Task<StoreSnapshot> LoadAsync(Guid storeId) => Storage.LoadAsync(storeId, CancellationToken.None);
+
+    /// <summary>Sealed records for new secrets, as the grain makes them.</summary>
+    public static IReadOnlyList<SecretRecord> NewSecrets(StoreSnapshot store, params string[] names) =>
+        names.Select(name =>
+        {
+            var id = Guid.NewGuid();
+            var now = Timestamps.Now(TimeProvider.System);
+            return new SecretRecord(id, name, now, now, null, ["workers"], store.Keys!.Seal(id, new SecretValue($"value of {name}")));
+        }).ToList();
+
+    /// <summary>Commits one command against the snapshot and applies it there when it committed, as the write queue does.</summary>
+    public async Task<(CommitStatus Status, Outcome<T>? Answer)> CommitAsync<T>(StoreSnapshot store, StoreCommand<T> command)
+    {
+        var result = await Storage.CommitAsync(new StoreBatch(store, [command]));
+        if (result.Status != CommitStatus.Committed)
+        {
+            return (result.Status, null);
+        }
+
+        store.Apply(result.Draft!);
+        command.Complete();
+        return (result.Status, await command.Answer);
+    }
+
+    public async Task<long> ScalarAsync(string sql, Guid id)
+    {
+        await using var command = Db.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public Task<long> UsageAsync(Guid accountId) => ScalarAsync("SELECT secrets_used FROM account_quotas WHERE account_id = $1", accountId);
+
+    public Task<long> SecretRowsAsync(Guid accountId) =>
+        ScalarAsync("SELECT count(*) FROM secrets JOIN stores ON stores.id = secrets.store_id WHERE stores.account_id = $1", accountId);
+
+    public Task<long> VersionAsync(Guid storeId) => ScalarAsync("SELECT version FROM stores WHERE id = $1", storeId);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
