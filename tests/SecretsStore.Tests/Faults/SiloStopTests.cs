@@ -1,0 +1,62 @@
+using SecretsStore.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace SecretsStore.Tests.Faults;
+
+/// <summary>Two silo processes on one database under a write load; one of them is stopped, gracefully or not.</summary>
+[Collection(FaultCollection.Name)]
+public sealed class SiloStopTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ASiloStoppedWithSigtermUnderWriteLoadExitsWithinTenSecondsAndNoRequestHangs()
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("stop"));
+        var cluster = $"stop-{Guid.NewGuid():N}";
+        await using var stopping = await SiloProcess.StartAsync(settings, cluster);
+        await using var staying = await SiloProcess.StartAsync(settings, cluster);
+        var (account, stores) = await ClusterUnderLoad.PrepareAsync(staying.BaseAddress, settings.AdminToken);
+
+        var load = WriteLoad.Start([stopping.BaseAddress, staying.BaseAddress], account, stores);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var exit = await stopping.TerminateAsync(TimeSpan.FromSeconds(60));
+        var afterStop = load.Attempts.Count;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await load.StopAsync(grace: TimeSpan.FromSeconds(45));
+
+        output.WriteLine($"SIGTERM exit {exit.TotalSeconds:N1} s; {load.Summary()}");
+        Assert.True(exit < TimeSpan.FromSeconds(10), $"the silo took {exit.TotalSeconds:N1} s to exit:\n{stopping.Output}");
+        var throughStaying = load.Attempts.Where(a => a.Gateway == 1).ToList();
+        var slowest = throughStaying.Max(a => a.Took);
+        Assert.True(slowest < TimeSpan.FromSeconds(10), $"a request through the other silo took {slowest.TotalSeconds:N1} s");
+        Assert.All(throughStaying.Where(a => a.Status != 200), a => Assert.Equal((503, true), (a.Status, a.RetryAfter)));
+        Assert.Contains(load.Attempts.Skip(afterStop), a => a.Status == 200);
+        await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
+    }
+
+    [Fact]
+    public async Task AfterKillNineOfASiloUnderWriteLoadNothingAcknowledgedIsLostAndTheQuotaCountsWhatIsThere()
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("kill"));
+        var cluster = $"kill-{Guid.NewGuid():N}";
+        await using var killed = await SiloProcess.StartAsync(settings, cluster);
+        await using var surviving = await SiloProcess.StartAsync(settings, cluster);
+        var (account, stores) = await ClusterUnderLoad.PrepareAsync(surviving.BaseAddress, settings.AdminToken);
+
+        var load = WriteLoad.Start([killed.BaseAddress, surviving.BaseAddress], account, stores);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        killed.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await load.StopAsync(grace: TimeSpan.FromSeconds(2));
+        await surviving.TerminateAsync(TimeSpan.FromSeconds(60));
+
+        output.WriteLine(load.Summary());
+        Assert.DoesNotContain(load.Attempts, a => a.Status == 500);
+        var stored = await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
+
+        // A fresh silo, in a cluster of its own, reports the same usage through the API.
+        await using var fresh = await TestHost.StartAsync(settings, $"--Orleans:ClusterId=after-{Guid.NewGuid():N}");
+        using var http = new HttpClient { BaseAddress = fresh.BaseAddress };
+        var quota = await new ApiClient(http).GetAsync($"{account.Base}/quota", account.ReadToken);
+        Assert.Equal(stored.Count, quota.Result.GetProperty("secrets").GetProperty("usage").GetInt32());
+    }
+}

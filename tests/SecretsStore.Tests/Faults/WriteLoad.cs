@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Faults;
+
+/// <summary>One create as a client saw it.</summary>
+/// <param name="Status">The HTTP status; 0 when the connection failed, -1 when the test gave up waiting (no answer either way).</param>
+/// <param name="Gateway">Which gateway the request went through.</param>
+public sealed record Attempt(string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter);
+
+/// <summary>
+/// Writers creating one uniquely named secret per request, spread over stores and gateways, until stopped. Every
+/// attempt is recorded, so a test can hold what storage ends up with against what clients were told.
+/// </summary>
+public sealed class WriteLoad
+{
+    private readonly ConcurrentQueue<Attempt> _attempts = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandon = new();
+    private readonly Task _writers;
+
+    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers)
+    {
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))));
+    }
+
+    public IReadOnlyCollection<Attempt> Attempts => _attempts;
+
+    public IEnumerable<Attempt> Acknowledged => _attempts.Where(a => a.Status == 200);
+
+    public IEnumerable<Attempt> Failed => _attempts.Where(a => a.Status != 200);
+
+    public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16) =>
+        new(gateways, account, stores, writers);
+
+    /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
+    public string Summary() =>
+        $"{_attempts.Count} requests: " + string.Join(", ", _attempts.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"))
+        + $"; slowest {(_attempts.IsEmpty ? 0 : _attempts.Max(a => a.Took.TotalSeconds)):N2} s";
+
+    /// <summary>Starts no new request, lets those under way finish within <paramref name="grace"/>, then abandons them.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _stopping.CancelAsync();
+        if (await Task.WhenAny(_writers, Task.Delay(grace)) != _writers)
+        {
+            await _abandon.CancelAsync();
+        }
+
+        await _writers;
+    }
+
+    private async Task WriteAsync(int writer, IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores)
+    {
+        // Long enough to see a request hang for Orleans' 30 s response timeout instead of cutting it short.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        for (var i = 0; !_stopping.IsCancellationRequested; i++)
+        {
+            var store = stores[(writer + i) % stores.Count];
+            var gateway = (writer + i) % gateways.Count;
+            var name = $"W{writer}_{i}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateways[gateway], $"{account.Base}/stores/{store}/secrets"))
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new[] { new { name, value = $"value-{name}", scopes = new[] { "workers" } } }), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.WriteToken);
+            var timer = Stopwatch.StartNew();
+            try
+            {
+                using var response = await http.SendAsync(request, _abandon.Token);
+                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null));
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+                _attempts.Enqueue(new Attempt(store, name, -1, timer.Elapsed, gateway, false));
+            }
+            catch (HttpRequestException)
+            {
+                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false));
+                await Task.Delay(50);
+            }
+        }
+    }
+}

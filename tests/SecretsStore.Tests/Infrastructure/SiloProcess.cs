@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SecretsStore.Tests.Infrastructure;
+
+/// <summary>
+/// The service as a real process (the run command's binary, silo and gateway), so a test can SIGTERM or SIGKILL it.
+/// It joins whatever cluster shares its database and cluster id.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the process printed, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<SiloProcess> StartAsync(TestHostSettings settings, string clusterId, params string[] extraArgs)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] args =
+        [
+            Path.Combine(AppContext.BaseDirectory, "SecretsStore.Silo.dll"),
+            $"--ConnectionStrings:Postgres={settings.ConnectionString}",
+            $"--urls={baseAddress}",
+            $"--Orleans:ClusterId={clusterId}",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={FreePort.Next()}",
+            $"--SecretsStore:MasterKey={settings.MasterKey}",
+            $"--SecretsStore:AdminToken={settings.AdminToken}",
+            "--SecretsStore:RateLimit:Requests=1000000000",
+            .. extraArgs,
+        ];
+        args.ToList().ForEach(start.ArgumentList.Add);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        var silo = new SiloProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    /// <summary>kill -9: no shutdown of any kind.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, as systemd, docker and Kubernetes send it; answers how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var timer = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return timer.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo process exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Starting up.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The silo process was not ready within {timeout}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
