@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what running or testing needs on a fresh Debian machine: PostgreSQL's server binaries and Node.js.
+# Installs what running, testing or benchmarking needs on a fresh Debian machine: PostgreSQL's server binaries
+# (with pgbench), Node.js, and wrk for the benchmark's load.
 # Does nothing when they are already there.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 have_postgres || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq
