@@ -36,13 +36,11 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(TestHostSettings settings, string clusterId, params string[] extraArgs)
+    public static Task<SiloProcess> StartAsync(TestHostSettings settings, string clusterId, params string[] extraArgs)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] args =
+        return StartAsync(baseAddress,
         [
-            Path.Combine(AppContext.BaseDirectory, "SecretsStore.Silo.dll"),
             $"--ConnectionStrings:Postgres={settings.ConnectionString}",
             $"--urls={baseAddress}",
             $"--Orleans:ClusterId={clusterId}",
@@ -52,7 +50,26 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
             .. extraArgs,
-        ];
+        ]);
+    }
+
+    /// <summary>A development run, as the run command starts it: its own PostgreSQL and credentials under the folder.</summary>
+    public static Task<SiloProcess> StartDevelopmentRunAsync(string dataFolder)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        return StartAsync(baseAddress,
+        [
+            $"--SECRETSSTORE_DATA={dataFolder}",
+            $"--urls={baseAddress}",
+            $"--Orleans:SiloPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={FreePort.Next()}",
+        ]);
+    }
+
+    private static async Task<SiloProcess> StartAsync(Uri baseAddress, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecretsStore.Silo.dll"));
         args.ToList().ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
         var silo = new SiloProcess(process, baseAddress);
@@ -81,12 +98,20 @@ public sealed class SiloProcess : IAsyncDisposable
         return timer.Elapsed;
     }
 
+    /// <summary>Stops the process gracefully if it still runs (a development run then stops its PostgreSQL), else kills it.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            try
+            {
+                await TerminateAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process.Dispose();
