@@ -6,14 +6,19 @@ public static class Paging
 {
     public static Page<T> Apply<T>(IEnumerable<T> items, ListQuery query, Func<T, IComparable?> key, Func<T, Guid> id)
     {
-        var ordered = query.Descending
-            ? items.OrderByDescending(key, NullFirstComparer.Instance).ThenByDescending(id)
-            : items.OrderBy(key, NullFirstComparer.Instance).ThenBy(id);
-
-        var all = ordered.ToList();
+        var matching = items as IReadOnlyCollection<T> ?? items.ToList();
         var skip = (long)(query.Page - 1) * query.PerPage;
-        var pageItems = skip >= all.Count ? [] : all.Skip((int)skip).Take(query.PerPage).ToArray();
-        return new Page<T>(pageItems, query.Page, query.PerPage, all.Count);
+        if (skip >= matching.Count)
+        {
+            return new Page<T>([], query.Page, query.PerPage, matching.Count);
+        }
+
+        var ordered = query.Descending
+            ? matching.OrderByDescending(key, NullFirstComparer.Instance).ThenByDescending(id)
+            : matching.OrderBy(key, NullFirstComparer.Instance).ThenBy(id);
+
+        // Skip and Take straight on the ordering let LINQ select just this page's items instead of sorting them all.
+        return new Page<T>(ordered.Skip((int)skip).Take(query.PerPage).ToArray(), query.Page, query.PerPage, matching.Count);
     }
 
     /// <summary>Strings compare ordinally (so ordering does not depend on the host's culture); null sorts first.</summary>
