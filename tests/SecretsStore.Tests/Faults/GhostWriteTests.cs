@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -31,8 +32,7 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
         HashSet<string> stored;
         try
         {
-            var hosts = await HostsAsync(first, second, account, stores);
-            Assert.True(hosts.Values.Distinct().Count() == 2, "the stores all landed on one silo, so no call crossed silos");
+            var hosts = await SpreadAsync(first, second, account, stores);
 
             var load = WriteLoad.Start([first.BaseAddress, second.BaseAddress], account, stores);
             await Task.Delay(TimeSpan.FromSeconds(2));
@@ -75,20 +75,33 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
     }
 
     /// <summary>
-    /// Activates each store through one silo or the other (placement prefers the silo a call enters by), and answers
-    /// which silo (0 or 1) then holds each store's grain.
+    /// Activates each store through one silo or the other (placement prefers the silo a call enters by, unless that
+    /// one looks busier), adding stores until each silo holds at least two, and answers which silo (0 or 1) holds
+    /// each store's grain.
     /// </summary>
-    private static async Task<Dictionary<string, int>> HostsAsync(SecretsStoreApp first, SecretsStoreApp second, TestAccount account, List<string> stores)
+    private static async Task<Dictionary<string, int>> SpreadAsync(
+        SecretsStoreApp first, SecretsStoreApp second, TestAccount account, List<string> stores)
     {
         using var http0 = new HttpClient { BaseAddress = first.BaseAddress };
         using var http1 = new HttpClient { BaseAddress = second.BaseAddress };
         ApiClient[] gateways = [new(http0), new(http1)];
         var grains = first.Web.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);
+        while ((await management.GetHosts(onlyActive: true)).Count < 2)
+        {
+            await Task.Delay(100);
+        }
+
         var secondSilo = second.Web.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         var hosts = new Dictionary<string, int>();
-        for (var i = 0; i < stores.Count; i++)
+        for (var i = 0; i < stores.Count || hosts.Values.Count(h => h == 0) < 2 || hosts.Values.Count(h => h == 1) < 2; i++)
         {
+            Assert.True(i < 64, "64 stores all landed on one silo, so no call would cross silos");
+            if (i == stores.Count)
+            {
+                stores.Add(await gateways[0].CreateStoreAsync(account, $"more{i}"));
+            }
+
             Assert.Equal(200, (await gateways[i % 2].GetAsync($"{account.Base}/stores/{stores[i]}", account.ReadToken)).Status);
             var silo = await management.GetActivationAddress(grains.GetGrain<IStoreGrain>(Guid.ParseExact(stores[i], "N")));
             hosts[stores[i]] = silo == secondSilo ? 1 : 0;
