@@ -1,4 +1,4 @@
-using static SecretsStore.Benchmarks.Scenarios.StorageDesigns.Figures;
+using static SecretsStore.Benchmarks.Tools.Figures;
 
 namespace SecretsStore.Benchmarks.Scenarios.StorageDesigns;
 
@@ -42,7 +42,7 @@ internal static class CreateLoadMeasure
             var (oursBytes, prototypeBytes) = (BytesPerCreate(o), BytesPerCreate(p));
             rows.Add(new BenchmarkRow(
                 $"storage-designs: creates/s, {context.Connections} callers, {label}",
-                Rate(oursRate), Rate(prototypeRate), Ratio(oursRate / prototypeRate),
+                Rate(oursRate, "creates/s"), Rate(prototypeRate, "creates/s"), Ratio(oursRate / prototypeRate),
                 Time(oursLatency.Percentile(0.50)), Time(oursLatency.Percentile(0.99))));
             foreach (var (name, fraction) in new[] { ("p50", 0.50), ("p99", 0.99) })
             {

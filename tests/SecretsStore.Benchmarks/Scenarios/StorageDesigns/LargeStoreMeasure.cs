@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using static SecretsStore.Benchmarks.Scenarios.StorageDesigns.Figures;
+using static SecretsStore.Benchmarks.Tools.Figures;
 
 namespace SecretsStore.Benchmarks.Scenarios.StorageDesigns;
 
@@ -49,7 +49,7 @@ internal static class LargeStoreMeasure
         [
             new BenchmarkRow(
                 $"storage-designs: fill one store to {size:N0} secrets, {FillBatch} per call, {FillCallers} callers",
-                Rate(size / o.Fill.TotalSeconds), Rate(size / p.Fill.TotalSeconds), Ratio(p.Fill / o.Fill)),
+                Rate(size / o.Fill.TotalSeconds, "secrets/s"), Rate(size / p.Fill.TotalSeconds, "secrets/s"), Ratio(p.Fill / o.Fill)),
             new BenchmarkRow(
                 $"storage-designs: WAL bytes per secret while filling it (ratio = prototype / ours)",
                 Bytes((double)o.WalBytes / size), Bytes((double)p.WalBytes / size), Ratio((double)p.WalBytes / o.WalBytes)),
@@ -58,7 +58,7 @@ internal static class LargeStoreMeasure
                 Time(o.Activation), Time(p.Activation), Ratio(p.Activation / o.Activation)),
             new BenchmarkRow(
                 $"storage-designs: creates/s, {context.Connections} callers, into that store",
-                Rate(o.Load.PerSecond), Rate(p.Load.PerSecond), Ratio(o.Load.PerSecond / p.Load.PerSecond),
+                Rate(o.Load.PerSecond, "creates/s"), Rate(p.Load.PerSecond, "creates/s"), Ratio(o.Load.PerSecond / p.Load.PerSecond),
                 Time(o.Load.Percentile(0.50)), Time(o.Load.Percentile(0.99))),
             new BenchmarkRow(
                 $"storage-designs: WAL bytes per create into that store (ratio = prototype / ours)",
