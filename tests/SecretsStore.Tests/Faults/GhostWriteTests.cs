@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -37,7 +37,9 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
             var load = WriteLoad.Start([first.BaseAddress, second.BaseAddress], account, stores);
             await Task.Delay(TimeSpan.FromSeconds(2));
             await _postgres.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var activations = await ActivationsDuringOutageAsync(first, second, account);
+            await Task.Delay(TimeSpan.FromSeconds(2));
             _postgres = await EmbeddedPostgres.StartAsync(_root);
             await Task.Delay(TimeSpan.FromSeconds(3));
             await load.StopAsync(grace: TimeSpan.FromSeconds(45));
@@ -47,6 +49,7 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
             Assert.NotEmpty(failed);
             Assert.All(failed, a => Assert.Equal((503, true), (a.Status, a.RetryAfter)));
             Assert.Contains(failed, a => hosts[a.Store] != a.Gateway);
+            Assert.All(activations, status => Assert.Equal(503, status));
 
             stored = await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
             Assert.Equal(stored.Order(), (await ListedAsync(first, account, stores)).Order());
@@ -75,16 +78,11 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
     }
 
     /// <summary>
-    /// Activates each store through one silo or the other (placement prefers the silo a call enters by, unless that
-    /// one looks busier), adding stores until each silo holds at least two, and answers which silo (0 or 1) holds
-    /// each store's grain.
+    /// Activates every other store on each silo (a placement hint in the request context steers where a new
+    /// activation goes), and answers which silo (0 or 1) holds each store's grain.
     /// </summary>
-    private static async Task<Dictionary<string, int>> SpreadAsync(
-        SecretsStoreApp first, SecretsStoreApp second, TestAccount account, List<string> stores)
+    private static async Task<Dictionary<string, int>> SpreadAsync(SecretsStoreApp first, SecretsStoreApp second, TestAccount account, List<string> stores)
     {
-        using var http0 = new HttpClient { BaseAddress = first.BaseAddress };
-        using var http1 = new HttpClient { BaseAddress = second.BaseAddress };
-        ApiClient[] gateways = [new(http0), new(http1)];
         var grains = first.Web.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);
         while ((await management.GetHosts(onlyActive: true)).Count < 2)
@@ -92,22 +90,35 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
             await Task.Delay(100);
         }
 
-        var secondSilo = second.Web.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        SiloAddress[] silos = [SiloOf(first), SiloOf(second)];
+        var reader = Caller.Account(Permission.Read, "token:ghost-test");
         var hosts = new Dictionary<string, int>();
-        for (var i = 0; i < stores.Count || hosts.Values.Count(h => h == 0) < 2 || hosts.Values.Count(h => h == 1) < 2; i++)
+        for (var i = 0; i < stores.Count; i++)
         {
-            Assert.True(i < 64, "64 stores all landed on one silo, so no call would cross silos");
-            if (i == stores.Count)
-            {
-                stores.Add(await gateways[0].CreateStoreAsync(account, $"more{i}"));
-            }
-
-            Assert.Equal(200, (await gateways[i % 2].GetAsync($"{account.Base}/stores/{stores[i]}", account.ReadToken)).Status);
-            var silo = await management.GetActivationAddress(grains.GetGrain<IStoreGrain>(Guid.ParseExact(stores[i], "N")));
-            hosts[stores[i]] = silo == secondSilo ? 1 : 0;
+            var store = grains.GetGrain<IStoreGrain>(Guid.ParseExact(stores[i], "N"));
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i % 2]);
+            Assert.True((await store.GetAsync(reader, Guid.ParseExact(account.Id, "N"))).Succeeded);
+            RequestContext.Clear();
+            hosts[stores[i]] = Array.IndexOf(silos, await management.GetActivationAddress(store));
         }
 
+        Assert.True(hosts.Values.Count(h => h == 0) >= 2 && hosts.Values.Count(h => h == 1) >= 2, "the stores did not spread over both silos");
         return hosts;
+    }
+
+    private static SiloAddress SiloOf(SecretsStoreApp app) => app.Web.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
+    /// <summary>Stores that must be loaded to answer: with storage down, each activation fails, on either silo.</summary>
+    private static async Task<List<int>> ActivationsDuringOutageAsync(SecretsStoreApp first, SecretsStoreApp second, TestAccount account)
+    {
+        var statuses = new List<int>();
+        foreach (var app in new[] { first, second, first, second, first, second })
+        {
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            statuses.Add((await new ApiClient(http).GetAsync($"{account.Base}/stores/{Guid.NewGuid():N}", account.ReadToken)).Status);
+        }
+
+        return statuses;
     }
 
     private static async Task<List<string>> ListedAsync(SecretsStoreApp app, TestAccount account, List<string> stores)

@@ -61,7 +61,9 @@ public sealed class WriteLoad
         for (var i = 0; !_stopping.IsCancellationRequested; i++)
         {
             var store = stores[(writer + i) % stores.Count];
-            var gateway = (writer + i) % gateways.Count;
+            // Each writer keeps to one gateway, as a client behind a balancer would, and walks every store, so its
+            // calls reach grains on every silo.
+            var gateway = writer % gateways.Count;
             var name = $"W{writer}_{i}";
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateways[gateway], $"{account.Base}/stores/{store}/secrets"))
             {
