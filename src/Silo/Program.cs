@@ -1,6 +1,22 @@
 using Microsoft.Extensions.Hosting;
 using SecretsStore.Silo.Hosting;
 
-await using var app = await SecretsStoreApp.CreateAsync(args, Console.WriteLine);
-app.Web.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(StartupBanner.Describe(app)));
-await app.Web.RunAsync();
+SecretsStoreApp app;
+try
+{
+    app = await SecretsStoreApp.CreateAsync(args, Console.WriteLine);
+}
+catch (DataFolderInUseException inUse)
+{
+    // One line and a failing exit code, having touched nothing: the running instance keeps running.
+    Console.Error.WriteLine(inUse.Message);
+    return 1;
+}
+
+await using (app)
+{
+    app.Web.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(StartupBanner.Describe(app)));
+    await app.Web.RunAsync();
+}
+
+return 0;

@@ -25,14 +25,21 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public const string DefaultUrl = "http://127.0.0.1:8787";
 
     private readonly EmbeddedPostgres? _postgres;
+    private readonly DataFolderLock? _folderLock;
     private readonly NpgsqlDataSource _dataSource;
 
-    private SecretsStoreApp(WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DevelopmentCredentials? credentials)
+    private SecretsStoreApp(
+        WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DataFolderLock? folderLock, DevelopmentCredentials? credentials)
     {
         Web = web;
         _dataSource = dataSource;
         _postgres = postgres;
+        _folderLock = folderLock;
         Credentials = credentials;
+        if (folderLock is not null)
+        {
+            web.Lifetime.ApplicationStarted.Register(() => folderLock.Announce(BaseAddress));
+        }
     }
 
     public WebApplication Web { get; }
@@ -59,15 +66,18 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         var connectionString = configuration.GetConnectionString("Postgres");
         var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(configuration) : null;
         EmbeddedPostgres? postgres = null;
-        if (developmentFolder is not null)
-        {
-            postgres = await EmbeddedPostgres.StartAsync(Path.Combine(developmentFolder, "postgres"), ct: ct);
-            announce($"Started PostgreSQL under {developmentFolder}/postgres on port {postgres.Port}.");
-            connectionString = postgres.ConnectionStringFor("secretsstore");
-        }
-
+        // Claimed before anything in the folder is touched: a second start on it must leave the first one's
+        // PostgreSQL, ports and membership alone.
+        var folderLock = developmentFolder is null ? null : DataFolderLock.Acquire(developmentFolder);
         try
         {
+            if (developmentFolder is not null)
+            {
+                postgres = await EmbeddedPostgres.StartAsync(Path.Combine(developmentFolder, "postgres"), ct: ct);
+                announce($"Started PostgreSQL under {developmentFolder}/postgres on port {postgres.Port}.");
+                connectionString = postgres.ConnectionStringFor("secretsstore");
+            }
+
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString!, ct);
             await DatabaseMigrator.MigrateAsync(connectionString!, ct);
             var databaseOptions = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -95,7 +105,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             web.UseSecretsStoreErrors();
             web.MapOperatorDashboard(configuration);
             web.MapSecretsStoreApi();
-            return new SecretsStoreApp(web, dataSource, postgres, credentials);
+            return new SecretsStoreApp(web, dataSource, postgres, folderLock, credentials);
         }
         catch
         {
@@ -104,6 +114,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 await postgres.DisposeAsync();
             }
 
+            folderLock?.Dispose();
             throw;
         }
     }
@@ -121,5 +132,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             await _postgres.DisposeAsync();
         }
+
+        _folderLock?.Dispose();
     }
 }

@@ -54,19 +54,40 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>A development run, as the run command starts it: its own PostgreSQL and credentials under the folder.</summary>
-    public static Task<SiloProcess> StartDevelopmentRunAsync(string dataFolder)
+    /// <param name="siloPorts">The silo and gateway ports; the run command always uses the same two, so a restart replaces its old silo.</param>
+    public static Task<SiloProcess> StartDevelopmentRunAsync(string dataFolder, (int Silo, int Gateway)? siloPorts = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var (silo, gateway) = siloPorts ?? (FreePort.Next(), FreePort.Next());
         return StartAsync(baseAddress,
         [
             $"--SECRETSSTORE_DATA={dataFolder}",
             $"--urls={baseAddress}",
-            $"--Orleans:SiloPort={FreePort.Next()}",
-            $"--Orleans:GatewayPort={FreePort.Next()}",
+            $"--Orleans:SiloPort={silo}",
+            $"--Orleans:GatewayPort={gateway}",
         ]);
     }
 
+    /// <summary>A development run that is expected to give up: answers its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output, TimeSpan Took)> RunDevelopmentRunToExitAsync(string dataFolder, TimeSpan timeout)
+    {
+        var timer = Stopwatch.StartNew();
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using var silo = Launch(baseAddress, [$"--SECRETSSTORE_DATA={dataFolder}", $"--urls={baseAddress}"]);
+        using var cancel = new CancellationTokenSource(timeout);
+        await silo._process.WaitForExitAsync(cancel.Token);
+        silo._process.WaitForExit(); // drains the redirected output
+        return (silo._process.ExitCode, silo.Output, timer.Elapsed);
+    }
+
     private static async Task<SiloProcess> StartAsync(Uri baseAddress, IEnumerable<string> args)
+    {
+        var silo = Launch(baseAddress, args);
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    private static SiloProcess Launch(Uri baseAddress, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecretsStore.Silo.dll"));
@@ -77,7 +98,6 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         return silo;
     }
 
