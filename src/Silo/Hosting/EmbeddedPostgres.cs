@@ -105,8 +105,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    // Debian keeps the server binaries off PATH, in one folder per major version.
-    private static string FindBinDirectory()
+    /// <summary>The folder of PostgreSQL's programs (pg_ctl, pg_dump, pgbench…): Debian keeps them off PATH, one folder per major version.</summary>
+    public static string FindBinDirectory()
     {
         var versioned = Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql")

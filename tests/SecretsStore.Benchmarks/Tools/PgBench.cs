@@ -48,11 +48,7 @@ public static partial class PgBench
         }
     }
 
-    // Debian keeps it beside the server binaries; elsewhere it is on PATH.
-    private static string Executable() =>
-        Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pgbench")).Where(File.Exists).Order().LastOrDefault() ?? "pgbench"
-            : "pgbench";
+    private static string Executable() => Path.Combine(EmbeddedPostgres.FindBinDirectory(), "pgbench");
 
     [GeneratedRegex(@"tps = ([\d.]+)")]
     private static partial Regex Tps();
