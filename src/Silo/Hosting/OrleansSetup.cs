@@ -27,6 +27,14 @@ public static class OrleansSetup
             orleans.GetValue("SiloPort", 11111),
             orleans.GetValue("GatewayPort", 30000),
             listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            // A dead silo is declared dead after three missed probes of two seconds each (Orleans' defaults take
+            // about 25 s), so its grains answer again from the other silos within ten seconds.
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+            orleans.GetSection("Membership").Bind(o);
+        });
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;

@@ -10,7 +10,8 @@ namespace SecretsStore.Tests.Faults;
 /// <summary>One create as a client saw it.</summary>
 /// <param name="Status">The HTTP status; 0 when the connection failed, -1 when the test gave up waiting (no answer either way).</param>
 /// <param name="Gateway">Which gateway the request went through.</param>
-public sealed record Attempt(string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter);
+/// <param name="Finished">When the answer came, measured from the start of the load.</param>
+public sealed record Attempt(string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter, TimeSpan Finished = default);
 
 /// <summary>
 /// Writers creating one uniquely named secret per request, spread over stores and gateways, until stopped. Every
@@ -22,6 +23,7 @@ public sealed class WriteLoad
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abandon = new();
     private readonly Task _writers;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers)
     {
@@ -33,6 +35,9 @@ public sealed class WriteLoad
     public IEnumerable<Attempt> Acknowledged => _attempts.Where(a => a.Status == 200);
 
     public IEnumerable<Attempt> Failed => _attempts.Where(a => a.Status != 200);
+
+    /// <summary>How long the load has run.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16) =>
         new(gateways, account, stores, writers);
@@ -74,15 +79,15 @@ public sealed class WriteLoad
             try
             {
                 using var response = await http.SendAsync(request, _abandon.Token);
-                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null));
+                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed));
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
-                _attempts.Enqueue(new Attempt(store, name, -1, timer.Elapsed, gateway, false));
+                _attempts.Enqueue(new Attempt(store, name, -1, timer.Elapsed, gateway, false, _clock.Elapsed));
             }
             catch (HttpRequestException)
             {
-                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false));
+                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed));
                 await Task.Delay(50);
             }
         }
