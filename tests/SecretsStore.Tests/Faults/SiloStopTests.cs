@@ -24,6 +24,7 @@ public sealed class SiloStopTests(ITestOutputHelper output)
         await load.StopAsync(grace: TimeSpan.FromSeconds(45));
 
         output.WriteLine($"SIGTERM exit {exit.TotalSeconds:N1} s; {load.Summary()}");
+        output.WriteLine(string.Join('\n', staying.Output.Split('\n').Where(l => l.Contains("503", StringComparison.Ordinal)).Take(10)));
         Assert.True(exit < TimeSpan.FromSeconds(10), $"the silo took {exit.TotalSeconds:N1} s to exit:\n{stopping.Output}");
         var throughStaying = load.Attempts.Where(a => a.Gateway == 1).ToList();
         var slowest = throughStaying.Max(a => a.Took);
