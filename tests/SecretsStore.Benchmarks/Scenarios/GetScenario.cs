@@ -31,8 +31,7 @@ public static class GetScenario
         {
             baselineRuns.Add(await Allocations.PerRequestAsync(() => Wrk.RunAsync(bare.Address, context.Connections, context.Duration)));
             measuredRuns.Add(await Allocations.PerRequestAsync(() => Wrk.RunAsync(url, context.Connections, context.Duration, script)));
-            log($"  round {round + 1}: bare {baselineRuns[^1].Wrk.RequestsPerSecond:N0} req/s ({baselineRuns[^1].BytesPerRequest:N0} B/req), " +
-                $"service {measuredRuns[^1].Wrk.RequestsPerSecond:N0} req/s ({measuredRuns[^1].BytesPerRequest:N0} B/req)");
+            log($"  round {round + 1}: bare {Describe(baselineRuns[^1])}, service {Describe(measuredRuns[^1])}");
         }
 
         var measured = measuredRuns.Select(r => r.Wrk).ToList();
@@ -71,6 +70,9 @@ public static class GetScenario
 
         return result;
     }
+
+    private static string Describe(MeteredRun run) =>
+        $"{run.Wrk.RequestsPerSecond:N0} req/s ({run.BytesPerRequest:N0} B/req, {run.CpuPerRequest.TotalMicroseconds:N0} µs CPU/req)";
 
     public static string Failures(IEnumerable<WrkResult> results) =>
         results.Sum(r => r.Failures) is var failed and > 0 ? $" — {failed} FAILED" : "";

@@ -1,7 +1,13 @@
+using System.Diagnostics;
+
 namespace SecretsStore.Benchmarks.Tools;
 
-/// <summary>A wrk run and what this process allocated for each request it answered.</summary>
-public sealed record MeteredRun(WrkResult Wrk, double BytesPerRequest);
+/// <summary>A wrk run and what this process allocated and spent on the CPU for each request it answered.</summary>
+/// <param name="CpuPerRequest">
+/// Processor time of this process per request. On a shared machine the rate swings with the neighbours' load;
+/// this swings far less, so it shows what a change did when the rate cannot.
+/// </param>
+public sealed record MeteredRun(WrkResult Wrk, double BytesPerRequest, TimeSpan CpuPerRequest);
 
 /// <summary>
 /// Bytes allocated per request: the service (and the bare baseline) run in this process, so the growth of its
@@ -12,10 +18,15 @@ public static class Allocations
 {
     public static async Task<MeteredRun> PerRequestAsync(Func<Task<WrkResult>> run)
     {
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var result = await run();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        return new MeteredRun(result, result.Requests > 0 ? (double)allocated / result.Requests : 0);
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        var requests = Math.Max(1, result.Requests);
+        return new MeteredRun(result, (double)allocated / requests, cpu / requests);
     }
 
     public static string PerRequest(IEnumerable<MeteredRun> runs) =>
