@@ -34,7 +34,7 @@ public static class OrleansSetup
         });
 
         silo.AddSecretsStoreGrainStorage(connectionString);
-        silo.AddActivityPropagation();
+        silo.AddSecretsStoreActivityPropagation(configuration);
         return silo;
     }
 
