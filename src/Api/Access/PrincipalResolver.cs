@@ -19,19 +19,17 @@ public sealed class PrincipalResolver(CredentialRepository credentials, ServiceR
 
     public async Task<Resolution> ResolveAsync(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        var email = request.Headers["X-Auth-Email"].ToString();
-        var key = request.Headers["X-Auth-Key"].ToString();
-
-        if (authorization.Length > 0)
+        var presented = PresentedCredential.Of(request.HttpContext);
+        if (presented.HasAuthorization)
         {
-            return Found(await ResolveBearerAsync(authorization, request.HttpContext.RequestAborted));
+            return Found(await ResolveBearerAsync(presented, request.HttpContext.RequestAborted));
         }
 
-        if (email.Length > 0 && key.Length > 0)
+        if (presented is { Email.Length: > 0, KeyHash: { } keyHash })
         {
-            return Found(await CachedAsync($"k:{email.Trim().ToLowerInvariant()}:{Convert.ToHexString(TokenHasher.Hash(key))}",
-                async ct => await credentials.FindKeyAsync(email, TokenHasher.Hash(key), ct), request.HttpContext.RequestAborted));
+            var email = presented.Email;
+            return Found(await CachedAsync($"k:{email.Trim().ToLowerInvariant()}:{Convert.ToHexString(keyHash)}",
+                async ct => await credentials.FindKeyAsync(email, keyHash, ct), request.HttpContext.RequestAborted));
         }
 
         return new Resolution(null, ApiResults.MissingCredentials());
@@ -45,21 +43,20 @@ public sealed class PrincipalResolver(CredentialRepository credentials, ServiceR
     private static Resolution Found(Principal? principal) =>
         principal is null ? new Resolution(null, ApiResults.AuthenticationError()) : new Resolution(principal, null);
 
-    private async Task<Principal?> ResolveBearerAsync(string authorization, CancellationToken ct)
+    private async Task<Principal?> ResolveBearerAsync(PresentedCredential presented, CancellationToken ct)
     {
-        const string scheme = "Bearer ";
-        if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        if (presented.BearerHash is not { } hash)
         {
             return null;
         }
 
-        var hash = TokenHasher.Hash(authorization[scheme.Length..].Trim());
         if (_adminTokenHash is not null && TokenHasher.FixedTimeEquals(hash, _adminTokenHash))
         {
             return OperatorPrincipal.Instance;
         }
 
-        return await CachedAsync($"t:{Convert.ToHexString(hash)}",
+        // The partition is "t:" and the hash in hex, which is what this cache has always been keyed by.
+        return await CachedAsync(presented.Partition!,
             async c => (Principal?)await credentials.FindTokenAsync(hash, c) ?? await services.FindByTokenAsync(hash, c), ct);
     }
 
