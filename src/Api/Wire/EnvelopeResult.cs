@@ -30,7 +30,11 @@ public sealed class EnvelopeResult(object envelope, int status, int retryAfterSe
         var buffer = ResponseBuffer.Rent();
         try
         {
-            JsonSerializer.Serialize(buffer.Writer, envelope, envelope.GetType(), WireJson.Options);
+            if (!SecretEnvelopeJson.TryWrite(buffer.Writer, envelope))
+            {
+                JsonSerializer.Serialize(buffer.Writer, envelope, envelope.GetType(), WireJson.Options);
+            }
+
             buffer.Writer.Flush();
             response.ContentLength = buffer.Written.Length;
             response.BodyWriter.Write(buffer.Written);
