@@ -20,11 +20,25 @@ public static class GrainReferences
     public static IAccountQuotaGrain AccountGrain(this IGrainFactory grains, Guid accountId) =>
         For(grains).Account.Reference<IAccountQuotaGrain>(grains, accountId);
 
-    private static Targets For(IGrainFactory grains) => Resolved.GetValue(grains, static g => new Targets(
-        Target.Of(g.GetGrain<IStoreGrain>(Guid.Empty)),
-        Target.Of(g.GetGrain<IAccountQuotaGrain>(Guid.Empty))));
+    /// <summary>
+    /// The factory last asked for: a process has one, and this spares the table look-up on every call. (It keeps
+    /// that factory alive until another is asked for, which only test hosts do.)
+    /// </summary>
+    private static Targets? _last;
 
-    private sealed record Targets(Target Store, Target Account);
+    private static Targets For(IGrainFactory grains)
+    {
+        var last = _last;
+        if (last is not null && ReferenceEquals(last.Factory, grains))
+        {
+            return last;
+        }
+
+        return _last = Resolved.GetValue(grains, static g => new Targets(
+            g, Target.Of(g.GetGrain<IStoreGrain>(Guid.Empty)), Target.Of(g.GetGrain<IAccountQuotaGrain>(Guid.Empty))));
+    }
+
+    private sealed record Targets(IGrainFactory Factory, Target Store, Target Account);
 
     private sealed record Target(GrainType GrainType, GrainInterfaceType InterfaceType)
     {
