@@ -8,11 +8,11 @@ public static class Report
     public static string Markdown(IEnumerable<BenchmarkRow> rows)
     {
         var text = new StringBuilder()
-            .AppendLine("| scenario | the service | baseline (same run) | ratio | p50 | p99 | goal |")
-            .AppendLine("|---|---|---|---|---|---|---|");
+            .AppendLine("| scenario | the service | baseline (same run) | ratio | p50 | p99 | goal | allocated |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
-            text.AppendLine($"| {row.Scenario} | {row.Service} | {row.Baseline} | {row.Ratio} | {row.P50} | {row.P99} | {row.Goal} |");
+            text.AppendLine($"| {row.Scenario} | {row.Service} | {row.Baseline} | {row.Ratio} | {row.P50} | {row.P99} | {row.Goal} | {row.Allocated} |");
         }
 
         return text.ToString();

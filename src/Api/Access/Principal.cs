@@ -6,13 +6,23 @@ namespace SecretsStore.Api.Access;
 public abstract record Principal;
 
 /// <summary>An account token: one account, read or write.</summary>
-public sealed record AccountTokenPrincipal(Guid AccountId, Permission Permission, string TokenId) : Principal;
+public sealed record AccountTokenPrincipal(Guid AccountId, Permission Permission, string TokenId) : Principal
+{
+    /// <summary>Made once with the (cached) principal rather than on every request; derived, so never use <c>with</c>.</summary>
+    public Caller Caller { get; } = Caller.Account(Permission, $"token:{TokenId}");
+}
 
 /// <summary>A legacy account key: an email and the accounts it was issued for, with write permission.</summary>
-public sealed record AccountKeyPrincipal(string Email, IReadOnlySet<Guid> AccountIds) : Principal;
+public sealed record AccountKeyPrincipal(string Email, IReadOnlySet<Guid> AccountIds) : Principal
+{
+    public Caller Caller { get; } = Caller.Account(Permission.Write, $"key:{Email}");
+}
 
 /// <summary>A platform service: the system routes, for any account; its name becomes <c>managed_by</c>.</summary>
-public sealed record ServicePrincipal(string Name, IReadOnlyList<string> Scopes) : Principal;
+public sealed record ServicePrincipal(string Name, IReadOnlyList<string> Scopes) : Principal
+{
+    public Caller Caller { get; } = Caller.Service(Name);
+}
 
 /// <summary>The operator: the admin routes only.</summary>
 public sealed record OperatorPrincipal : Principal
@@ -24,13 +34,13 @@ public static class PrincipalExtensions
 {
     /// <summary>The grain caller this principal is on the system routes, or null when it is not a service.</summary>
     public static Caller? AsServiceCaller(this Principal principal) =>
-        principal is ServicePrincipal service ? Caller.Service(service.Name) : null;
+        principal is ServicePrincipal service ? service.Caller : null;
 
     /// <summary>The grain caller this principal is on an account's routes, or null when it may not use them there.</summary>
     public static Caller? AsCallerOn(this Principal principal, Guid accountId) => principal switch
     {
-        AccountTokenPrincipal token when token.AccountId == accountId => Caller.Account(token.Permission, $"token:{token.TokenId}"),
-        AccountKeyPrincipal key when key.AccountIds.Contains(accountId) => Caller.Account(Permission.Write, $"key:{key.Email}"),
+        AccountTokenPrincipal token when token.AccountId == accountId => token.Caller,
+        AccountKeyPrincipal key when key.AccountIds.Contains(accountId) => key.Caller,
         _ => null,
     };
 }

@@ -17,24 +17,39 @@ public sealed class PrincipalResolver(CredentialRepository credentials, ServiceR
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly byte[]? _adminTokenHash = string.IsNullOrEmpty(options.Value.AdminToken) ? null : TokenHasher.Hash(options.Value.AdminToken);
 
-    public async Task<Resolution> ResolveAsync(HttpRequest request)
+    /// <remarks>A cached credential is answered without an await: this runs for every request.</remarks>
+    public ValueTask<Resolution> ResolveAsync(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        var email = request.Headers["X-Auth-Email"].ToString();
-        var key = request.Headers["X-Auth-Key"].ToString();
-
-        if (authorization.Length > 0)
+        var presented = PresentedCredential.Of(request.HttpContext);
+        var ct = request.HttpContext.RequestAborted;
+        if (presented.HasAuthorization)
         {
-            return Found(await ResolveBearerAsync(authorization, request.HttpContext.RequestAborted));
+            if (presented.BearerHash is not { } hash)
+            {
+                return new(Found(null));
+            }
+
+            if (_adminTokenHash is not null && TokenHasher.FixedTimeEquals(hash, _adminTokenHash))
+            {
+                return new(Found(OperatorPrincipal.Instance));
+            }
+
+            // The partition is "t:" and the hash in hex, which is what this cache has always been keyed by.
+            return _cache.TryGetValue(presented.Partition!, out Principal? cached)
+                ? new(Found(cached))
+                : LookUpTokenAsync(presented.Partition!, hash, ct);
         }
 
-        if (email.Length > 0 && key.Length > 0)
+        if (presented is { Email.Length: > 0, KeyHash: { } keyHash })
         {
-            return Found(await CachedAsync($"k:{email.Trim().ToLowerInvariant()}:{Convert.ToHexString(TokenHasher.Hash(key))}",
-                async ct => await credentials.FindKeyAsync(email, TokenHasher.Hash(key), ct), request.HttpContext.RequestAborted));
+            var email = presented.Email;
+            var key = $"k:{email.Trim().ToLowerInvariant()}:{Convert.ToHexString(keyHash)}";
+            return _cache.TryGetValue(key, out Principal? cached)
+                ? new(Found(cached))
+                : LookUpKeyAsync(key, email, keyHash, ct);
         }
 
-        return new Resolution(null, ApiResults.MissingCredentials());
+        return new(new Resolution(null, ApiResults.MissingCredentials()));
     }
 
     /// <summary>Drops every cached look-up on this node, so a revocation made here takes effect at once here.</summary>
@@ -45,33 +60,16 @@ public sealed class PrincipalResolver(CredentialRepository credentials, ServiceR
     private static Resolution Found(Principal? principal) =>
         principal is null ? new Resolution(null, ApiResults.AuthenticationError()) : new Resolution(principal, null);
 
-    private async Task<Principal?> ResolveBearerAsync(string authorization, CancellationToken ct)
+    // Look-ups cache their answer, unknown credentials included.
+    private async ValueTask<Resolution> LookUpTokenAsync(string cacheKey, byte[] hash, CancellationToken ct) =>
+        Remember(cacheKey, (Principal?)await credentials.FindTokenAsync(hash, ct) ?? await services.FindByTokenAsync(hash, ct));
+
+    private async ValueTask<Resolution> LookUpKeyAsync(string cacheKey, string email, byte[] keyHash, CancellationToken ct) =>
+        Remember(cacheKey, await credentials.FindKeyAsync(email, keyHash, ct));
+
+    private Resolution Remember(string cacheKey, Principal? principal)
     {
-        const string scheme = "Bearer ";
-        if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var hash = TokenHasher.Hash(authorization[scheme.Length..].Trim());
-        if (_adminTokenHash is not null && TokenHasher.FixedTimeEquals(hash, _adminTokenHash))
-        {
-            return OperatorPrincipal.Instance;
-        }
-
-        return await CachedAsync($"t:{Convert.ToHexString(hash)}",
-            async c => (Principal?)await credentials.FindTokenAsync(hash, c) ?? await services.FindByTokenAsync(hash, c), ct);
-    }
-
-    private async Task<Principal?> CachedAsync(string cacheKey, Func<CancellationToken, Task<Principal?>> lookup, CancellationToken ct)
-    {
-        if (_cache.TryGetValue(cacheKey, out Principal? cached))
-        {
-            return cached;
-        }
-
-        var principal = await lookup(ct);
         _cache.Set(cacheKey, principal, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.CredentialCacheDuration });
-        return principal;
+        return Found(principal);
     }
 }

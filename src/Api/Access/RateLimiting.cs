@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,11 +47,6 @@ public static class RateLimiting
     }
 
     /// <summary>A digest of the presented credential, so the key never holds a token; the client address otherwise.</summary>
-    private static string PartitionKey(HttpContext context)
-    {
-        var credential = context.Request.Headers.Authorization.ToString() + "|" + context.Request.Headers["X-Auth-Key"].ToString();
-        return credential.Length > 1
-            ? "c:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(credential)))
-            : "a:" + context.Connection.RemoteIpAddress;
-    }
+    private static string PartitionKey(HttpContext context) =>
+        PresentedCredential.Of(context).Partition ?? "a:" + context.Connection.RemoteIpAddress;
 }

@@ -9,7 +9,16 @@ namespace SecretsStore.Api.Access;
 /// </summary>
 public static class TokenHasher
 {
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static byte[] Hash(string token) => Hash(token.AsSpan());
+
+    /// <summary>Encodes on the stack when the token is of a usual size: this runs for every request.</summary>
+    public static byte[] Hash(ReadOnlySpan<char> token)
+    {
+        const int OnStack = 256;
+        var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+        Span<byte> utf8 = length <= OnStack ? stackalloc byte[OnStack] : new byte[length];
+        return SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)]);
+    }
 
     /// <summary>A new token: 32 random bytes, base64url, so it is safe in headers and shells.</summary>
     public static string NewToken() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

@@ -45,7 +45,7 @@ public static class AdminAccountsApi
 
     public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) =>
         BodyHandling.WithBodyAsync(http.Request, AdminShapes.Limits, async limits =>
-            ApiResults.Ok(QuotaDto.From(await grains.GetGrain<IAccountQuotaGrain>(AdminAccountFilter.Get(http)).SetLimitsAsync(limits))));
+            ApiResults.Ok(QuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).SetLimitsAsync(limits))));
 }
 
 /// <summary>Request shapes and look-ups shared by the admin routes.</summary>

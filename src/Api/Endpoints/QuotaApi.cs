@@ -23,7 +23,7 @@ public static class QuotaApi
     public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains)
     {
         var call = RouteAccessFilter.Get(http);
-        var quota = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).GetQuotaAsync();
+        var quota = await grains.AccountGrain(call.AccountId).GetQuotaAsync();
         return ApiResults.Ok(QuotaDto.From(quota));
     }
 }

@@ -115,5 +115,5 @@ public static class SecretsApi
             return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
         });
 
-    private static IStoreGrain Store(IGrainFactory grains, string storeId) => grains.GetGrain<IStoreGrain>(RouteIds.Resource(storeId));
+    private static IStoreGrain Store(IGrainFactory grains, string storeId) => grains.StoreGrain(RouteIds.Resource(storeId));
 }

@@ -64,7 +64,7 @@ public static class StoresApi
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.StoreCreate, async body =>
         {
             var call = RouteAccessFilter.Get(http);
-            var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
+            var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
             if (!outcome.Succeeded)
             {
                 return ApiResults.Error(body.ArrayForm ? InArray(outcome.Error!) : outcome.Error!);
@@ -78,28 +78,28 @@ public static class StoresApi
         BodyHandling.WithBodyAsync(http.Request, RequestShapes.ManagedStoreCreate, async body =>
         {
             var call = RouteAccessFilter.Get(http);
-            var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).CreateStoreAsync(call.Caller, body.Name, body.AccountNumber);
+            var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name, body.AccountNumber);
             return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
         });
 
     public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
     {
         var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).ListStoresAsync(call.Caller, query.ToRequest());
+        var outcome = await grains.AccountGrain(call.AccountId).ListStoresAsync(call.Caller, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
     }
 
     public static async Task<IResult> GetStore(HttpContext http, IGrainFactory grains, string store_id)
     {
         var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.GetGrain<IStoreGrain>(RouteIds.Resource(store_id)).GetAsync(call.Caller, call.AccountId);
+        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).GetAsync(call.Caller, call.AccountId);
         return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
     }
 
     public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id, [FromQuery(Name = "force")] string? force)
     {
         var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.GetGrain<IAccountQuotaGrain>(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+        var outcome = await grains.AccountGrain(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
     }
 

@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace SecretsStore.Api.Wire;
 
-/// <summary>Writes an envelope with the headers clients rely on.</summary>
+/// <summary>Writes an envelope with the headers clients rely on, in one write with its Content-Length.</summary>
 /// <param name="retryAfterSeconds">For 429 and 503: when the client may try again.</param>
 public sealed class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1) : IResult, IStatusCodeHttpResult
 {
@@ -26,6 +27,24 @@ public sealed class EnvelopeResult(object envelope, int status, int retryAfterSe
             response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return JsonSerializer.SerializeAsync(response.Body, envelope, envelope.GetType(), WireJson.Options, httpContext.RequestAborted);
+        var buffer = ResponseBuffer.Rent();
+        try
+        {
+            if (!SecretEnvelopeJson.TryWrite(buffer.Writer, envelope))
+            {
+                JsonSerializer.Serialize(buffer.Writer, envelope, envelope.GetType(), WireJson.Options);
+            }
+
+            buffer.Writer.Flush();
+            response.ContentLength = buffer.Written.Length;
+            response.BodyWriter.Write(buffer.Written);
+        }
+        finally
+        {
+            buffer.Return();
+        }
+
+        var flushed = response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        return flushed.IsCompletedSuccessfully ? Task.CompletedTask : flushed.AsTask();
     }
 }

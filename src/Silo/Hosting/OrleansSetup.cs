@@ -42,7 +42,7 @@ public static class OrleansSetup
         });
 
         silo.AddSecretsStoreGrainStorage(connectionString);
-        silo.AddActivityPropagation();
+        silo.AddSecretsStoreActivityPropagation(configuration);
         return silo;
     }
 

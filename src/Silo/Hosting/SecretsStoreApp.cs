@@ -6,9 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
-using OpenTelemetry.Trace;
 using SecretsStore.Api;
 using SecretsStore.Api.Access;
 using SecretsStore.Grains;
@@ -96,9 +94,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             builder.Services.AddSingleton(dataSource);
             builder.Services.AddStoreGrainServices(configuration, masterKeys);
             builder.Services.AddSecretsStoreApi(configuration);
-            builder.Services.AddOpenTelemetry()
-                .WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage"))
-                .WithMetrics(m => m.AddMeter("Microsoft.Orleans"));
+            builder.Services.AddSecretsStoreTelemetry(configuration);
 
             configure?.Invoke(builder);
             var web = builder.Build();

@@ -12,8 +12,8 @@ public static class CreateScenario
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(BenchmarkContext context, Action<string> log)
     {
         var pgbench = new List<double>();
-        var spread = new List<WrkResult>();
-        var single = new List<WrkResult>();
+        var spread = new List<MeteredRun>();
+        var single = new List<MeteredRun>();
         await using (var service = await ServiceUnderTest.StartAsync(context))
         {
             var account = await service.NewAccountAsync();
@@ -28,13 +28,16 @@ public static class CreateScenario
             for (var round = 0; round < context.Rounds; round++)
             {
                 pgbench.Add(await PgBench.UpsertRateAsync(context, context.Connections, context.Duration));
-                spread.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"s{round}")));
-                single.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, [one], $"o{round}")));
-                log($"  round {round + 1}: pgbench {pgbench[^1]:N0} tps, 64 stores {spread[^1].RequestsPerSecond:N0}/s, one store {single[^1].RequestsPerSecond:N0}/s");
+                spread.Add(await Allocations.PerRequestAsync(() =>
+                    Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"s{round}"))));
+                single.Add(await Allocations.PerRequestAsync(() =>
+                    Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, [one], $"o{round}"))));
+                log($"  round {round + 1}: pgbench {pgbench[^1]:N0} tps, 64 stores {spread[^1].Wrk.RequestsPerSecond:N0}/s ({spread[^1].BytesPerRequest:N0} B/req), " +
+                    $"one store {single[^1].Wrk.RequestsPerSecond:N0}/s ({single[^1].BytesPerRequest:N0} B/req)");
             }
         }
 
-        var unshared = new List<WrkResult>();
+        var unshared = new List<MeteredRun>();
         await using (var service = await ServiceUnderTest.StartAsync(context, "--SecretsStore:Storage:MaxStoresPerCommit=1"))
         {
             var account = await service.NewAccountAsync();
@@ -46,8 +49,9 @@ public static class CreateScenario
 
             for (var round = 0; round < context.Rounds; round++)
             {
-                unshared.Add(await Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"u{round}")));
-                log($"  round {round + 1}: 64 stores, one store per transaction {unshared[^1].RequestsPerSecond:N0}/s");
+                unshared.Add(await Allocations.PerRequestAsync(() =>
+                    Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"u{round}"))));
+                log($"  round {round + 1}: 64 stores, one store per transaction {unshared[^1].Wrk.RequestsPerSecond:N0}/s ({unshared[^1].BytesPerRequest:N0} B/req)");
             }
         }
 
@@ -61,11 +65,13 @@ public static class CreateScenario
         ];
     }
 
-    private static BenchmarkRow Row(string scenario, List<WrkResult> results, double baseline, string baselineText, string goal)
+    private static BenchmarkRow Row(string scenario, List<MeteredRun> runs, double baseline, string baselineText, string goal)
     {
+        var results = runs.Select(r => r.Wrk).ToList();
         var rate = Figures.Median(results.Select(r => r.RequestsPerSecond));
         return new BenchmarkRow(
             scenario + GetScenario.Failures(results), Figures.Rate(rate, "creates/s"), baselineText, Figures.Ratio(rate / baseline),
-            Figures.Time(Figures.Median(results.Select(r => r.P50))), Figures.Time(Figures.Median(results.Select(r => r.P99))), goal);
+            Figures.Time(Figures.Median(results.Select(r => r.P50))), Figures.Time(Figures.Median(results.Select(r => r.P99))), goal,
+            Allocations.PerRequest(runs));
     }
 }

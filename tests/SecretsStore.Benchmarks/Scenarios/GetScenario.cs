@@ -4,7 +4,8 @@ namespace SecretsStore.Benchmarks.Scenarios;
 
 /// <summary>
 /// Reading one secret's metadata at full load against Kestrel serving the same bytes, then at half the service's
-/// peak rate, where a request should wait for nothing but its own work.
+/// peak rate, where a request should wait for nothing but its own work. The full-load row also shows the bytes each
+/// request allocates, the service's and (in the baseline column) bare Kestrel's.
 /// </summary>
 public static class GetScenario
 {
@@ -24,24 +25,26 @@ public static class GetScenario
         await Wrk.RunAsync(bare.Address, context.Connections, TimeSpan.FromSeconds(2));
         await Wrk.RunAsync(url, context.Connections, TimeSpan.FromSeconds(2), script);
 
-        var baseline = new List<WrkResult>();
-        var measured = new List<WrkResult>();
+        var baselineRuns = new List<MeteredRun>();
+        var measuredRuns = new List<MeteredRun>();
         for (var round = 0; round < context.Rounds; round++)
         {
-            baseline.Add(await Wrk.RunAsync(bare.Address, context.Connections, context.Duration));
-            measured.Add(await Wrk.RunAsync(url, context.Connections, context.Duration, script));
-            log($"  round {round + 1}: bare {baseline[^1].RequestsPerSecond:N0} req/s, service {measured[^1].RequestsPerSecond:N0} req/s");
+            baselineRuns.Add(await Allocations.PerRequestAsync(() => Wrk.RunAsync(bare.Address, context.Connections, context.Duration)));
+            measuredRuns.Add(await Allocations.PerRequestAsync(() => Wrk.RunAsync(url, context.Connections, context.Duration, script)));
+            log($"  round {round + 1}: bare {Describe(baselineRuns[^1])}, service {Describe(measuredRuns[^1])}");
         }
 
+        var measured = measuredRuns.Select(r => r.Wrk).ToList();
         var peak = Figures.Median(measured.Select(m => m.RequestsPerSecond));
-        var bareRate = Figures.Median(baseline.Select(b => b.RequestsPerSecond));
+        var bareRate = Figures.Median(baselineRuns.Select(b => b.Wrk.RequestsPerSecond));
         var paced = await PacedAsync(url, account.Token, context, peak / 2, log);
         return
         [
             new BenchmarkRow(
                 $"GET one secret, {context.Connections} connections{Failures(measured)}",
-                Figures.Rate(peak), $"bare Kestrel, same JSON: {Figures.Rate(bareRate)}", Figures.Ratio(peak / bareRate),
-                Figures.Time(Figures.Median(measured.Select(m => m.P50))), Figures.Time(Figures.Median(measured.Select(m => m.P99))), "≥ 0.6"),
+                Figures.Rate(peak), $"bare Kestrel, same JSON: {Figures.Rate(bareRate)}, {Allocations.PerRequest(baselineRuns)}", Figures.Ratio(peak / bareRate),
+                Figures.Time(Figures.Median(measured.Select(m => m.P50))), Figures.Time(Figures.Median(measured.Select(m => m.P99))), "≥ 0.6",
+                Allocations.PerRequest(measuredRuns)),
             new BenchmarkRow(
                 $"GET one secret at half the peak rate ({Figures.Rate(paced.RequestsPerSecond)} reached){Failures([paced])}",
                 Figures.Rate(paced.RequestsPerSecond), P50: Figures.Time(paced.P50), P99: Figures.Time(paced.P99), Goal: "p99 < 5 ms"),
@@ -67,6 +70,9 @@ public static class GetScenario
 
         return result;
     }
+
+    private static string Describe(MeteredRun run) =>
+        $"{run.Wrk.RequestsPerSecond:N0} req/s ({run.BytesPerRequest:N0} B/req, {run.CpuPerRequest.TotalMicroseconds:N0} µs CPU/req)";
 
     public static string Failures(IEnumerable<WrkResult> results) =>
         results.Sum(r => r.Failures) is var failed and > 0 ? $" — {failed} FAILED" : "";

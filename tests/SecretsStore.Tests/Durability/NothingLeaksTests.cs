@@ -19,7 +19,9 @@ public sealed class NothingLeaksTests
         {
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        }, "--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Orleans=Trace"))
+        }, "--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Orleans=Trace",
+            // Off by default (appsettings.json); it logs every request, so it is on here.
+            "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace"))
         {
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             var api = new ApiClient(http);
