@@ -42,8 +42,8 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         [
             $"--ConnectionStrings:Postgres={await context.NewDatabaseAsync("service")}",
             "--urls=http://127.0.0.1:0",
-            $"--Orleans:SiloPort={FreePort()}",
-            $"--Orleans:GatewayPort={FreePort()}",
+            $"--Orleans:SiloPort={FreePorts.Next()}",
+            $"--Orleans:GatewayPort={FreePorts.Next()}",
             $"--SecretsStore:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
             $"--SecretsStore:AdminToken={adminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
@@ -113,12 +113,5 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     {
         Http.Dispose();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 using SecretsStore.Benchmarks.Experiments.EventSourcing;
+using SecretsStore.Benchmarks.Tools;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Persistence;
@@ -38,7 +37,7 @@ internal sealed class DesignSilo : IAsyncDisposable
         // machine has been up); nothing here is worth a warning in the middle of the results.
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(FreePort(), FreePort())
+            .UseLocalhostClustering(FreePorts.Next(), FreePorts.Next())
             .AddSecretsStoreGrainStorage(rowsDatabase)
             .AddCustomStorageBasedLogConsistencyProvider(EventSourcedStoreGrain.ProviderName));
         builder.Services
@@ -61,14 +60,5 @@ internal sealed class DesignSilo : IAsyncDisposable
         await _host.StopAsync();
         // The event log's data source is disposed asynchronously along with the container.
         await ((IAsyncDisposable)_host).DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
