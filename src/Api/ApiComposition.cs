@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
@@ -38,7 +39,29 @@ public static class ApiComposition
         });
         services.AddSecretsStoreOpenApi();
         services.AddSecretsStoreRateLimiting(configuration);
+        services.AddSingleton<DrainBeforeStop>().AddHostedService(s => s.GetRequiredService<DrainBeforeStop>());
+        services.AddSingleton<IOutgoingGrainCallFilter, RepeatUnprocessedCalls>();
         return services;
+    }
+
+    /// <summary>
+    /// While the process drains before a stop (<see cref="DrainBeforeStop"/>), every answer closes its connection. A
+    /// client then opens a new connection for its next request, which fails to connect once Kestrel stops listening
+    /// and goes to another gateway; no request is left on an idle keep-alive connection that Kestrel closes as the
+    /// request arrives, where the client could not tell whether it was received.
+    /// </summary>
+    public static IApplicationBuilder UseSecretsStoreDrain(this IApplicationBuilder app)
+    {
+        var drain = app.ApplicationServices.GetRequiredService<DrainBeforeStop>();
+        return app.Use((context, next) =>
+        {
+            if (drain.Stopping)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
+            return next(context);
+        });
     }
 
     /// <summary>Answers faults and unmatched routes with the API's envelope; call before routing.</summary>

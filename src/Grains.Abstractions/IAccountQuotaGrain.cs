@@ -17,13 +17,13 @@ public interface IAccountQuotaGrain : IGrainWithGuidKey
     Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null);
 
     /// <summary>Lists the stores the caller may see: account principals see all, a service only its own.</summary>
-    [Alias("ListStores")]
+    [Alias("ListStores"), OnlyReads]
     Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query);
 
     [Alias("DeleteStore")]
     Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force);
 
-    [Alias("GetQuota")]
+    [Alias("GetQuota"), OnlyReads]
     Task<QuotaView> GetQuotaAsync();
 
     /// <summary>Sets the account's own limits (null restores the deployment default).</summary>

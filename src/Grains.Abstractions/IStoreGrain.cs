@@ -9,17 +9,17 @@ namespace SecretsStore.Grains.Abstractions;
 [Alias("SecretsStore.IStoreGrain")]
 public interface IStoreGrain : IGrainWithGuidKey
 {
-    [Alias("Get")]
+    [Alias("Get"), OnlyReads]
     Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId);
 
     /// <summary>Creates every item or none; answers the secrets in request order.</summary>
     [Alias("CreateSecrets")]
     Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items);
 
-    [Alias("ListSecrets")]
+    [Alias("ListSecrets"), OnlyReads]
     Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query);
 
-    [Alias("GetSecret")]
+    [Alias("GetSecret"), OnlyReads]
     Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId);
 
     [Alias("PatchSecret")]

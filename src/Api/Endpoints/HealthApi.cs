@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Npgsql;
+using SecretsStore.Api.Cluster;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -19,14 +20,20 @@ public static class HealthApi
             .AddOpenApiOperationTransformer(NoCredentials)
             .WithTags("Health");
         app.MapGet("/readyz", Ready)
-            .WithName("Readyz").WithSummary("Storage and cluster answer.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
+            .WithName("Readyz").WithSummary("Storage and cluster answer, and the process is not stopping.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(NoCredentials)
             .WithTags("Health");
         return app;
     }
 
-    public static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, CancellationToken ct)
+    public static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, DrainBeforeStop drain, CancellationToken ct)
     {
+        if (drain.Stopping)
+        {
+            // Asked to stop: not ready, whatever storage and cluster say, so balancers move new requests elsewhere.
+            return Results.Json(new Health("stopping"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var storage = await Probe(async () =>
         {
             await using var cmd = db.CreateCommand("select 1");

@@ -98,6 +98,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             configure?.Invoke(builder);
             var web = builder.Build();
+            web.UseSecretsStoreDrain();
             web.UseSecretsStoreErrors();
             web.MapOperatorDashboard(configuration);
             web.MapSecretsStoreApi();

@@ -25,8 +25,11 @@ public sealed class WriteLoad
     private readonly Task _writers;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers)
+    private readonly bool _failOver;
+
+    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver)
     {
+        _failOver = failOver;
         _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))));
     }
 
@@ -39,8 +42,13 @@ public sealed class WriteLoad
     /// <summary>How long the load has run.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16) =>
-        new(gateways, account, stores, writers);
+    /// <param name="failOver">
+    /// Behave as a load balancer does: a request whose connection could not be made (the gateway is not listening)
+    /// was never sent, so it is sent again, to the next gateway, and the writer stays there. Anything else is recorded
+    /// as it came.
+    /// </param>
+    public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false) =>
+        new(gateways, account, stores, writers, failOver);
 
     /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
     public string Summary() =>
@@ -63,12 +71,12 @@ public sealed class WriteLoad
     {
         // Long enough to see a request hang for Orleans' 30 s response timeout instead of cutting it short.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        // Each writer keeps to one gateway, as a client behind a balancer would, and walks every store, so its calls
+        // reach grains on every silo.
+        var gateway = writer % gateways.Count;
         for (var i = 0; !_stopping.IsCancellationRequested; i++)
         {
             var store = stores[(writer + i) % stores.Count];
-            // Each writer keeps to one gateway, as a client behind a balancer would, and walks every store, so its
-            // calls reach grains on every silo.
-            var gateway = writer % gateways.Count;
             var name = $"W{writer}_{i}";
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateways[gateway], $"{account.Base}/stores/{store}/secrets"))
             {
@@ -84,6 +92,12 @@ public sealed class WriteLoad
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
                 _attempts.Enqueue(new Attempt(store, name, -1, timer.Elapsed, gateway, false, _clock.Elapsed));
+            }
+            catch (HttpRequestException e) when (_failOver && e.HttpRequestError == HttpRequestError.ConnectionError && !_stopping.IsCancellationRequested)
+            {
+                gateway = (gateway + 1) % gateways.Count;
+                i--; // the same secret again, through the next gateway
+                await Task.Delay(20);
             }
             catch (HttpRequestException)
             {

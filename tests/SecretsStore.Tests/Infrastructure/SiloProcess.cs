@@ -12,10 +12,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, Uri baseAddress)
+    private readonly IReadOnlyList<string> _args;
+
+    private SiloProcess(Process process, Uri baseAddress, IReadOnlyList<string> args)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _args = args;
     }
 
     public Uri BaseAddress { get; }
@@ -87,13 +90,25 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// A restart as an orchestrator does one: SIGTERM, wait for the exit, start the same command again (same ports and
+    /// cluster) and wait until it is ready. Answers the new process and how long this one took to exit.
+    /// </summary>
+    public async Task<(SiloProcess Restarted, TimeSpan Exit)> RestartAsync()
+    {
+        var exit = await TerminateAsync(TimeSpan.FromSeconds(60));
+        await DisposeAsync();
+        return (await StartAsync(BaseAddress, _args), exit);
+    }
+
     private static SiloProcess Launch(Uri baseAddress, IEnumerable<string> args)
     {
+        var argList = args.ToList();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecretsStore.Silo.dll"));
-        args.ToList().ForEach(start.ArgumentList.Add);
+        argList.ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        var silo = new SiloProcess(process, baseAddress);
+        var silo = new SiloProcess(process, baseAddress, argList);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.BeginOutputReadLine();
@@ -108,14 +123,23 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
     {
         var timer = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SendTerminateAsync();
+        return await WaitForExitAsync(timeout, timer);
+    }
 
+    /// <summary>SIGTERM without waiting for the exit.</summary>
+    public async Task SendTerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to end; answers the time since <paramref name="since"/> started.</summary>
+    public async Task<TimeSpan> WaitForExitAsync(TimeSpan timeout, Stopwatch since)
+    {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
-        return timer.Elapsed;
+        return since.Elapsed;
     }
 
     /// <summary>Stops the process gracefully if it still runs (a development run then stops its PostgreSQL), else kills it.</summary>
