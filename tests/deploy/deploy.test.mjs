@@ -118,6 +118,10 @@ test('Orleans\' Kubernetes hosting is switched on and its labels match the clust
   assert.equal(labels['orleans/clusterId'], env.ORLEANS_CLUSTER_ID);
   const fromFields = Object.fromEntries(silo().env.filter((e) => e.valueFrom?.fieldRef).map((e) => [e.name, e.valueFrom.fieldRef.fieldPath]));
   assert.deepEqual(fromFields, { POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace', POD_IP: 'status.podIP' });
+  // $(POD_IP) is expanded only when POD_IP is defined earlier in the list.
+  const names = silo().env.map((e) => e.name);
+  assert.equal(env.Orleans__AdvertisedIP, '$(POD_IP)');
+  assert.ok(names.indexOf('POD_IP') < names.indexOf('Orleans__AdvertisedIP'));
 });
 
 test('the Role grants what the Kubernetes hosting calls, to the Deployment\'s service account', () => {

@@ -30,7 +30,8 @@ public static class OrleansSetup
         var kubernetes = orleans.GetValue(KubernetesEnabledKey, false);
         if (kubernetes && string.IsNullOrEmpty(orleans["AdvertisedIP"]))
         {
-            // Kubernetes hosting fills in what is left unset: it advertises the pod's IP and listens on every address.
+            // Left unset, the advertised address is this host's (in a pod, the pod's: Orleans picks it before the
+            // Kubernetes hosting looks), and the hosting makes the silo listen on every address.
             silo.Configure<EndpointOptions>(o =>
             {
                 o.SiloPort = siloPort;
