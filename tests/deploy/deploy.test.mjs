@@ -177,3 +177,10 @@ test('haproxy.cfg is a valid HAProxy configuration', () => {
   const output = execFileSync('haproxy', ['-c', '-f', join(deploy, 'haproxy.cfg')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   assert.match(output, /Configuration file is valid/);
 });
+
+test('the README links the deploy guide and the configuration reference', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.match(readme, /\]\(deploy\/README\.md\)/);
+  assert.match(readme, /\]\(docs\/configuration\.md\)/);
+  assert.match(readFileSync(join(deploy, 'README.md'), 'utf8'), /\]\(\.\.\/docs\/configuration\.md\)/);
+});
