@@ -8,10 +8,12 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
 fi
 
 # Other silos reach this one at the address it advertises, which inside a container is the container's own and is
-# known only once it runs. An explicit Orleans__AdvertisedIP wins; under Orleans' Kubernetes hosting the pod IP
-# (POD_IP) is used instead.
+# known only once it runs. An explicit Orleans__AdvertisedIP wins (the Kubernetes Deployment sets it to the pod IP),
+# and under Orleans' Kubernetes hosting Orleans finds the pod's address itself.
 if [ -z "${Orleans__AdvertisedIP:-}" ] && [ "${Orleans__Kubernetes__Enabled:-false}" != "true" ]; then
-  address=$(getent hosts "$(hostname)" | awk '{ print $1; exit }')
+  # getent prints "address  name…" for each address of the name; the first is the one to advertise.
+  first() { echo "${1:-}"; }
+  address=$(first $(getent hosts "$(hostname)" || true))
   if [ -z "$address" ]; then
     echo "Could not find this container's address; set Orleans__AdvertisedIP." >&2
     exit 64
