@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what running, testing or benchmarking needs on a fresh Debian machine: PostgreSQL's server binaries
-# (with pgbench), Node.js, and wrk for the benchmark's load.
+# (with pgbench), Node.js, wrk for the benchmark's load, and HAProxy to check deploy/haproxy.cfg.
 # Does nothing when they are already there.
 set -euo pipefail
 
@@ -12,11 +12,14 @@ missing=()
 have_postgres || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   # Debian's package starts a cluster of its own; ours are private, so stop it to free port 5432.
   if command -v pg_ctlcluster >/dev/null 2>&1; then as_root service postgresql stop >/dev/null 2>&1 || true; fi
+  # HAProxy is here only to check deploy/haproxy.cfg (haproxy -c); its package starts a service, which we do not use.
+  if [[ " ${missing[*]} " == *" haproxy "* ]]; then as_root service haproxy stop >/dev/null 2>&1 || true; fi
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }

@@ -14,6 +14,9 @@ public static class OrleansSetup
 {
     public const string Invariant = "Npgsql";
 
+    /// <summary>Under <c>Orleans</c>: run with Orleans' Kubernetes hosting (off unless set, so other runs are unchanged).</summary>
+    public const string KubernetesEnabledKey = "Kubernetes:Enabled";
+
     public static ISiloBuilder ConfigureSecretsStoreSilo(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
         var orleans = configuration.GetSection("Orleans");
@@ -22,11 +25,28 @@ public static class OrleansSetup
             o.ClusterId = orleans["ClusterId"] ?? "secretsstore";
             o.ServiceId = orleans["ServiceId"] ?? "secretsstore";
         });
-        silo.ConfigureEndpoints(
-            IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1"),
-            orleans.GetValue("SiloPort", 11111),
-            orleans.GetValue("GatewayPort", 30000),
-            listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        var siloPort = orleans.GetValue("SiloPort", 11111);
+        var gatewayPort = orleans.GetValue("GatewayPort", 30000);
+        var kubernetes = orleans.GetValue(KubernetesEnabledKey, false);
+        if (kubernetes && string.IsNullOrEmpty(orleans["AdvertisedIP"]))
+        {
+            // Left unset, the advertised address is this host's (in a pod, the pod's: Orleans picks it before the
+            // Kubernetes hosting looks), and the hosting makes the silo listen on every address.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+            });
+        }
+        else
+        {
+            silo.ConfigureEndpoints(
+                IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1"),
+                siloPort,
+                gatewayPort,
+                listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+        }
+
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // A dead silo is declared dead after three missed probes of two seconds each (Orleans' defaults take
@@ -40,6 +60,13 @@ public static class OrleansSetup
             o.Invariant = Invariant;
             o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
         });
+
+        if (kubernetes)
+        {
+            // Names the silo after its pod and declares a silo dead as soon as its pod is deleted, rather than after
+            // missed probes. Membership itself stays in PostgreSQL. Needs the RBAC in deploy/kubernetes.
+            silo.UseKubernetesHosting();
+        }
 
         silo.AddSecretsStoreGrainStorage(connectionString);
         silo.AddSecretsStoreActivityPropagation(configuration);
