@@ -21,6 +21,9 @@ public sealed class KeyRotationOptions
     /// <summary>Stores re-wrapped per transaction: their rows are locked for that long, so commits to them wait as long.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>A pause after each batch, to leave the database to the service on a busy deployment (none by default).</summary>
+    public TimeSpan BatchPause { get; set; } = TimeSpan.Zero;
+
     /// <summary>
     /// How often each silo looks for an unfinished rotation (one row of a tiny table), so a rotation whose silo died
     /// is finished by another.

@@ -42,7 +42,7 @@ public sealed class KeyRewrapService(
         {
             try
             {
-                await RunAsync(settings.BatchSize, stopping);
+                await RunAsync(settings, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -58,7 +58,7 @@ public sealed class KeyRewrapService(
         }
     }
 
-    private async Task RunAsync(int batchSize, CancellationToken ct)
+    private async Task RunAsync(KeyRotationOptions settings, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         if (!await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM master_keys WHERE state = 'retiring')", ct)
@@ -69,7 +69,7 @@ public sealed class KeyRewrapService(
 
         try
         {
-            await RewrapAllAsync(connection, batchSize, ct);
+            await RewrapAllAsync(connection, settings, ct);
         }
         finally
         {
@@ -80,7 +80,7 @@ public sealed class KeyRewrapService(
         }
     }
 
-    private async Task RewrapAllAsync(NpgsqlConnection connection, int batchSize, CancellationToken ct)
+    private async Task RewrapAllAsync(NpgsqlConnection connection, KeyRotationOptions settings, CancellationToken ct)
     {
         var timer = Stopwatch.StartNew();
         var rewrapped = 0;
@@ -88,7 +88,7 @@ public sealed class KeyRewrapService(
         string? announced = null;
         for (var idle = 0; ; )
         {
-            var batch = await rewrapper.RewrapBatchAsync(connection, batchSize, failed, ct);
+            var batch = await rewrapper.RewrapBatchAsync(connection, settings.BatchSize, failed, ct);
             if (batch.Current is { } current && current != announced)
             {
                 logger.LogInformation("Re-wrapping stores' data keys under master key {Fingerprint}", current);
@@ -104,6 +104,11 @@ public sealed class KeyRewrapService(
             if (batch.Rewrapped > 0 || batch.Failed.Count > 0)
             {
                 idle = 0;
+                if (settings.BatchPause > TimeSpan.Zero)
+                {
+                    await Task.Delay(settings.BatchPause, ct);
+                }
+
                 continue;
             }
 
