@@ -18,7 +18,10 @@ public sealed class RotationResumeTests
     {
         var (settings, oldKey, newKey, written) = await SeedAsync();
         var clusterId = $"resume-{Guid.NewGuid():N}";
-        await using (var silo = await StartSlowRewrapperAsync(settings, clusterId, oldKey))
+        // Restarted on its own ports, as systemd restarts it: the new silo replaces the dead one in the membership
+        // table at once, instead of waiting for it to be declared dead.
+        string[] ports = [$"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}"];
+        await using (var silo = await StartSlowRewrapperAsync(settings, clusterId, oldKey, ports))
         {
             await RotateAsync(silo, settings);
             await WaitForProgressAsync(settings, oldKey);
@@ -33,7 +36,7 @@ public sealed class RotationResumeTests
         Assert.Equal("retiring", await StateOfAsync(settings.ConnectionString, oldKey));
         await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, oldKey, newKey);
 
-        await using var restarted = await StartSlowRewrapperAsync(settings, clusterId, oldKey);
+        await using var restarted = await StartSlowRewrapperAsync(settings, clusterId, oldKey, ports);
         await WaitUntilRetiredAsync(settings, oldKey, restarted);
         Assert.Contains("Re-wrapped", restarted.Output, StringComparison.Ordinal);
         await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, newKey);
@@ -79,12 +82,15 @@ public sealed class RotationResumeTests
     }
 
     /// <summary>A silo with both keys whose re-wrapping takes seconds (5 stores a batch, 100 ms apart) and that polls every second.</summary>
-    private static Task<SiloProcess> StartSlowRewrapperAsync(TestHostSettings settings, string clusterId, string oldKey) =>
+    private static Task<SiloProcess> StartSlowRewrapperAsync(TestHostSettings settings, string clusterId, string oldKey, params string[] extraArgs) =>
         SiloProcess.StartAsync(settings, clusterId,
+        [
             $"--SecretsStore:MasterKeys:0={oldKey}",
             "--SecretsStore:KeyRotation:BatchSize=5",
             "--SecretsStore:KeyRotation:BatchPause=00:00:00.100",
-            "--SecretsStore:KeyRotation:PollInterval=00:00:01");
+            "--SecretsStore:KeyRotation:PollInterval=00:00:01",
+            .. extraArgs,
+        ]);
 
     private static async Task RotateAsync(SiloProcess silo, TestHostSettings settings)
     {
