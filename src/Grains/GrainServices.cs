@@ -20,9 +20,10 @@ public static class GrainServices
         services.AddSingleton<MasterKeyCatalog>();
         services.AddSingleton<KeyRewrapper>();
         services.AddSingleton<KeyRewrapService>();
+        services.AddSingleton<SiloKeyHolder>();
         services.AddSingleton(sp => new KeyRotation(
-            sp.GetRequiredService<MasterKeyCatalog>(), sp.GetRequiredService<MasterKeyRing>(),
-            sp.GetRequiredService<KeyRewrapService>(), sp.GetService<IMasterKeyGenerator>()));
+            sp.GetRequiredService<MasterKeyCatalog>(), sp.GetRequiredService<MasterKeyRing>(), sp.GetRequiredService<KeyRewrapService>(),
+            sp.GetRequiredService<SiloKeyHolder>(), sp.GetService<IMasterKeyGenerator>()));
         // Startup first: it records the current key the re-wrapper and store inserts read.
         services.AddHostedService<MasterKeyStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRewrapService>());

@@ -4,17 +4,25 @@ using SecretsStore.Grains.Crypto;
 namespace SecretsStore.Grains.Keys;
 
 /// <summary>What the operator's key routes do: make a new key current, and show every key's state.</summary>
-public sealed class KeyRotation(MasterKeyCatalog catalog, MasterKeyRing ring, KeyRewrapService rewrapper, IMasterKeyGenerator? generator)
+public sealed class KeyRotation(
+    MasterKeyCatalog catalog, MasterKeyRing ring, KeyRewrapService rewrapper, SiloKeyHolder silo, IMasterKeyGenerator? generator)
 {
     public const string Pending = "pending";
 
     /// <summary>
     /// Makes the newest configured key current (a development run generates one when that key has been current
-    /// before) and starts re-wrapping every store under it.
+    /// before) and starts re-wrapping every store under it. Refused while a running silo lacks the key: it could
+    /// neither create stores nor open the re-wrapped ones.
     /// </summary>
     public async Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(CancellationToken ct = default)
     {
-        if (await catalog.RotateAsync(ChooseNewKey, ct) is null)
+        var rotated = await catalog.RotateAsync(ChooseNewKey, silo, ct);
+        if (rotated.Lacking.Count > 0)
+        {
+            return Errors.MasterKeyNotOnEverySilo(rotated.Lacking);
+        }
+
+        if (rotated.Current is null)
         {
             return Errors.NoNewMasterKey();
         }

@@ -2,6 +2,10 @@ using Npgsql;
 
 namespace SecretsStore.Grains.Keys;
 
+/// <summary>What a rotation did: the new current key, or why there is none.</summary>
+/// <param name="Lacking">Running silos (address:port) that do not hold the chosen key: nothing was changed.</param>
+public sealed record RotationResult(string? Current, IReadOnlyList<string> Lacking);
+
 /// <summary>A master key as the database knows it, with the number of live stores whose data key it wraps.</summary>
 public sealed record MasterKeyRow(string Fingerprint, string State, DateTime? BecameCurrent, DateTime? Retired, long Stores);
 
@@ -74,10 +78,10 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
 
     /// <summary>
     /// Makes the key <paramref name="choose"/> picks current and the current one retiring. It is shown every key the
-    /// database has ever known (none of them may be current again) and answers null when it has no new key.
+    /// database has ever known (none of them may be current again) and answers null when it has no new key. With a
+    /// <paramref name="silo"/>, the key must also be held by every running silo of the cluster.
     /// </summary>
-    /// <returns>The new current key's fingerprint, or null when there was no new key.</returns>
-    public async Task<string?> RotateAsync(Func<IReadOnlySet<string>, string?> choose, CancellationToken ct = default)
+    public async Task<RotationResult> RotateAsync(Func<IReadOnlySet<string>, string?> choose, SiloKeyHolder? silo = null, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -94,14 +98,24 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
 
         if (choose(known) is not { } chosen || known.Contains(chosen))
         {
-            return null;
+            return new RotationResult(null, []);
+        }
+
+        if (silo is not null)
+        {
+            // This silo's own row first: a development run may just have added the key.
+            await silo.RecordAsync(connection, transaction, ct);
+            if (await silo.LackingAsync(connection, transaction, chosen, ct) is { Count: > 0 } lacking)
+            {
+                return new RotationResult(null, lacking);
+            }
         }
 
         // Waits for store inserts that read the old current key (they hold it share-locked) to commit first.
         await ExecuteAsync(connection, transaction, CurrentToRetiring, ct);
         await ExecuteAsync(connection, transaction, InsertCurrent, ct, chosen);
         await transaction.CommitAsync(ct);
-        return chosen;
+        return new RotationResult(chosen, []);
     }
 
     /// <summary>Every key the database knows, oldest first, with how many live stores each still wraps.</summary>

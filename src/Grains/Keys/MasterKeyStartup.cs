@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using SecretsStore.Grains.Crypto;
 
 namespace SecretsStore.Grains.Keys;
 
 /// <summary>
 /// At silo start: makes sure the database names a current master key (the newest configured one on a new database),
-/// and refuses to start a silo that does not have it, since every store it created would fail.
+/// refuses to start a silo that does not have it, since every store it created would fail, and records which keys
+/// this silo holds, so that no rotation makes current a key it lacks.
 /// </summary>
-public sealed class MasterKeyStartup(MasterKeyCatalog catalog, MasterKeyRing ring, ILogger<MasterKeyStartup> logger) : IHostedService
+public sealed class MasterKeyStartup(
+    NpgsqlDataSource db, MasterKeyCatalog catalog, MasterKeyRing ring, SiloKeyHolder silo, ILogger<MasterKeyStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +20,11 @@ public sealed class MasterKeyStartup(MasterKeyCatalog catalog, MasterKeyRing rin
         {
             throw new InvalidOperationException(
                 $"The current master key ({current}, as recorded in the database) is not configured on this silo. Give every silo the same master keys (SecretsStore__MasterKeys, newest last).");
+        }
+
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            await silo.RecordAsync(connection, null, cancellationToken);
         }
 
         foreach (var key in await catalog.ListAsync(cancellationToken))

@@ -100,7 +100,7 @@ public sealed class KeyRewrapperTests
         var catalog = new MasterKeyCatalog(harness.Db);
         var (oldId, _) = await RotateAsync(harness);
 
-        Assert.Null(await catalog.RotateAsync(_ => oldId));
+        Assert.Null((await catalog.RotateAsync(_ => oldId)).Current);
         Assert.Equal(["retiring", "current"], (await catalog.ListAsync()).Select(k => k.State));
     }
 
@@ -111,7 +111,7 @@ public sealed class KeyRewrapperTests
     {
         var oldId = harness.Keys.NewestId;
         var newId = harness.Keys.Add(RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes));
-        Assert.Equal(newId, await new MasterKeyCatalog(harness.Db).RotateAsync(known => known.Contains(newId) ? null : newId));
+        Assert.Equal(newId, (await new MasterKeyCatalog(harness.Db).RotateAsync(known => known.Contains(newId) ? null : newId)).Current);
         return (oldId, newId);
     }
 

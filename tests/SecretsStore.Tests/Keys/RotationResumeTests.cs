@@ -66,6 +66,25 @@ public sealed class RotationResumeTests
         await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, newKey);
     }
 
+    [Fact]
+    public async Task ARotationIsRefusedWhileARunningSiloLacksTheNewKey()
+    {
+        var (settings, oldKey, newKey, written) = await SeedAsync();
+        var clusterId = $"lacking-{Guid.NewGuid():N}";
+        var stalePort = FreePort.Next();
+        await using var updated = await StartSlowRewrapperAsync(settings, clusterId, oldKey);
+        await using var stale = await SiloProcess.StartAsync(settings with { MasterKey = oldKey }, clusterId, $"--Orleans:SiloPort={stalePort}");
+
+        using var http = new HttpClient { BaseAddress = updated.BaseAddress };
+        var rotated = await new ApiClient(http).PostAsync("/admin/v1/keys/rotate", settings.AdminToken, null);
+
+        Assert.Equal((409, 1003), (rotated.Status, rotated.ErrorCode));
+        Assert.StartsWith($"master_key_not_on_every_silo: 127.0.0.1:{stalePort};", rotated.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("current", await StateOfAsync(settings.ConnectionString, oldKey));
+        Assert.Null(await StateOfAsync(settings.ConnectionString, newKey));
+        await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, oldKey);
+    }
+
     /// <summary>Stores wrapped under an old key by one silo; the settings carry the new key, to be added last.</summary>
     private static async Task<(TestHostSettings Settings, string OldKey, string NewKey, ConcurrentBag<WrittenSecret> Written)> SeedAsync()
     {

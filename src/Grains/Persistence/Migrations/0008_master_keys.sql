@@ -15,3 +15,15 @@ CREATE UNIQUE INDEX master_keys_one_current ON master_keys (state) WHERE state =
 
 -- The re-wrapper finds a retiring key's stores, and the keys route counts each key's stores, without reading them all.
 CREATE INDEX stores_master_key ON stores (master_key_id, id) WHERE master_key_id IS NOT NULL;
+
+-- The master keys each silo holds, keyed as Orleans' membership table keys a silo, so that a rotation can refuse to
+-- make current a key that a running silo lacks (that silo could then neither create stores nor open re-wrapped ones).
+CREATE TABLE silo_master_keys
+(
+    cluster_id   text    NOT NULL,
+    address      text    NOT NULL,
+    port         integer NOT NULL,
+    generation   integer NOT NULL,
+    fingerprints text[]  NOT NULL,
+    PRIMARY KEY (cluster_id, address, port, generation)
+);
