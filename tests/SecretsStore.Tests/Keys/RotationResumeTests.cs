@@ -38,7 +38,7 @@ public sealed class RotationResumeTests
 
         await using var restarted = await StartSlowRewrapperAsync(settings, clusterId, oldKey, ports);
         await WaitUntilRetiredAsync(settings, oldKey, restarted);
-        Assert.Contains("Re-wrapped", restarted.Output, StringComparison.Ordinal);
+        await WaitForLineAsync(restarted, "Re-wrapped");
         await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, newKey);
     }
 
@@ -62,7 +62,7 @@ public sealed class RotationResumeTests
         Assert.True(await StoresUnderAsync(settings.ConnectionString, oldKey) > 0, "the rotation finished before the silo was killed; slow it down");
 
         await WaitUntilRetiredAsync(settings, oldKey, survivor);
-        Assert.Contains("Re-wrapped", survivor.Output, StringComparison.Ordinal);
+        await WaitForLineAsync(survivor, "Re-wrapped");
         await AssertEveryValueOpensWithAsync(settings.ConnectionString, written, newKey);
     }
 
@@ -120,6 +120,10 @@ public sealed class RotationResumeTests
 
     private static Task WaitForProgressAsync(TestHostSettings settings, string oldKey) =>
         WaitUntilAsync(async () => await StoresUnderAsync(settings.ConnectionString, oldKey) < SeededStores - 10, TimeSpan.FromSeconds(30), "re-wrapping has begun");
+
+    /// <summary>The silo logs after it retires the key, and its output reaches us a moment later.</summary>
+    private static Task WaitForLineAsync(SiloProcess silo, string text) =>
+        WaitUntilAsync(() => Task.FromResult(silo.Output.Contains(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(10), $"the silo logs \"{text}\"", () => silo.Output);
 
     private static async Task WaitUntilRetiredAsync(TestHostSettings settings, string oldKey, SiloProcess silo)
     {

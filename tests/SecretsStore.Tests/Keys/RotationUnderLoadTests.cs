@@ -109,7 +109,10 @@ public sealed class RotationUnderLoadTests
             k => (k.GetProperty("state").GetString()!, k.GetProperty("stores").GetInt64(), k.GetProperty("configured").GetBoolean()));
     }
 
-    /// <summary>Four clients that create secrets and stores and read them back until stopped; every answer but 200 is a failure.</summary>
+    /// <summary>
+    /// Four clients that create secrets and stores, read them back and have the service open seeded values, until
+    /// stopped; every answer but 200 is a failure.
+    /// </summary>
     private sealed class ClientLoad
     {
         private readonly CancellationTokenSource _stop = new();
@@ -124,7 +127,8 @@ public sealed class RotationUnderLoadTests
         public Task RunAsync(ApiClient api, TestAccount account, IReadOnlyCollection<WrittenSecret> seeded) =>
             Task.WhenAll(Enumerable.Range(0, 4).Select(client => Task.Run(async () =>
             {
-                var stores = seeded.Select(s => s.Store).Distinct().ToList();
+                var seededList = seeded.ToList();
+                var stores = seededList.Select(s => s.Store).Distinct().ToList();
                 for (var i = 0; !_stop.IsCancellationRequested; i++)
                 {
                     var store = i % 10 == 0 ? await NewStoreAsync(api, account, $"load_{client}_{i}") : stores[Random.Shared.Next(stores.Count)];
@@ -144,6 +148,19 @@ public sealed class RotationUnderLoadTests
                     }
 
                     Check(await api.GetAsync($"{account.Base}/stores/{store}/secrets?per_page=5", account.ReadToken), "list secrets");
+
+                    // The grain opens the stored value to compare it: a value that did not open would not answer 200
+                    // with the secret unchanged.
+                    var known = seededList[Random.Shared.Next(seededList.Count)];
+                    var path = $"{account.Base}/stores/{known.Store}/secrets/{known.Id}";
+                    var before = await api.GetAsync(path, account.ReadToken);
+                    var patched = await api.PatchAsync(path, account.WriteToken, new { value = known.Value });
+                    if (Check(before, "get secret") && Check(patched, "patch with the same value")
+                        && before.Result.GetProperty("modified").GetString() != patched.Result.GetProperty("modified").GetString())
+                    {
+                        Failures.Add($"patching {known.Id} with its own value changed it: the stored value did not open as written");
+                    }
+
                     Interlocked.Increment(ref _operations);
                 }
             })));
