@@ -103,7 +103,7 @@ public static class ApiComposition
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter(Shared<OperatorFilter>(app))
             .WithTags("Admin");
-        admin.MapAdminAccountsApi().MapAdminServicesApi();
+        admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi();
         admin.MapGroup("/accounts/{account_id}")
             .AddEndpointFilter(Shared<AdminAccountFilter>(app))
             .MapAdminAccountQuotaApi()

@@ -33,6 +33,14 @@ public static class Errors
         new(ErrorKind.Conflict, $"store_name_already_exists: {name}", pointer);
 
     public static StoreError StoreNotEmpty() => new(ErrorKind.Conflict, "store_not_empty");
+
+    public static StoreError NoNewMasterKey() => new(
+        ErrorKind.Conflict,
+        "no_new_master_key: the newest configured master key has been current before; add a new key last to SecretsStore__MasterKeys on every silo, restart them, then rotate");
+
+    public static StoreError MasterKeyNotOnEverySilo(IEnumerable<string> silos) => new(
+        ErrorKind.Conflict,
+        $"master_key_not_on_every_silo: {string.Join(", ", silos)}; give every silo the new key and restart it, then rotate");
     public static StoreError MaximumStoresExceeded() => new(ErrorKind.QuotaExceeded, "maximum_stores_exceeded");
     public static StoreError MaximumSecretsExceeded() => new(ErrorKind.QuotaExceeded, "maximum_secrets_exceeded");
     public static StoreError StoreManagedByService() => new(ErrorKind.ManagedByService, "store_managed_by_service");

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.State;
 using SecretsStore.Grains.Storage;
@@ -17,7 +16,6 @@ namespace SecretsStore.Grains;
 public sealed class AccountQuotaGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
-    ValueCipher cipher,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountQuotaGrain> logger) : Grain, IAccountQuotaGrain
@@ -56,8 +54,7 @@ public sealed class AccountQuotaGrain(
 
         var now = Timestamps.Now(clock);
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
-        var (_, dataKey) = cipher.NewDataKey(AccountId, store.Id);
-        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, dataKey, options.Value.Quota.Stores));
+        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, options.Value.Quota.Stores));
         switch (inserted)
         {
             case StoreInsert.Inserted:

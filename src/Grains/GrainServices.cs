@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 
@@ -10,6 +11,25 @@ namespace SecretsStore.Grains;
 
 public static class GrainServices
 {
+    /// <summary>
+    /// The master keys' state in the database and its re-wrapper, on every silo. A development host registers an
+    /// <see cref="IMasterKeyGenerator"/> so that rotating there needs no configuration.
+    /// </summary>
+    private static IServiceCollection AddMasterKeyRotation(this IServiceCollection services)
+    {
+        services.AddSingleton<MasterKeyCatalog>();
+        services.AddSingleton<KeyRewrapper>();
+        services.AddSingleton<KeyRewrapService>();
+        services.AddSingleton<SiloKeyHolder>();
+        services.AddSingleton(sp => new KeyRotation(
+            sp.GetRequiredService<MasterKeyCatalog>(), sp.GetRequiredService<MasterKeyRing>(), sp.GetRequiredService<KeyRewrapService>(),
+            sp.GetRequiredService<SiloKeyHolder>(), sp.GetService<IMasterKeyGenerator>()));
+        // Startup first: it records the current key the re-wrapper and store inserts read.
+        services.AddHostedService<MasterKeyStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRewrapService>());
+        return services;
+    }
+
     /// <summary>
     /// Registers what the grains need: the rules, the clock, the value cipher and their storage. The host registers
     /// the <see cref="Npgsql.NpgsqlDataSource"/> (see <see cref="Persistence.DatabaseConnections"/>).
@@ -25,6 +45,7 @@ public static class GrainServices
         services.AddSingleton<AccountCatalog>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
+        services.AddMasterKeyRotation();
         return services;
     }
 }

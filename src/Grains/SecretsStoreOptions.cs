@@ -11,6 +11,24 @@ public sealed class SecretsStoreOptions
     public QuotaDefaults Quota { get; set; } = new();
 
     public StorageOptions Storage { get; set; } = new();
+
+    public KeyRotationOptions KeyRotation { get; set; } = new();
+}
+
+/// <summary>How stores are re-wrapped under a new master key (<c>SecretsStore:KeyRotation</c>).</summary>
+public sealed class KeyRotationOptions
+{
+    /// <summary>Stores re-wrapped per transaction: their rows are locked for that long, so commits to them wait as long.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>A pause after each batch, to leave the database to the service on a busy deployment (none by default).</summary>
+    public TimeSpan BatchPause { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How often each silo looks for an unfinished rotation (one row of a tiny table), so a rotation whose silo died
+    /// is finished by another.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>How writes are grouped into commits (<c>SecretsStore:Storage</c>).</summary>

@@ -13,6 +13,7 @@ public static class BenchmarkRun
         ("creates", CreateScenario.RunAsync),
         ("large-store", LargeStoreScenario.RunAsync),
         ("storage-designs", StorageDesignsScenario.RunAsync),
+        ("key-rotation", KeyRotationScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)

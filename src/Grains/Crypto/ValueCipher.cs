@@ -19,14 +19,32 @@ public sealed class ValueCipher(MasterKeyRing masterKeys)
     private const int TagBytes = 16;
     private const int HeaderBytes = 1 + NonceBytes + TagBytes;
 
-    public (byte[] DataKey, WrappedKey Wrapped) NewDataKey(Guid accountId, Guid storeId)
+    /// <summary>A new data key for a store, wrapped under the master key <paramref name="masterKeyId"/>.</summary>
+    public (byte[] DataKey, WrappedKey Wrapped) NewDataKey(string masterKeyId, Guid accountId, Guid storeId)
     {
         var dataKey = RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes);
-        return (dataKey, Wrap(dataKey, accountId, storeId));
+        return (dataKey, Wrap(dataKey, masterKeyId, accountId, storeId));
     }
 
-    public WrappedKey Wrap(byte[] dataKey, Guid accountId, Guid storeId) =>
-        new(masterKeys.NewestId, Seal(masterKeys.Newest, dataKey, DataKeyContext(accountId, storeId)));
+    public WrappedKey Wrap(byte[] dataKey, string masterKeyId, Guid accountId, Guid storeId) =>
+        new(masterKeyId, Seal(masterKeys.Get(masterKeyId), dataKey, DataKeyContext(accountId, storeId)));
+
+    /// <summary>
+    /// The same data key wrapped under another master key: the store's ciphertexts stay as they are, and the plain
+    /// data key lives only for the length of this call.
+    /// </summary>
+    public WrappedKey Rewrap(WrappedKey wrapped, string masterKeyId, Guid accountId, Guid storeId)
+    {
+        var dataKey = Unwrap(wrapped, accountId, storeId);
+        try
+        {
+            return Wrap(dataKey, masterKeyId, accountId, storeId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
 
     public byte[] Unwrap(WrappedKey wrapped, Guid accountId, Guid storeId) =>
         Open(masterKeys.Get(wrapped.MasterKeyId), wrapped.Blob, DataKeyContext(accountId, storeId));

@@ -15,7 +15,7 @@ public enum StoreInsert
 }
 
 /// <summary>The account-wide rows: its live stores, and its quota row (limits and secret usage).</summary>
-public sealed class AccountCatalog(NpgsqlDataSource db)
+public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
 {
     private const string UniqueViolation = "23505";
 
@@ -37,12 +37,14 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Inserts a store. The account's quota row is locked first (the same order the commit writer locks in), so the
-    /// store limit holds exactly even if two activations of the account's grain ever ran at once; the unique index
-    /// on live names does the same for names.
+    /// Inserts a store with a new data key. The account's quota row is locked first (the same order the commit writer
+    /// locks in), so the store limit holds exactly even if two activations of the account's grain ever ran at once;
+    /// the unique index on live names does the same for names. The data key is wrapped under the master key that is
+    /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>).
     /// </summary>
-    public async Task<StoreInsert> InsertStoreAsync(StoreView store, WrappedKey dataKey, int defaultStoresLimit, CancellationToken ct = default)
+    public async Task<StoreInsert> InsertStoreAsync(StoreView store, int defaultStoresLimit, CancellationToken ct = default)
     {
+        WrappedKey dataKey;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var check = new NpgsqlBatch(connection, transaction)
@@ -52,6 +54,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
                 Command("INSERT INTO account_quotas (account_id) VALUES ($1) ON CONFLICT DO NOTHING", store.AccountId),
                 Command("SELECT stores_limit FROM account_quotas WHERE account_id = $1 FOR UPDATE", store.AccountId),
                 Command("SELECT count(*) FROM stores WHERE account_id = $1 AND managed_by IS NULL AND deleted IS NULL", store.AccountId),
+                new NpgsqlBatchCommand(Keys.MasterKeyCatalog.LockCurrent),
             },
         })
         {
@@ -64,6 +67,14 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
             {
                 return StoreInsert.QuotaExceeded;
             }
+
+            await reader.NextResultAsync(ct);
+            var currentKey = await reader.ReadAsync(ct)
+                ? reader.GetString(0)
+                : throw new InvalidOperationException("No master key is current: the silo's start records one.");
+            var (plain, wrapped) = cipher.NewDataKey(currentKey, store.AccountId, store.Id);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain); // the store's grain unwraps its own copy
+            dataKey = wrapped;
         }
 
         try

@@ -13,8 +13,13 @@ public static class MasterKeySource
 {
     public const string DevelopmentKeyFile = "master.key";
 
-    public static MasterKeyRing Load(IConfiguration configuration, string? developmentDataFolder, Action<string> announce)
+    /// <param name="developmentKeys">
+    /// The data folder's key file, when the keys came from there: rotating then adds new keys to it. Null when keys are
+    /// configured, so that a rotation never makes a key that configuration would not give the next start.
+    /// </param>
+    public static MasterKeyRing Load(IConfiguration configuration, string? developmentDataFolder, Action<string> announce, out DevelopmentMasterKeyFile? developmentKeys)
     {
+        developmentKeys = null;
         var section = configuration.GetSection("SecretsStore");
         var keys = section.GetSection("MasterKeys").Get<string[]>()?.ToList() ?? [];
         if (section["MasterKey"] is { Length: > 0 } single)
@@ -45,6 +50,7 @@ public static class MasterKeySource
             announce($"Generated a development master key at {path} (keep it: values cannot be read without it).");
         }
 
+        developmentKeys = new DevelopmentMasterKeyFile(path);
         return MasterKeyRing.FromBase64(File.ReadAllLines(path));
     }
 }

@@ -88,10 +88,15 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 configuration.AddInMemoryCollection([new("SecretsStore:AdminToken", credentials.AdminToken)]);
             }
 
-            var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce);
+            var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce, out var developmentKeys);
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
             builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
             builder.Services.AddSingleton(dataSource);
+            if (developmentKeys is not null)
+            {
+                builder.Services.AddSingleton<Grains.Keys.IMasterKeyGenerator>(developmentKeys);
+            }
+
             builder.Services.AddStoreGrainServices(configuration, masterKeys);
             builder.Services.AddSecretsStoreApi(configuration);
             builder.Services.AddSecretsStoreTelemetry(configuration);

@@ -35,16 +35,19 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public IGrainFactory Grains => _app.Web.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<ServiceUnderTest> StartAsync(BenchmarkContext context, params string[] extraArgs)
+    public static async Task<ServiceUnderTest> StartAsync(BenchmarkContext context, params string[] extraArgs) =>
+        await StartOnAsync(await context.NewDatabaseAsync("service"), [NewKey()], NewKey(), extraArgs);
+
+    /// <summary>The service on a given database with given master keys (oldest first) and admin token, so a scenario can restart it.</summary>
+    public static async Task<ServiceUnderTest> StartOnAsync(string connectionString, IReadOnlyList<string> masterKeys, string adminToken, params string[] extraArgs)
     {
-        var adminToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         string[] args =
         [
-            $"--ConnectionStrings:Postgres={await context.NewDatabaseAsync("service")}",
+            $"--ConnectionStrings:Postgres={connectionString}",
             "--urls=http://127.0.0.1:0",
             $"--Orleans:SiloPort={FreePorts.Next()}",
             $"--Orleans:GatewayPort={FreePorts.Next()}",
-            $"--SecretsStore:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            .. masterKeys.Select((key, i) => $"--SecretsStore:MasterKeys:{i}={key}"),
             $"--SecretsStore:AdminToken={adminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
             .. extraArgs,
@@ -53,6 +56,9 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         await app.Web.StartAsync();
         return new ServiceUnderTest(app, adminToken);
     }
+
+    /// <summary>Base64 of 32 random bytes: a master key or an admin token.</summary>
+    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A new account with a write token and room for millions of secrets and a thousand stores.</summary>
     public async Task<BenchAccount> NewAccountAsync()

@@ -27,7 +27,7 @@ public sealed class ValuesAtRestTests(ServiceFixture service)
         }
     }
 
-    private static async Task<string> DumpAllRowsAsync(string connectionString)
+    internal static async Task<string> DumpAllRowsAsync(string connectionString)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
         var tables = new List<string>();

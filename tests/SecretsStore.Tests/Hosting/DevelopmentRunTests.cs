@@ -65,7 +65,7 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     public void WithoutAnEmbeddedDatabaseAMissingMasterKeyRefusesToStart()
     {
         var configuration = new ConfigurationBuilder().Build();
-        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(configuration, developmentDataFolder: null, _ => { }));
+        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(configuration, developmentDataFolder: null, _ => { }, out _));
         Assert.Contains("SecretsStore__MasterKey", refusal.Message);
     }
 

@@ -5,6 +5,7 @@ using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
@@ -23,19 +24,27 @@ public sealed class StoreStorageHarness : IAsyncDisposable
     private StoreStorageHarness(NpgsqlDataSource db, SecretsStoreOptions options)
     {
         Db = db;
-        Cipher = new ValueCipher(new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]));
+        Keys = new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]);
+        Cipher = new ValueCipher(Keys);
         _writer = new CommitWriter(db, Options.Create(options), NullLogger<CommitWriter>.Instance);
         Storage = new PostgresStoreStorage(db, Cipher, _writer);
-        Catalog = new AccountCatalog(db);
+        Catalog = new AccountCatalog(db, Cipher);
     }
 
     public NpgsqlDataSource Db { get; }
+    public MasterKeyRing Keys { get; }
     public ValueCipher Cipher { get; }
     public PostgresStoreStorage Storage { get; }
     public AccountCatalog Catalog { get; }
 
-    public static async Task<StoreStorageHarness> CreateAsync(SecretsStoreOptions? options = null) =>
-        new(DatabaseConnections.CreateDataSource(await SharedPostgres.CreateDatabaseAsync("storage"), new DatabaseOptions()), options ?? new SecretsStoreOptions());
+    public static async Task<StoreStorageHarness> CreateAsync(SecretsStoreOptions? options = null)
+    {
+        var harness = new StoreStorageHarness(
+            DatabaseConnections.CreateDataSource(await SharedPostgres.CreateDatabaseAsync("storage"), new DatabaseOptions()), options ?? new SecretsStoreOptions());
+        // As a silo's start does: store inserts wrap under the key the database names current.
+        await new MasterKeyCatalog(harness.Db).EnsureCurrentAsync(harness.Keys.NewestId);
+        return harness;
+    }
 
     /// <summary>A new store in a new account (or <paramref name="accountId"/>), as the account grain inserts it.</summary>
     public async Task<StoreView> NewStoreAsync(Guid? accountId = null)
@@ -43,7 +52,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         var account = accountId ?? Guid.NewGuid();
         var now = DateTime.UtcNow;
         var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
-        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, Cipher.NewDataKey(account, store.Id).Wrapped, defaultStoresLimit: 100));
+        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100));
         return store;
     }
 

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>A master key on the wire: its fingerprint and state, never the key.</summary>
+public sealed record MasterKeyDto(string Fingerprint, string State, long Stores, bool Configured, DateTime? BecameCurrent, DateTime? Retired)
+{
+    public static MasterKeyDto From(MasterKeyView k) => new(k.Fingerprint, k.State, k.Stores, k.Configured, k.BecameCurrent, k.Retired);
+}
+
+/// <summary>Operator routes for the master keys: rotate to a new one online, and watch the old ones retire.</summary>
+public static class AdminKeysApi
+{
+    public static RouteGroupBuilder MapAdminKeysApi(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/keys", ListKeys).WithName("AdminListMasterKeys")
+            .WithSummary("Lists the master keys: fingerprint, state (current, retiring, retired, pending) and how many stores each still wraps.")
+            .Produces<Envelope<MasterKeyDto[]>>()
+            .ProducesAccessErrors();
+        admin.MapPost("/keys/rotate", Rotate).WithName("AdminRotateMasterKey")
+            .WithSummary("Makes the newest configured master key current and re-wraps every store's data key under it in the background.")
+            .Produces<Envelope<MasterKeyDto[]>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status409Conflict);
+        return admin;
+    }
+
+    public static async Task<IResult> ListKeys(IGrainFactory grains) =>
+        ApiResults.Ok((await Keys(grains).ListAsync()).Select(MasterKeyDto.From).ToList());
+
+    public static async Task<IResult> Rotate(IGrainFactory grains) =>
+        ApiResults.From(await Keys(grains).RotateAsync(), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToList()));
+
+    private static IMasterKeysGrain Keys(IGrainFactory grains) => grains.GetGrain<IMasterKeysGrain>(0);
+}
