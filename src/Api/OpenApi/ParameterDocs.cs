@@ -19,7 +19,7 @@ public static partial class ParameterDocs
         AddRouteGroupParameters(operation, path);
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
-            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal));
+            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal));
         }
 
         return Task.CompletedTask;
@@ -38,7 +38,7 @@ public static partial class ParameterDocs
         }
     }
 
-    private static void Describe(OpenApiParameter parameter, bool isSecretList)
+    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName)
     {
         switch (parameter.Name)
         {
@@ -61,6 +61,10 @@ public static partial class ParameterDocs
             case "direction":
                 parameter.Description = "Sort direction (default desc).";
                 parameter.Schema = Choice(["asc", "desc"]);
+                break;
+            case "name" when isSecretName:
+                parameter.Description = "The secret's name: 1–255 characters of A-Z a-z 0-9 _ -.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{1,255}$" };
                 break;
             case "search":
                 parameter.Description = "Case-insensitive substring of a secret's name or comment.";
