@@ -12,12 +12,18 @@ namespace SecretsStore.Grains.Audit;
 /// <param name="AllowedStatus">The HTTP status an allowed request is answered with (202 for deletes of secrets).</param>
 public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, DateTime At, int AllowedStatus = 200)
 {
-    public AuditRecord Record(StoreSnapshot store, StoreError? error) =>
-        AuditRecord.Of(At, AccountId, Caller, Action, error, AllowedStatus).OnStore(store.StoreId, Owns(store) ? store.Row!.Name : null);
+    public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
-    public AuditRecord Record(StoreSnapshot store, StoreError? error, Guid? secretId, string? secretName) =>
-        Record(store, error).OnSecret(secretId, Owns(store) ? secretName : null);
+    /// <remarks>Made in one allocation: a create makes one of these per secret, inside the commit.</remarks>
+    public AuditRecord Record(StoreSnapshot store, StoreError? error, Guid? secretId, string? secretName)
+    {
+        var (status, code) = error?.Wire ?? (AllowedStatus, 0);
+        var owns = Owns(store);
+        return new AuditRecord(
+            At, AccountId, Caller.PrincipalId, Action, status, error is null ? null : code, error?.Token,
+            store.StoreId, owns ? store.Row!.Name : null, secretId, owns ? secretName : null, Caller.RequestId);
+    }
 
     private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;
 }
