@@ -29,6 +29,8 @@ public static class ApiComposition
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<CredentialRepository>();
         services.AddSingleton<ServiceRepository>();
+        services.AddSingleton<Audit.AuditLog>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
         services.AddSingleton<PrincipalResolver>();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
@@ -91,19 +93,19 @@ public static class ApiComposition
         var account = app.MapGroup($"{ClientBase}/accounts/{{account_id}}/secrets_store")
             .AddEndpointFilter(Shared<AccountRoutesFilter>(app))
             .WithTags("Secrets Store");
-        account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi();
+        account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi().MapAccountAuditApi();
 
         var system = app.MapGroup($"{ClientBase}/system/accounts/{{account_tag}}")
             .AddEndpointFilter(Shared<SystemRoutesFilter>(app))
             .WithTags("System");
-        system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System");
+        system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System").MapValueApi();
 
         app.MapCloudflareHelpersApi();
 
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter(Shared<OperatorFilter>(app))
             .WithTags("Admin");
-        admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi();
+        admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi();
         admin.MapGroup("/accounts/{account_id}")
             .AddEndpointFilter(Shared<AdminAccountFilter>(app))
             .MapAdminAccountQuotaApi()

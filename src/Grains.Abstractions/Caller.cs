@@ -8,6 +8,9 @@ public enum CallerKind
 
     /// <summary>A platform service acting through the system routes.</summary>
     Service = 1,
+
+    /// <summary>The operator, through the admin routes.</summary>
+    Operator = 2,
 }
 
 /// <summary>What an account principal may do.</summary>
@@ -21,10 +24,12 @@ public enum Permission
 /// Who is calling. Every grain call that reads or changes a store carries one, and the grain — not only
 /// the gateway — decides whether the call is allowed.
 /// </summary>
-/// <param name="Kind">Account principal or service.</param>
+/// <param name="Kind">Account principal, service or operator.</param>
 /// <param name="Permission">For account principals, read or write; services always write.</param>
 /// <param name="ServiceName">For services, the name that becomes <c>managed_by</c>.</param>
-/// <param name="PrincipalId">Token id, key email or service name, for audit and logs (never a secret).</param>
+/// <param name="PrincipalId">
+/// <c>token:ID</c>, <c>key:EMAIL</c>, <c>service:NAME</c> or <c>operator</c>: who the audit trail names (never a secret).
+/// </param>
 [GenerateSerializer, Immutable, Alias("SecretsStore.Caller")]
 public sealed record Caller(
     [property: Id(0)] CallerKind Kind,
@@ -32,10 +37,28 @@ public sealed record Caller(
     [property: Id(2)] string? ServiceName,
     [property: Id(3)] string PrincipalId)
 {
+    /// <summary>For services, the scopes whose secrets it may read the values of (as a Worker reads secrets scoped <c>workers</c>).</summary>
+    [Id(4)]
+    public IReadOnlyList<string> ConsumerScopes { get; init; } = [];
+
+    /// <summary>
+    /// The request this call serves, for the audit trail. Set per request only on calls that are audited, so the
+    /// cached caller of a principal is shared by all its plain reads.
+    /// </summary>
+    [Id(5)]
+    public string RequestId { get; init; } = "";
+
     public static Caller Account(Permission permission, string principalId) =>
         new(CallerKind.Account, permission, null, principalId);
 
-    public static Caller Service(string name) => new(CallerKind.Service, Permission.Write, name, name);
+    public static Caller Service(string name, IReadOnlyList<string>? consumerScopes = null) =>
+        new(CallerKind.Service, Permission.Write, name, $"service:{name}") { ConsumerScopes = consumerScopes ?? [] };
+
+    public static Caller Operator(string requestId) =>
+        new(CallerKind.Operator, Permission.Write, null, "operator") { RequestId = requestId };
 
     public bool CanWrite => Permission == Permission.Write;
+
+    /// <summary>This caller, for one audited request.</summary>
+    public Caller ForRequest(string requestId) => this with { RequestId = requestId };
 }

@@ -21,6 +21,7 @@ public static class Errors
     public static StoreError InvalidOrder(string value) => Validation("invalid_order", value, null);
     public static StoreError InvalidDirection(string value) => Validation("invalid_direction", value, null);
     public static StoreError InvalidScopeFilter(string scope) => Validation("secret_scope_invalid", scope, null);
+    public static StoreError InvalidId(string field) => Validation("invalid_id", field, null);
     public static StoreError AccountIdMismatch(string? pointer) => Validation("account_id_mismatch", null, pointer);
 
     public static StoreError StoreNotFound() => new(ErrorKind.NotFound, "store_not_found");

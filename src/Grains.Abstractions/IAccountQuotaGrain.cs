@@ -28,5 +28,5 @@ public interface IAccountQuotaGrain : IGrainWithGuidKey
 
     /// <summary>Sets the account's own limits (null restores the deployment default).</summary>
     [Alias("SetLimits")]
-    Task<QuotaView> SetLimitsAsync(QuotaLimits limits);
+    Task<QuotaView> SetLimitsAsync(QuotaLimits limits, Caller caller);
 }

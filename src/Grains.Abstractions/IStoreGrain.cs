@@ -37,6 +37,18 @@ public interface IStoreGrain : IGrainWithGuidKey
     Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request);
 
     /// <summary>
+    /// A secret's value, for a service that manages the store or holds one of the secret's scopes among its consumer
+    /// scopes; anything else is <c>secret_not_found</c>. Answered only once the read's audit record is durable: a read
+    /// that cannot be recorded fails with <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    [Alias("ReadValue")]
+    Task<Outcome<RevealedSecret>> ReadValueAsync(Caller caller, Guid accountId, Guid secretId);
+
+    /// <summary>As <see cref="ReadValueAsync"/>, for the secret with this name.</summary>
+    [Alias("ReadValueByName")]
+    Task<Outcome<RevealedSecret>> ReadValueByNameAsync(Caller caller, Guid accountId, string name);
+
+    /// <summary>
     /// Deletes the store (and with <paramref name="force"/> its secrets). Called only by the account's quota grain,
     /// which keeps the account's list of stores; a store grain never calls the account grain, so the two can never
     /// wait on each other.

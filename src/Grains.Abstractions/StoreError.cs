@@ -28,4 +28,20 @@ public enum ErrorKind
 public sealed record StoreError(
     [property: Id(0)] ErrorKind Kind,
     [property: Id(1)] string Message,
-    [property: Id(2)] string? Pointer = null);
+    [property: Id(2)] string? Pointer = null)
+{
+    /// <summary>The HTTP status and error code this refusal is answered with (API.md §6).</summary>
+    public (int Status, int Code) Wire => Kind switch
+    {
+        ErrorKind.Validation => (400, 1001),
+        ErrorKind.NotFound => (404, 1001),
+        ErrorKind.Conflict => (409, 1003),
+        ErrorKind.QuotaExceeded => (400, 1003),
+        ErrorKind.ManagedByService => (403, 1002),
+        ErrorKind.Forbidden => (403, 9109),
+        _ => (500, 10001),
+    };
+
+    /// <summary>The message without its detail: <c>secret_name_already_exists</c> of <c>secret_name_already_exists: NAME</c>.</summary>
+    public string Token => Message.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? Message[..at] : Message;
+}

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.State;
 using SecretsStore.Grains.Storage;
@@ -16,6 +18,7 @@ namespace SecretsStore.Grains;
 public sealed class AccountQuotaGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
+    AuditWriter audit,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountQuotaGrain> logger) : Grain, IAccountQuotaGrain
@@ -35,6 +38,7 @@ public sealed class AccountQuotaGrain(
 
     public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null)
     {
+        var now = Timestamps.Now(clock);
         var refusal = StoreAccess.CheckPermission(caller)
             ?? (string.IsNullOrEmpty(name) ? Errors.StoreNameEmpty("/name") : null)
             ?? (NameRules.IsValid(name!) ? null : Errors.StoreNameInvalid("/name"))
@@ -44,7 +48,7 @@ public sealed class AccountQuotaGrain(
             ?? (_stores.Values.Any(s => s.Name == name) ? Errors.StoreNameAlreadyExists(name!, "/name") : null);
         if (refusal is not null)
         {
-            return refusal;
+            return await RefuseAsync(now, caller, AuditActions.StoreCreate, refusal, null, refusal.Kind == ErrorKind.Validation ? null : name);
         }
 
         if (externalAccountId is not null && state.State.ExternalAccountId is null)
@@ -52,9 +56,9 @@ public sealed class AccountQuotaGrain(
             await RememberExternalIdAsync(externalAccountId.Value);
         }
 
-        var now = Timestamps.Now(clock);
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
-        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, options.Value.Quota.Stores));
+        var record = AuditRecord.Allowed(now, AccountId, caller, AuditActions.StoreCreate).OnStore(store.Id, store.Name);
+        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, options.Value.Quota.Stores, record));
         switch (inserted)
         {
             case StoreInsert.Inserted:
@@ -62,9 +66,9 @@ public sealed class AccountQuotaGrain(
                 return store;
             case StoreInsert.NameTaken:
                 this.DeactivateOnIdle(); // storage knows a store this activation does not
-                return Errors.StoreNameAlreadyExists(name!, "/name");
+                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.StoreNameAlreadyExists(name!, "/name"), null, name);
             default:
-                return Errors.MaximumStoresExceeded();
+                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.MaximumStoresExceeded(), null, name);
         }
     }
 
@@ -83,14 +87,11 @@ public sealed class AccountQuotaGrain(
 
     public async Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force)
     {
-        if (StoreAccess.CheckPermission(caller) is { } forbidden)
+        // A store this account has is deleted (and audited) by its own grain; what is refused here is audited here.
+        var refusal = StoreAccess.CheckPermission(caller) ?? (_stores.ContainsKey(storeId) ? null : Errors.StoreNotFound());
+        if (refusal is not null)
         {
-            return forbidden;
-        }
-
-        if (!_stores.ContainsKey(storeId))
-        {
-            return Errors.StoreNotFound();
+            return await RefuseAsync(Timestamps.Now(clock), caller, AuditActions.StoreDelete, refusal, storeId, _stores.GetValueOrDefault(storeId)?.Name);
         }
 
         var deleted = await StepDownOnFault(() => GrainFactory.GetGrain<IStoreGrain>(storeId).DeleteAsync(caller, AccountId, force));
@@ -109,10 +110,19 @@ public sealed class AccountQuotaGrain(
         return new QuotaView(quota.SecretsLimit ?? defaults.Secrets, quota.SecretsUsed, quota.StoresLimit ?? defaults.Stores, StoresUsage);
     }
 
-    public async Task<QuotaView> SetLimitsAsync(QuotaLimits limits)
+    public async Task<QuotaView> SetLimitsAsync(QuotaLimits limits, Caller caller)
     {
-        await StorageFaults.GuardAsync(() => catalog.SetLimitsAsync(AccountId, limits), logger);
+        var record = AuditRecord.Allowed(Timestamps.Now(clock), AccountId, caller, AuditActions.QuotaSet);
+        await StorageFaults.GuardAsync(() => catalog.SetLimitsAsync(AccountId, limits, record), logger);
         return await GetQuotaAsync();
+    }
+
+    /// <summary>Records a refusal before answering it: if the record cannot be written, the caller hears 503 instead.</summary>
+    private async Task<StoreError> RefuseAsync(DateTime at, Caller caller, string action, StoreError refusal, Guid? storeId, string? storeName)
+    {
+        var record = AuditRecord.Refused(at, AccountId, caller, action, refusal).OnStore(storeId, storeName);
+        await StorageFaults.GuardAsync(() => audit.AppendAsync(record), logger);
+        return refusal;
     }
 
     private async Task RememberExternalIdAsync(long externalAccountId)

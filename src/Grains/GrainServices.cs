@@ -43,6 +43,7 @@ public static class GrainServices
         services.AddSingleton<ValueCipher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AccountCatalog>();
+        services.AddSingleton<Audit.AuditWriter>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
         services.AddMasterKeyRotation();

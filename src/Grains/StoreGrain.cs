@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
@@ -43,22 +45,23 @@ public sealed class StoreGrain(
 
     public Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items)
     {
+        var audit = Audited(caller, accountId, AuditActions.SecretCreate);
         var refusal = StoreAccess.CheckPermission(caller)
             ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.InvalidJsonBody($"expected 1 to {SecretRules.MaxBatch} secrets") : null)
             ?? items.Select((item, i) => rules.ValidateNew(item, $"/{i}")).FirstOrDefault(e => e is not null)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         if (refusal is not null)
         {
-            return Task.FromResult<Outcome<IReadOnlyList<SecretView>>>(refusal);
+            var named = items.Count == 1 && items[0].Name is { } name && NameRules.IsValid(name) ? name : null;
+            return _writes.SubmitAsync(new RefusedCommand<IReadOnlyList<SecretView>>(audit, refusal, secretName: named));
         }
 
-        var now = Timestamps.Now(clock);
         var secrets = items.Select(item =>
         {
             var id = Guid.NewGuid();
-            return new SecretRecord(id, item.Name!, now, now, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
+            return new SecretRecord(id, item.Name!, audit.At, audit.At, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
         }).ToList();
-        return _writes.SubmitAsync(new CreateSecretsCommand(caller, accountId, secrets));
+        return _writes.SubmitAsync(new CreateSecretsCommand(audit, secrets));
     }
 
     public Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query)
@@ -92,52 +95,86 @@ public sealed class StoreGrain(
     {
         // Input is judged before existence; a secret that is not there has no name to keep, so any passes. Names never
         // change, so the committed one is the one to keep.
+        var audit = Audited(caller, accountId, AuditActions.SecretPatch);
         var refusal = StoreAccess.CheckPermission(caller)
             ?? rules.ValidatePatch(patch, Store.Find(secretId)?.Name ?? patch.Name ?? "")
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
-            ? Task.FromResult<Outcome<SecretView>>(refusal)
-            : _writes.SubmitAsync(new PatchSecretCommand(caller, accountId, secretId, patch, Timestamps.Now(clock)));
+            ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
+            : _writes.SubmitAsync(new PatchSecretCommand(audit, secretId, patch, audit.At));
     }
 
     public Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId) =>
-        DeleteAsync(caller, accountId, [secretId]);
+        DeleteAsync(Audited(caller, accountId, AuditActions.SecretDelete, 202), [secretId]);
 
     public Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids)
     {
+        var audit = Audited(caller, accountId, AuditActions.SecretBulkDelete, 202);
         if (ids.Count is 0 or > MaxBulkDelete)
         {
-            return Task.FromResult<Outcome<Done>>(StoreAccess.CheckPermission(caller) ?? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids"));
+            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids");
+            return _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal));
         }
 
-        return DeleteAsync(caller, accountId, ids.Select(id => Guid.TryParseExact(id, "N", out var secretId) ? secretId : (Guid?)null).ToList());
+        return DeleteAsync(audit, ids.Select(id => Guid.TryParseExact(id, "N", out var secretId) ? secretId : (Guid?)null).ToList());
     }
 
     public Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request)
     {
+        var audit = Audited(caller, accountId, AuditActions.SecretDuplicate);
         var refusal = StoreAccess.CheckPermission(caller)
             ?? rules.ValidateDuplicate(request)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
-            ? Task.FromResult<Outcome<SecretView>>(refusal)
-            : _writes.SubmitAsync(new DuplicateSecretCommand(caller, accountId, secretId, request, Guid.NewGuid(), Timestamps.Now(clock)));
+            ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
+            : _writes.SubmitAsync(new DuplicateSecretCommand(audit, secretId, request, Guid.NewGuid(), audit.At));
     }
+
+    public Task<Outcome<RevealedSecret>> ReadValueAsync(Caller caller, Guid accountId, Guid secretId) =>
+        ReadValueAsync(Audited(caller, accountId, AuditActions.SecretReadValue), secretId, null);
+
+    public Task<Outcome<RevealedSecret>> ReadValueByNameAsync(Caller caller, Guid accountId, string name) =>
+        ReadValueAsync(Audited(caller, accountId, AuditActions.SecretReadValue), null, name);
 
     public Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, bool force)
     {
+        var audit = Audited(caller, accountId, AuditActions.StoreDelete);
         var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
-            ? Task.FromResult<Outcome<Done>>(refusal)
-            : _writes.SubmitAsync(new DeleteStoreCommand(caller, accountId, force));
+            ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal))
+            : _writes.SubmitAsync(new DeleteStoreCommand(audit, force));
     }
 
-    private Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, IReadOnlyList<Guid?> secretIds)
+    private Task<Outcome<Done>> DeleteAsync(AuditedCall audit, IReadOnlyList<Guid?> secretIds)
     {
-        var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        var refusal = StoreAccess.CheckPermission(audit.Caller) ?? StoreAccess.CheckVisible(Store, audit.Caller, audit.AccountId);
         return refusal is not null
-            ? Task.FromResult<Outcome<Done>>(refusal)
-            : _writes.SubmitAsync(new DeleteSecretsCommand(caller, accountId, secretIds));
+            ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal, secretIds.Count == 1 ? secretIds[0] : null))
+            : _writes.SubmitAsync(new DeleteSecretsCommand(audit, secretIds));
     }
+
+    /// <summary>
+    /// The value is opened here, in the store's own grain, and only after the read's audit record has committed. Only
+    /// services read values; a name that cannot be a name is refused as input before anything is looked up.
+    /// </summary>
+    private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
+    {
+        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.Forbidden())
+            ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
+        var read = await _writes.SubmitAsync(refusal is null
+            ? new ReadValueCommand(audit, secretId, name)
+            : (StoreCommand<SecretRecord>)new RefusedCommand<SecretRecord>(audit, refusal, secretId));
+        if (!read.Succeeded)
+        {
+            return read.Error!;
+        }
+
+        var secret = read.Value!;
+        return new RevealedSecret(secret.Id, secret.Name, new SecretValue(Store.Keys!.Open(secret)));
+    }
+
+    private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
+        new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);
 
     private static bool Matches(SecretRecord secret, ListQuery query) =>
         (query.Search is null

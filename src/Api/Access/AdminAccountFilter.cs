@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Access;
@@ -16,10 +17,15 @@ public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFi
         var raw = http.Request.RouteValues["account_id"] as string ?? "";
         if (!RouteIds.TryParseAccount(raw, out var accountId) || await accounts.FindAsync(accountId, http.RequestAborted) is null)
         {
-            return ApiResults.Error(404, 1001, "account_not_found");
+            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "account_not_found"));
         }
 
         http.Items[ItemKey] = accountId;
+        if (AuditScope.Of(http) is { } scope)
+        {
+            http.Features.Set(scope with { AccountId = accountId });
+        }
+
         return await next(context);
     }
 }

@@ -1,26 +1,28 @@
 using Npgsql;
+using SecretsStore.Api.Audit;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Access;
 
 /// <summary>An account token as listed: never its value.</summary>
 public sealed record TokenRecord(string Id, string Name, string Permission, DateTime Created);
 
-/// <summary>Account tokens and account keys. Only hashes are stored; a token's value is returned once, at creation.</summary>
+/// <summary>
+/// Account tokens and account keys. Only hashes are stored; a token's value is returned once, at creation. Each change
+/// commits with its audit record (when one is given: the development run's first credentials have no request).
+/// </summary>
 public sealed class CredentialRepository(NpgsqlDataSource db)
 {
-    public async Task<(string Id, string Token)> CreateTokenAsync(Guid accountId, string name, Permission permission, CancellationToken ct = default)
+    public async Task<(string Id, string Token)> CreateTokenAsync(
+        Guid accountId, string name, Permission permission, AuditRecord? audit = null, CancellationToken ct = default)
     {
         var id = Guid.NewGuid().ToString("N");
         var token = TokenHasher.NewToken();
-        await using var cmd = db.CreateCommand(
-            "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(accountId.ToString("N"));
-        cmd.Parameters.AddWithValue(name);
-        cmd.Parameters.AddWithValue(PermissionName(permission));
-        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
-        await cmd.ExecuteNonQueryAsync(ct);
+        var insert = AuditedChange.Statement(
+            "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)",
+            id, accountId.ToString("N"), name, PermissionName(permission), TokenHasher.Hash(token));
+        await ChangeAsync(insert, audit?.WithSubject($"token:{id}"), ct);
         return (id, token);
     }
 
@@ -40,38 +42,29 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
     }
 
     /// <summary>Marks a token revoked; true when it existed and was live.</summary>
-    public async Task<bool> RevokeTokenAsync(Guid accountId, string tokenId, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand(
-            "update account_tokens set revoked_at = now() where account_id = $1 and id = $2 and revoked_at is null");
-        cmd.Parameters.AddWithValue(accountId.ToString("N"));
-        cmd.Parameters.AddWithValue(tokenId.ToLowerInvariant());
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public Task<bool> RevokeTokenAsync(Guid accountId, string tokenId, AuditRecord audit, CancellationToken ct = default) =>
+        AuditedChange.RunAsync(db, AuditedChange.Statement(
+            "update account_tokens set revoked_at = now() where account_id = $1 and id = $2 and revoked_at is null",
+            accountId.ToString("N"), tokenId.ToLowerInvariant()), audit.WithSubject($"token:{tokenId.ToLowerInvariant()}"), ct);
 
     /// <summary>Issues a key for an email on an account, replacing any earlier key of that pair.</summary>
-    public async Task<string> CreateKeyAsync(Guid accountId, string email, CancellationToken ct = default)
+    public async Task<string> CreateKeyAsync(Guid accountId, string email, AuditRecord audit, CancellationToken ct = default)
     {
         var key = TokenHasher.NewToken();
-        await using var cmd = db.CreateCommand(
+        var upsert = AuditedChange.Statement(
             """
             insert into account_keys (account_id, email, key_hash) values ($1, $2, $3)
             on conflict (account_id, email) do update set key_hash = excluded.key_hash, created = now()
-            """);
-        cmd.Parameters.AddWithValue(accountId.ToString("N"));
-        cmd.Parameters.AddWithValue(NormalizeEmail(email));
-        cmd.Parameters.AddWithValue(TokenHasher.Hash(key));
-        await cmd.ExecuteNonQueryAsync(ct);
+            """,
+            accountId.ToString("N"), NormalizeEmail(email), TokenHasher.Hash(key));
+        await ChangeAsync(upsert, audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
         return key;
     }
 
-    public async Task<bool> DeleteKeyAsync(Guid accountId, string email, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand("delete from account_keys where account_id = $1 and email = $2");
-        cmd.Parameters.AddWithValue(accountId.ToString("N"));
-        cmd.Parameters.AddWithValue(NormalizeEmail(email));
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public Task<bool> DeleteKeyAsync(Guid accountId, string email, AuditRecord audit, CancellationToken ct = default) =>
+        AuditedChange.RunAsync(db, AuditedChange.Statement(
+            "delete from account_keys where account_id = $1 and email = $2", accountId.ToString("N"), NormalizeEmail(email)),
+            audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
 
     public async Task<AccountTokenPrincipal?> FindTokenAsync(byte[] tokenHash, CancellationToken ct = default)
     {
@@ -104,6 +97,19 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
         }
 
         return accounts.Count == 0 ? null : new AccountKeyPrincipal(NormalizeEmail(email), accounts);
+    }
+
+    /// <summary>A change that always touches one row: with its record in one implicit transaction, or alone.</summary>
+    private async Task ChangeAsync(NpgsqlBatchCommand change, AuditRecord? audit, CancellationToken ct)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(change);
+        if (audit is not null)
+        {
+            batch.BatchCommands.Add(AuditLog.Command(audit));
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static string PermissionName(Permission permission) => permission == Permission.Write ? "write" : "read";

@@ -21,7 +21,7 @@ public sealed record AccountKeyPrincipal(string Email, IReadOnlySet<Guid> Accoun
 /// <summary>A platform service: the system routes, for any account; its name becomes <c>managed_by</c>.</summary>
 public sealed record ServicePrincipal(string Name, IReadOnlyList<string> Scopes) : Principal
 {
-    public Caller Caller { get; } = Caller.Service(Name);
+    public Caller Caller { get; } = Caller.Service(Name, Scopes);
 }
 
 /// <summary>The operator: the admin routes only.</summary>
@@ -35,6 +35,18 @@ public static class PrincipalExtensions
     /// <summary>The grain caller this principal is on the system routes, or null when it is not a service.</summary>
     public static Caller? AsServiceCaller(this Principal principal) =>
         principal is ServicePrincipal service ? service.Caller : null;
+
+    /// <summary>
+    /// How the audit trail names this principal when it is refused on a route not meant for it: its own caller, or for
+    /// an account key on another account (or the operator) one that names it.
+    /// </summary>
+    public static Caller AuditCaller(this Principal principal) => principal switch
+    {
+        AccountTokenPrincipal token => token.Caller,
+        AccountKeyPrincipal key => key.Caller,
+        ServicePrincipal service => service.Caller,
+        _ => Caller.Operator(""),
+    };
 
     /// <summary>The grain caller this principal is on an account's routes, or null when it may not use them there.</summary>
     public static Caller? AsCallerOn(this Principal principal, Guid accountId) => principal switch

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -52,14 +53,25 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
 
         var http = context.HttpContext;
         var caller = CallerFor(principal!, accountId);
+        var action = AuditScope.ActionOf(http);
+        if (action is not null)
+        {
+            // Audited routes carry the request id into the grains; plain reads keep the principal's shared caller.
+            var audited = (caller ?? principal!.AuditCaller()).ForRequest(RequestIds.Of(http));
+            http.Features.Set(new AuditScope(accountId, audited, action));
+            caller = caller is null ? null : audited;
+        }
+
         if (caller is null || (!HttpMethods.IsGet(http.Request.Method) && !caller.CanWrite))
         {
-            return new(ApiResults.Unauthorized());
+            return action is null ? new(ApiResults.Unauthorized()) : RefuseAsync(http);
         }
 
         http.Features.Set(new AccountCall(accountId, caller));
         return next(context);
     }
+
+    private static async ValueTask<object?> RefuseAsync(HttpContext http) => await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized());
 }
 
 /// <summary><c>/client/v4/accounts/{account_id}/secrets_store</c>: account tokens and keys of that account.</summary>

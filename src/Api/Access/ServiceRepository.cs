@@ -1,4 +1,6 @@
 using Npgsql;
+using SecretsStore.Api.Audit;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Access;
 
@@ -8,34 +10,26 @@ public sealed record ServiceRecord(string Name, IReadOnlyList<string> Scopes, Da
 /// <summary>The services table. A service is its name; its token is stored as a hash and shown once.</summary>
 public sealed class ServiceRepository(NpgsqlDataSource db)
 {
-    /// <summary>Creates a service and answers its token, or null when the name is taken.</summary>
-    public async Task<string?> CreateAsync(string name, IReadOnlyList<string> scopes, CancellationToken ct = default)
+    /// <summary>Creates a service and answers its token, or null when the name is taken; the change commits with its record.</summary>
+    public async Task<string?> CreateAsync(string name, IReadOnlyList<string> scopes, AuditRecord audit, CancellationToken ct = default)
     {
         var token = TokenHasher.NewToken();
-        await using var cmd = db.CreateCommand(
-            "insert into services (name, scopes, token_hash) values ($1, $2, $3) on conflict (name) do nothing");
-        cmd.Parameters.AddWithValue(name);
-        cmd.Parameters.AddWithValue(scopes.ToArray());
-        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
-        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? token : null;
+        var insert = AuditedChange.Statement(
+            "insert into services (name, scopes, token_hash) values ($1, $2, $3) on conflict (name) do nothing",
+            name, scopes.ToArray(), TokenHasher.Hash(token));
+        return await AuditedChange.RunAsync(db, insert, audit.WithSubject($"service:{name}"), ct) ? token : null;
     }
 
     /// <summary>Gives a service a new token (the old one stops working); null when there is no such service.</summary>
-    public async Task<string?> RotateTokenAsync(string name, CancellationToken ct = default)
+    public async Task<string?> RotateTokenAsync(string name, AuditRecord audit, CancellationToken ct = default)
     {
         var token = TokenHasher.NewToken();
-        await using var cmd = db.CreateCommand("update services set token_hash = $2 where name = $1");
-        cmd.Parameters.AddWithValue(name);
-        cmd.Parameters.AddWithValue(TokenHasher.Hash(token));
-        return await cmd.ExecuteNonQueryAsync(ct) == 1 ? token : null;
+        var update = AuditedChange.Statement("update services set token_hash = $2 where name = $1", name, TokenHasher.Hash(token));
+        return await AuditedChange.RunAsync(db, update, audit.WithSubject($"service:{name}"), ct) ? token : null;
     }
 
-    public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand("delete from services where name = $1");
-        cmd.Parameters.AddWithValue(name);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public Task<bool> DeleteAsync(string name, AuditRecord audit, CancellationToken ct = default) =>
+        AuditedChange.RunAsync(db, AuditedChange.Statement("delete from services where name = $1", name), audit.WithSubject($"service:{name}"), ct);
 
     public async Task<IReadOnlyList<ServiceRecord>> ListAsync(CancellationToken ct = default)
     {

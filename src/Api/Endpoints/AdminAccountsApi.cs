@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -29,6 +31,7 @@ public static class AdminAccountsApi
     {
         account.MapPut("/quota", SetQuota).WithName("AdminSetQuota")
             .WithSummary("Sets an account's own limits {secrets, stores}; null restores the default.")
+            .Audited(AuditActions.QuotaSet)
             .AcceptsJson<QuotaSetRequest>()
             .Produces<Envelope<QuotaDto>>()
             .ProducesAccessErrors()
@@ -45,7 +48,7 @@ public static class AdminAccountsApi
 
     public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) =>
         BodyHandling.WithBodyAsync(http.Request, AdminShapes.Limits, async limits =>
-            ApiResults.Ok(QuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).SetLimitsAsync(limits))));
+            ApiResults.Ok(QuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).SetLimitsAsync(limits, AuditScope.Of(http)!.Caller))));
 }
 
 /// <summary>Request shapes and look-ups shared by the admin routes.</summary>

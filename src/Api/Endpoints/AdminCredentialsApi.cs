@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -24,6 +26,7 @@ public static class AdminCredentialsApi
         account.MapPost("/tokens", CreateToken).WithName("AdminCreateToken")
             .WithSummary("Creates an account token {name, permission: read|write}; its value is shown once.")
             .AcceptsJson<TokenCreateRequest>()
+            .Audited(AuditActions.TokenCreate)
             .Produces<Envelope<CreatedToken>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
@@ -34,56 +37,63 @@ public static class AdminCredentialsApi
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapDelete("/tokens/{token_id}", RevokeToken).WithName("AdminRevokeToken")
             .WithSummary("Revokes a token.")
+            .Audited(AuditActions.TokenRevoke)
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapPost("/keys", CreateKey).WithName("AdminCreateKey")
             .WithSummary("Issues an account key for an email {email}; its value is shown once.")
             .AcceptsJson<KeyCreateRequest>()
+            .Audited(AuditActions.KeyCreate)
             .Produces<Envelope<CreatedKey>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapDelete("/keys/{email}", DeleteKey).WithName("AdminDeleteKey")
             .WithSummary("Revokes an email's account key.")
+            .Audited(AuditActions.KeyDelete)
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         return account;
     }
 
-    public static Task<IResult> CreateToken(HttpContext http, CredentialRepository credentials) =>
+    public static Task<IResult> CreateToken(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
         BodyHandling.WithBodyAsync(http.Request, TokenRequest, async body =>
         {
-            var (id, token) = await credentials.CreateTokenAsync(AdminAccountFilter.Get(http), body.Name, body.Permission, http.RequestAborted);
+            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var (id, token) = await credentials.CreateTokenAsync(AdminAccountFilter.Get(http), body.Name, body.Permission, audit, http.RequestAborted);
             return ApiResults.Ok(new CreatedToken(id, token));
         });
 
     public static async Task<IResult> ListTokens(HttpContext http, CredentialRepository credentials) =>
         ApiResults.Ok(await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted));
 
-    public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, string token_id)
+    public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string token_id)
     {
-        if (!await credentials.RevokeTokenAsync(AdminAccountFilter.Get(http), token_id, http.RequestAborted))
+        var scope = AuditScope.Of(http)!;
+        if (!await credentials.RevokeTokenAsync(AdminAccountFilter.Get(http), token_id, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
-            return ApiResults.Error(404, 1001, "token_not_found");
+            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "token_not_found"));
         }
 
         resolver.Forget();
         return ApiResults.Ok<object?>(null);
     }
 
-    public static Task<IResult> CreateKey(HttpContext http, CredentialRepository credentials) =>
+    public static Task<IResult> CreateKey(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
         BodyHandling.WithBodyAsync(http.Request, KeyRequest, async email =>
         {
-            var key = await credentials.CreateKeyAsync(AdminAccountFilter.Get(http), email, http.RequestAborted);
+            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var key = await credentials.CreateKeyAsync(AdminAccountFilter.Get(http), email, audit, http.RequestAborted);
             return ApiResults.Ok(new CreatedKey(email, key));
         });
 
-    public static async Task<IResult> DeleteKey(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, string email)
+    public static async Task<IResult> DeleteKey(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string email)
     {
-        if (!await credentials.DeleteKeyAsync(AdminAccountFilter.Get(http), email, http.RequestAborted))
+        var scope = AuditScope.Of(http)!;
+        if (!await credentials.DeleteKeyAsync(AdminAccountFilter.Get(http), email, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
-            return ApiResults.Error(404, 1001, "key_not_found");
+            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "key_not_found"));
         }
 
         resolver.Forget();

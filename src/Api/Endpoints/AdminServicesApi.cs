@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -23,6 +25,7 @@ public static partial class AdminServicesApi
     {
         admin.MapPost("/services", CreateService).WithName("AdminCreateService")
             .WithSummary("Creates a service {name, scopes}; its token is shown once.")
+            .Audited(AuditActions.ServiceCreate)
             .AcceptsJson<ServiceCreateRequest>()
             .Produces<Envelope<CreatedService>>()
             .ProducesAccessErrors()
@@ -33,46 +36,50 @@ public static partial class AdminServicesApi
             .ProducesAccessErrors();
         admin.MapPost("/services/{name}/token", RotateToken).WithName("AdminRotateServiceToken")
             .WithSummary("Gives a service a new token; the old one stops working.")
+            .Audited(AuditActions.ServiceTokenRotate)
             .Produces<Envelope<CreatedService>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapDelete("/services/{name}", DeleteService).WithName("AdminDeleteService")
             .WithSummary("Deletes a service: its token stops working; its stores stay managed by its name.")
+            .Audited(AuditActions.ServiceDelete)
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         return admin;
     }
 
-    public static Task<IResult> CreateService(HttpRequest request, ServiceRepository services, ScopeSet scopes) =>
+    public static Task<IResult> CreateService(HttpRequest request, ServiceRepository services, ScopeSet scopes, TimeProvider clock) =>
         BodyHandling.WithBodyAsync(request, body => ServiceRequest(body, scopes), async service =>
         {
-            var token = await services.CreateAsync(service.Name, service.Scopes, request.HttpContext.RequestAborted);
+            var http = request.HttpContext;
+            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var token = await services.CreateAsync(service.Name, service.Scopes, audit, http.RequestAborted);
             return token is null
-                ? ApiResults.Error(409, 1003, $"service_name_already_exists: {service.Name}", "/name")
+                ? await GatewayAudit.RefuseAsync(http, ApiResults.Error(409, 1003, $"service_name_already_exists: {service.Name}", "/name"))
                 : ApiResults.Ok(new CreatedService(service.Name, token));
         });
 
     public static async Task<IResult> ListServices(ServiceRepository services, CancellationToken ct) =>
         ApiResults.Ok(await services.ListAsync(ct));
 
-    public static async Task<IResult> RotateToken(ServiceRepository services, PrincipalResolver resolver, string name, CancellationToken ct)
+    public static async Task<IResult> RotateToken(HttpContext http, ServiceRepository services, PrincipalResolver resolver, TimeProvider clock, string name)
     {
-        var token = await services.RotateTokenAsync(name, ct);
+        var token = await services.RotateTokenAsync(name, AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted);
         if (token is null)
         {
-            return ServiceNotFound();
+            return await GatewayAudit.RefuseAsync(http, ServiceNotFound());
         }
 
         resolver.Forget();
         return ApiResults.Ok(new CreatedService(name, token));
     }
 
-    public static async Task<IResult> DeleteService(ServiceRepository services, PrincipalResolver resolver, string name, CancellationToken ct)
+    public static async Task<IResult> DeleteService(HttpContext http, ServiceRepository services, PrincipalResolver resolver, TimeProvider clock, string name)
     {
-        if (!await services.DeleteAsync(name, ct))
+        if (!await services.DeleteAsync(name, AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
-            return ServiceNotFound();
+            return await GatewayAudit.RefuseAsync(http, ServiceNotFound());
         }
 
         resolver.Forget();

@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
 
-/// <summary>Reads and shapes a request body, answering with the error envelope when either step fails.</summary>
+/// <summary>
+/// Reads and shapes a request body, answering with the error envelope when either step fails; on an audited route
+/// that refusal is recorded first.
+/// </summary>
 internal static class BodyHandling
 {
     public static async Task<IResult> WithBodyAsync<T>(HttpRequest request, Func<JsonElement, Outcome<T>> parse, Func<T, Task<IResult>> handle)
@@ -13,10 +17,10 @@ internal static class BodyHandling
         var (body, failure) = await RequestBody.ReadAsync(request);
         if (failure is not null)
         {
-            return failure;
+            return await GatewayAudit.RefuseAsync(request.HttpContext, failure);
         }
 
         var parsed = parse(body);
-        return parsed.Succeeded ? await handle(parsed.Value!) : ApiResults.Error(parsed.Error!);
+        return parsed.Succeeded ? await handle(parsed.Value!) : await GatewayAudit.RefuseAsync(request.HttpContext, ApiResults.Error(parsed.Error!));
     }
 }

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -16,6 +18,7 @@ public static class SecretsApi
         secrets.MapPost("", CreateSecrets)
             .WithName(namePrefix + "CreateSecrets")
             .WithSummary("Creates 1–100 secrets atomically; answers them in request order.")
+            .Audited(AuditActions.SecretCreate)
             .AcceptsJson<SecretCreateRequest[]>()
             .Produces<Envelope<SecretDto[]>>()
             .ProducesAccessErrors()
@@ -29,6 +32,7 @@ public static class SecretsApi
         secrets.MapDelete("", DeleteSecrets)
             .WithName(namePrefix + "DeleteSecrets")
             .WithSummary("Deletes the listed secrets atomically: {\"ids\": [...]} or [{\"id\"}].")
+            .Audited(AuditActions.SecretBulkDelete)
             .AcceptsJson<BulkDeleteRequest>()
             .Produces<Envelope<object>>(StatusCodes.Status202Accepted)
             .ProducesAccessErrors()
@@ -42,6 +46,7 @@ public static class SecretsApi
         secrets.MapPatch("/{secret_id}", PatchSecret)
             .WithName(namePrefix + "PatchSecret")
             .WithSummary("Changes a secret's value, scopes or comment.")
+            .Audited(AuditActions.SecretPatch)
             .AcceptsJson<SecretPatchRequest>()
             .Produces<Envelope<SecretDto>>()
             .ProducesAccessErrors()
@@ -49,12 +54,14 @@ public static class SecretsApi
         secrets.MapDelete("/{secret_id}", DeleteSecret)
             .WithName(namePrefix + "DeleteSecret")
             .WithSummary("Deletes a secret.")
+            .Audited(AuditActions.SecretDelete)
             .Produces<Envelope<object>>(StatusCodes.Status202Accepted)
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         secrets.MapPost("/{secret_id}/duplicate", DuplicateSecret)
             .WithName(namePrefix + "DuplicateSecret")
             .WithSummary("Copies a secret's value, server-side, into a new secret.")
+            .Audited(AuditActions.SecretDuplicate)
             .AcceptsJson<SecretDuplicateRequest>()
             .Produces<Envelope<SecretDto>>()
             .ProducesAccessErrors()

@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -17,6 +19,7 @@ public static class StoresApi
         account.MapPost("/stores", CreateStore)
             .WithName("CreateStore")
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
+            .Audited(AuditActions.StoreCreate)
             .AcceptsJson<StoreCreateRequest>()
             .Produces<Envelope<StoreDto>>()
             .ProducesAccessErrors()
@@ -30,6 +33,7 @@ public static class StoresApi
         system.MapPost("/stores", CreateManagedStore)
             .WithName("SystemCreateStore")
             .WithSummary("Creates a store managed by the calling service.")
+            .Audited(AuditActions.StoreCreate)
             .AcceptsJson<ManagedStoreCreateRequest>()
             .Produces<Envelope<StoreDto>>()
             .ProducesAccessErrors()
@@ -54,6 +58,7 @@ public static class StoresApi
         group.MapDelete("/stores/{store_id}", DeleteStore)
             .WithName(namePrefix + "DeleteStore")
             .WithSummary("Deletes a store; force=true also deletes its secrets.")
+            .Audited(AuditActions.StoreDelete)
             .Produces<Envelope<object>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.OpenApi;
 
@@ -19,7 +20,7 @@ public static partial class ParameterDocs
         AddRouteGroupParameters(operation, path);
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
-            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal));
+            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal));
         }
 
         return Task.CompletedTask;
@@ -38,7 +39,7 @@ public static partial class ParameterDocs
         }
     }
 
-    private static void Describe(OpenApiParameter parameter, bool isSecretList)
+    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName)
     {
         switch (parameter.Name)
         {
@@ -61,6 +62,24 @@ public static partial class ParameterDocs
             case "direction":
                 parameter.Description = "Sort direction (default desc).";
                 parameter.Schema = Choice(["asc", "desc"]);
+                break;
+            case "name" when isSecretName:
+                parameter.Description = "The secret's name: 1–255 characters of A-Z a-z 0-9 _ -.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{1,255}$" };
+                break;
+            case "since" or "until":
+                parameter.Description = parameter.Name == "since" ? "Records at or after this time (RFC 3339)." : "Records before this time (RFC 3339).";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
+                break;
+            case "action":
+                parameter.Description = "Only records of this action.";
+                parameter.Schema = Choice(AuditActions.All);
+                break;
+            case "principal":
+                parameter.Description = "Only records of this principal: token:ID, key:EMAIL, service:NAME or operator.";
+                break;
+            case "secret_name":
+                parameter.Description = "Only records naming this secret.";
                 break;
             case "search":
                 parameter.Description = "Case-insensitive substring of a secret's name or comment.";

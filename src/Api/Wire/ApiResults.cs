@@ -22,16 +22,7 @@ public static class ApiResults
 
     public static IResult Error(StoreError error)
     {
-        var (status, code) = error.Kind switch
-        {
-            ErrorKind.Validation => (400, 1001),
-            ErrorKind.NotFound => (404, 1001),
-            ErrorKind.Conflict => (409, 1003),
-            ErrorKind.QuotaExceeded => (400, 1003),
-            ErrorKind.ManagedByService => (403, 1002),
-            ErrorKind.Forbidden => (403, 9109),
-            _ => (500, 10001),
-        };
+        var (status, code) = error.Wire;
         return Error(status, code, error.Message, error.Pointer);
     }
 

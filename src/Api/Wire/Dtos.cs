@@ -22,3 +22,9 @@ public sealed record QuotaDto(QuotaCounter Secrets, QuotaCounter Stores)
 }
 
 public sealed record QuotaCounter(int Quota, int Usage);
+
+/// <summary>A secret with its value: only the value route answers this.</summary>
+public sealed record SecretValueDto(string Id, string Name, string Value)
+{
+    public static SecretValueDto From(RevealedSecret s) => new(s.Id.ToString("N"), s.Name, s.Value.Reveal());
+}

@@ -10,6 +10,10 @@ public sealed class EnvelopeResult(object envelope, int status, int retryAfterSe
 {
     public int? StatusCode => status;
 
+    /// <summary>The first error of a failure envelope, for the audit trail; null for a success.</summary>
+    public (int Status, int Code, string Message)? Refusal =>
+        envelope is ErrorEnvelope { Errors: [var first, ..] } ? (status, first.Code, first.Message) : null;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

@@ -1,5 +1,7 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 
 namespace SecretsStore.Grains.Storage;
@@ -40,9 +42,10 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
     /// Inserts a store with a new data key. The account's quota row is locked first (the same order the commit writer
     /// locks in), so the store limit holds exactly even if two activations of the account's grain ever ran at once;
     /// the unique index on live names does the same for names. The data key is wrapped under the master key that is
-    /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>).
+    /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>). The audit record of the
+    /// create commits with the store, or neither does; a refused insert writes nothing (the caller records the refusal).
     /// </summary>
-    public async Task<StoreInsert> InsertStoreAsync(StoreView store, int defaultStoresLimit, CancellationToken ct = default)
+    public async Task<StoreInsert> InsertStoreAsync(StoreView store, int defaultStoresLimit, AuditRecord audit, CancellationToken ct = default)
     {
         WrappedKey dataKey;
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -79,18 +82,17 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
 
         try
         {
-            await using var insert = new NpgsqlCommand(
+            var insertStore = new NpgsqlBatchCommand(
                 """
                 INSERT INTO stores (id, account_id, name, managed_by, created, modified, master_key_id, data_key)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """,
-                connection,
-                transaction);
+                """);
             foreach (var value in new object?[] { store.Id, store.AccountId, store.Name, store.ManagedBy, store.Created, store.Modified, dataKey.MasterKeyId, dataKey.Blob })
             {
-                insert.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+                insertStore.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             }
 
+            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditWriter.Command(audit) } };
             await insert.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
@@ -112,17 +114,21 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
             : new QuotaRow(0, null, null);
     }
 
-    public async Task SetLimitsAsync(Guid accountId, QuotaLimits limits, CancellationToken ct = default)
+    /// <summary>Sets the limits; the audit record commits with them (one batch is one implicit transaction).</summary>
+    public async Task SetLimitsAsync(Guid accountId, QuotaLimits limits, AuditRecord audit, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand(
+        var upsert = new NpgsqlBatchCommand(
             """
             INSERT INTO account_quotas (account_id, secrets_limit, stores_limit) VALUES ($1, $2, $3)
             ON CONFLICT (account_id) DO UPDATE SET secrets_limit = excluded.secrets_limit, stores_limit = excluded.stores_limit
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Secrets ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await command.ExecuteNonQueryAsync(ct);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Secrets ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(AuditWriter.Command(audit));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     private static NpgsqlBatchCommand Command(string sql, Guid accountId) => new(sql) { Parameters = { new NpgsqlParameter { Value = accountId } } };

@@ -1,4 +1,5 @@
 using Npgsql;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -112,17 +113,32 @@ internal static class CommitSql
     /// accounts' usage, with the version and limit guards. Without a transaction the batch is one implicit
     /// transaction: it commits whole when the last statement is done, or not at all.
     /// </summary>
-    /// <returns>Null when no draft changed anything.</returns>
+    /// <remarks>
+    /// The audit records of every draft go in the same batch, so a change and its record commit together; a draft with
+    /// records only (refusals, value reads) adds no version guard, since it changes no row of its store.
+    /// </remarks>
+    /// <returns>Null when no draft has anything to write.</returns>
     public static NpgsqlBatch? WriteBatch(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoreDraft> drafts, int defaultSecretsLimit)
     {
+        var audit = drafts.SelectMany(d => d.Audit).ToList();
         var changed = drafts.Where(d => d.HasChanges).ToList();
-        if (changed.Count == 0)
+        if (changed.Count == 0 && audit.Count == 0)
         {
             return null;
         }
 
         var batch = new NpgsqlBatch(connection, transaction);
+        if (audit.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(AuditTable.Insert, AuditTable.Parameters(audit)));
+        }
+
+        if (changed.Count == 0)
+        {
+            return batch;
+        }
+
         batch.BatchCommands.Add(Command(
             BumpStores,
             changed.Select(d => d.Committed.StoreId).ToArray(),

@@ -87,7 +87,7 @@ public sealed class CommitWriter : IAsyncDisposable
     private async Task CommitRoundAsync(List<PendingCommit> round)
     {
         var planned = PlanAll(round, _ => QuotaBudget.Unlimited());
-        var status = planned.Any(p => p.Draft.HasChanges) ? await CommitInOneRoundTripAsync(planned) : CommitStatus.Committed;
+        var status = planned.Any(p => p.Draft.HasWork) ? await CommitInOneRoundTripAsync(planned) : CommitStatus.Committed;
         if (status is not { } decided)
         {
             await CommitCarefullyAsync(round);

@@ -1,3 +1,5 @@
+using SecretsStore.Grains.Abstractions.Audit;
+
 namespace SecretsStore.Grains.Storage;
 
 /// <summary>
@@ -8,6 +10,7 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
 {
     private readonly Dictionary<Guid, SecretRecord?> _changes = [];
     private readonly Dictionary<string, Guid?> _names = new(StringComparer.Ordinal);
+    private readonly List<AuditRecord> _audit = [];
 
     public StoreSnapshot Committed => committed;
 
@@ -19,6 +22,12 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
     public IReadOnlyDictionary<Guid, SecretRecord?> Changes => _changes;
 
     public bool HasChanges => StoreDeleted || _changes.Count > 0;
+
+    /// <summary>The audit records of this draft's commands, allowed and refused; they commit with the changes or not at all.</summary>
+    public IReadOnlyList<AuditRecord> Audit => _audit;
+
+    /// <summary>Something to write: changes, or only audit records (refusals, value reads).</summary>
+    public bool HasWork => HasChanges || _audit.Count > 0;
 
     /// <summary>How the store's secret count changes if this draft commits.</summary>
     public int CountDelta { get; private set; }
@@ -35,8 +44,14 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
         return StoreDeleted ? null : committed.Find(id);
     }
 
+    public SecretRecord? FindByName(string name) =>
+        _names.TryGetValue(name, out var owner) ? (owner is { } id ? Find(id) : null)
+        : StoreDeleted ? null : committed.FindByName(name);
+
     public bool HasName(string name) =>
         _names.TryGetValue(name, out var owner) ? owner is not null : !StoreDeleted && committed.HasName(name);
+
+    public void Record(AuditRecord record) => _audit.Add(record);
 
     /// <summary>Room for <paramref name="count"/> more secrets in the account; taken if there is.</summary>
     public bool TryReserve(int count) => quota.TryTake(count);

@@ -39,6 +39,8 @@ public sealed class StoreSnapshot
 
     public bool HasName(string name) => _idsByName.ContainsKey(name);
 
+    public SecretRecord? FindByName(string name) => _idsByName.TryGetValue(name, out var id) ? Find(id) : null;
+
     /// <summary>Makes a committed draft this store's state.</summary>
     public void Apply(StoreDraft draft)
     {

@@ -1,16 +1,17 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Writes;
 
 /// <summary>Deletes the store, refusing a non-empty one unless <paramref name="force"/>, which deletes its secrets too.</summary>
-public sealed class DeleteStoreCommand(Caller caller, Guid accountId, bool force) : StoreCommand<Done>
+public sealed class DeleteStoreCommand(AuditedCall audit, bool force) : StoreCommand<Done>(audit)
 {
     protected override Outcome<Done> Decide(StoreDraft draft)
     {
-        var refusal = StoreAccess.CheckVisible(draft, caller, accountId)
-            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, caller)
+        var refusal = StoreAccess.CheckVisible(draft, Audit.Caller, Audit.AccountId)
+            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller)
             ?? (draft.Count > 0 && !force ? Errors.StoreNotEmpty() : null);
         if (refusal is not null)
         {

@@ -1,19 +1,21 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Writes;
 
 /// <summary>Copies a secret's value into a new secret; the plaintext exists only inside this store's commit.</summary>
-public sealed class DuplicateSecretCommand(Caller caller, Guid accountId, Guid sourceId, DuplicateSecret request, Guid copyId, DateTime now)
-    : StoreCommand<SecretView>
+public sealed class DuplicateSecretCommand(AuditedCall audit, Guid sourceId, DuplicateSecret request, Guid copyId, DateTime now)
+    : StoreCommand<SecretView>(audit)
 {
     protected override Outcome<SecretView> Decide(StoreDraft draft)
     {
         var source = draft.IsLive ? draft.Find(sourceId) : null;
-        var refusal = StoreAccess.CheckVisible(draft, caller, accountId)
+        var refusal = StoreAccess.CheckVisible(draft, Audit.Caller, Audit.AccountId)
             ?? (source is null ? Errors.SecretNotFound() : null)
-            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, caller)
+            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller)
             ?? NameRules.FirstTaken([request.Name!], draft.HasName, _ => "/name")
             ?? (draft.TryReserve(1) ? null : Errors.MaximumSecretsExceeded());
         if (refusal is not null)
@@ -28,4 +30,10 @@ public sealed class DuplicateSecretCommand(Caller caller, Guid accountId, Guid s
         draft.Add(copy);
         return copy.ToView(draft.Committed.StoreId);
     }
+
+    /// <summary>The record names the copy (what was created) and the source (whose value it holds).</summary>
+    protected override IEnumerable<AuditRecord> Records(StoreDraft draft, Outcome<SecretView> outcome) =>
+    [
+        Audit.Record(draft.Committed, outcome.Error, outcome.Succeeded ? copyId : null, request.Name) with { SourceSecretId = sourceId },
+    ];
 }

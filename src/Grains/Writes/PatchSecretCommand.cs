@@ -1,19 +1,21 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Writes;
 
 /// <summary>Changes a secret's value, scopes or comment; <c>modified</c> moves only when something changed.</summary>
-public sealed class PatchSecretCommand(Caller caller, Guid accountId, Guid secretId, SecretPatch patch, DateTime now)
-    : StoreCommand<SecretView>
+public sealed class PatchSecretCommand(AuditedCall audit, Guid secretId, SecretPatch patch, DateTime now)
+    : StoreCommand<SecretView>(audit)
 {
     protected override Outcome<SecretView> Decide(StoreDraft draft)
     {
         var existing = draft.IsLive ? draft.Find(secretId) : null;
-        var refusal = StoreAccess.CheckVisible(draft, caller, accountId)
+        var refusal = StoreAccess.CheckVisible(draft, Audit.Caller, Audit.AccountId)
             ?? (existing is null ? Errors.SecretNotFound() : null)
-            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, caller);
+            ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller);
         if (refusal is not null)
         {
             return refusal;
@@ -27,6 +29,9 @@ public sealed class PatchSecretCommand(Caller caller, Guid accountId, Guid secre
 
         return updated.ToView(draft.Committed.StoreId);
     }
+
+    protected override IEnumerable<AuditRecord> Records(StoreDraft draft, Outcome<SecretView> outcome) =>
+        [Audit.Record(draft.Committed, outcome.Error, secretId, draft.Find(secretId)?.Name)];
 
     private SecretRecord Apply(SecretRecord existing, StoreKeys keys)
     {

@@ -1,4 +1,6 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Writes;
@@ -20,15 +22,27 @@ public abstract class StoreCommand
     public abstract void Fail(Exception fault);
 }
 
-/// <summary>A command whose answer is an <see cref="Outcome{T}"/>.</summary>
-public abstract class StoreCommand<T> : StoreCommand
+/// <summary>
+/// A command whose answer is an <see cref="Outcome{T}"/>. Whatever it decides, allowed or refused, it leaves its audit
+/// records in the draft, so the answer and its records become durable together or not at all.
+/// </summary>
+public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
 {
     private readonly TaskCompletionSource<Outcome<T>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Outcome<T>? _planned;
 
     public Task<Outcome<T>> Answer => _answer.Task;
 
-    public sealed override void Plan(StoreDraft draft) => _planned = Decide(draft);
+    protected AuditedCall Audit => audit;
+
+    public sealed override void Plan(StoreDraft draft)
+    {
+        _planned = Decide(draft);
+        foreach (var record in Records(draft, _planned))
+        {
+            draft.Record(record);
+        }
+    }
 
     public sealed override void Complete() =>
         _answer.TrySetResult(_planned ?? throw new InvalidOperationException("A command was completed before it was planned."));
@@ -37,4 +51,8 @@ public abstract class StoreCommand<T> : StoreCommand
 
     /// <summary>Checks the command against the draft; on success records its changes there, else changes nothing.</summary>
     protected abstract Outcome<T> Decide(StoreDraft draft);
+
+    /// <summary>What the trail keeps of this command: by default one record naming the store.</summary>
+    protected virtual IEnumerable<AuditRecord> Records(StoreDraft draft, Outcome<T> outcome) =>
+        [audit.Record(draft.Committed, outcome.Error)];
 }

@@ -15,6 +15,7 @@ public sealed class NothingLeaksTests
         var value = $"canary-value-{Guid.NewGuid():N}";
         var patched = $"canary-patched-{Guid.NewGuid():N}";
         TestAccount account;
+        string consumerToken;
         await using (var app = await TestHost.StartAsync(settings, builder =>
         {
             builder.Logging.AddProvider(logs);
@@ -34,6 +35,14 @@ public sealed class NothingLeaksTests
             Assert.Equal(200, (await api.PatchAsync(path, account.WriteToken, new { value = patched })).Status);
             Assert.Equal(200, (await api.PostAsync($"{path}/duplicate", account.WriteToken, new { name = "COPY", scopes = new[] { "workers" } })).Status);
 
+            // The value route hands the value out, and the grain that opens it logs and traces nothing of it.
+            consumerToken = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = "leak-test", scopes = new[] { "workers" } }))
+                .Result.GetProperty("token").GetString()!;
+            var system = $"/client/v4/system/accounts/{account.Id}/stores/{store}/secrets";
+            Assert.Equal(patched, (await api.GetAsync($"{system}/{secret.GetProperty("id").GetString()}/value", consumerToken)).Result.GetProperty("value").GetString());
+            Assert.Equal(patched, (await api.GetAsync($"{system}/by-name/COPY/value", consumerToken)).Result.GetProperty("value").GetString());
+            Assert.Equal(403, (await api.GetAsync($"{system}/by-name/COPY/value", account.WriteToken)).Status);
+
             // Refusals carry the value too: a bad scope, a duplicate name, a read token, a malformed body.
             Assert.Equal(400, (await api.PostAsync(secrets, account.WriteToken, new[] { new { name = "X", value, scopes = new[] { "mars" } } })).Status);
             Assert.Equal(409, (await api.PostAsync(secrets, account.WriteToken, new[] { new { name = "CANARY", value, scopes = new[] { "workers" } } })).Status);
@@ -46,7 +55,7 @@ public sealed class NothingLeaksTests
         // The capture saw the host: Orleans at work, and every request (its path holds no secret).
         Assert.Contains("Orleans", text);
         Assert.Contains("/secrets_store/stores/", text);
-        foreach (var needle in new[] { value, patched, account.WriteToken, account.ReadToken, settings.AdminToken, settings.MasterKey })
+        foreach (var needle in new[] { value, patched, account.WriteToken, account.ReadToken, consumerToken, settings.AdminToken, settings.MasterKey })
         {
             Assert.DoesNotContain(needle, text, StringComparison.Ordinal);
         }

@@ -78,7 +78,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     public async Task TheQuotaIsDerivedFromTheStoresAfterTheAccountGrainRestarts()
     {
         var account = Guid.NewGuid();
-        await Account(account).SetLimitsAsync(new QuotaLimits(50, 3));
+        await Account(account).SetLimitsAsync(new QuotaLimits(50, 3), Caller.Operator("test"));
         var stores = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {

@@ -35,7 +35,7 @@ public sealed class KeyRewrapperTests
         Assert.Equal(loadedBefore.Row!.Version, await harness.VersionAsync(store.Id));
 
         var (status, answer) = await harness.CommitAsync(loadedBefore, new CreateSecretsCommand(
-            StoreStorageHarness.Writer, store.AccountId, StoreStorageHarness.NewSecrets(loadedBefore, "WRITTEN_AFTER")));
+            StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loadedBefore, "WRITTEN_AFTER")));
         Assert.Equal(CommitStatus.Committed, status);
         Assert.True(answer!.Succeeded);
         Assert.Equal(rewrapped.Blob, (await WrappedAsync(harness, store.Id)).Blob);
@@ -82,7 +82,7 @@ public sealed class KeyRewrapperTests
         await using var harness = await StoreStorageHarness.CreateAsync();
         var store = await harness.NewStoreAsync();
         var snapshot = await harness.LoadAsync(store.Id);
-        Assert.Equal(CommitStatus.Committed, (await harness.CommitAsync(snapshot, new DeleteStoreCommand(StoreStorageHarness.Writer, store.AccountId, force: true))).Status);
+        Assert.Equal(CommitStatus.Committed, (await harness.CommitAsync(snapshot, new DeleteStoreCommand(StoreStorageHarness.Audited(store.AccountId), force: true))).Status);
         var (oldId, newId) = await RotateAsync(harness);
 
         await using var connection = await harness.Db.OpenConnectionAsync();

@@ -80,6 +80,32 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
         Assert.Equal("^[0-9a-fA-F]{32}$", Parameter(secrets, "account_id").GetProperty("schema").GetProperty("pattern").GetString());
     }
 
+    [Fact]
+    public async Task TheValueRoutesAndTheAuditRouteAreDescribed()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/client/v4/system/accounts/{account_tag}/stores/{store_id}/secrets/{secret_id}/value",
+            "/client/v4/system/accounts/{account_tag}/stores/{store_id}/secrets/by-name/{name}/value",
+        })
+        {
+            var get = paths.GetProperty(path).GetProperty("get");
+            Assert.Contains("consumer scopes", get.GetProperty("description").GetString());
+            Assert.Contains("EnvelopeOfSecretValueDto", get.GetProperty("responses").GetProperty("200").GetRawText());
+            Assert.True(get.GetProperty("responses").TryGetProperty("404", out _));
+        }
+
+        var value = document.GetProperty("components").GetProperty("schemas").GetProperty("SecretValueDto").GetProperty("properties");
+        Assert.Equal(["id", "name", "value"], value.EnumerateObject().Select(p => p.Name));
+        var audit = paths.GetProperty("/client/v4/accounts/{account_id}/secrets_store/audit").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!);
+        Assert.Contains("secret.read_value", audit["action"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("date-time", audit["since"].GetProperty("schema").GetProperty("format").GetString());
+        Assert.True(paths.TryGetProperty("/admin/v1/audit", out _));
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Persistence;
@@ -20,6 +22,13 @@ public sealed class StoreStorageHarness : IAsyncDisposable
     public static readonly Caller Writer = Caller.Account(Permission.Write, "token:storage-test");
 
     private readonly CommitWriter _writer;
+
+    /// <summary>An audited call of the writer on an account, as the grain makes one per request.</summary>
+    public static AuditedCall Audited(Guid accountId, string action = AuditActions.SecretCreate) =>
+        new(Writer, accountId, action, Timestamps.Now(TimeProvider.System));
+
+    public static AuditRecord Record(Guid accountId, string action) =>
+        AuditRecord.Allowed(Timestamps.Now(TimeProvider.System), accountId, Writer, action);
 
     private StoreStorageHarness(NpgsqlDataSource db, SecretsStoreOptions options)
     {
@@ -52,7 +61,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         var account = accountId ?? Guid.NewGuid();
         var now = DateTime.UtcNow;
         var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
-        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100));
+        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate)));
         return store;
     }
 

@@ -18,7 +18,7 @@ public sealed class StoreStorageTests
         await using var storage = await StoreStorageHarness.CreateAsync();
         var store = await storage.NewStoreAsync();
         var loaded = await storage.LoadAsync(store.Id);
-        var created = await storage.CommitAsync(loaded, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(loaded, "A", "B")));
+        var created = await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "A", "B")));
 
         Assert.Equal(CommitStatus.Committed, created.Status);
         var reloaded = await storage.LoadAsync(store.Id);
@@ -35,9 +35,9 @@ public sealed class StoreStorageTests
         var store = await storage.NewStoreAsync();
         var newer = await storage.LoadAsync(store.Id);
         var stale = await storage.LoadAsync(store.Id);
-        Assert.Equal(CommitStatus.Committed, (await storage.CommitAsync(newer, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(newer, "NEW")))).Status);
+        Assert.Equal(CommitStatus.Committed, (await storage.CommitAsync(newer, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(newer, "NEW")))).Status);
 
-        var fenced = await storage.CommitAsync(stale, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(stale, "STALE")));
+        var fenced = await storage.CommitAsync(stale, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(stale, "STALE")));
 
         Assert.Equal(CommitStatus.Fenced, fenced.Status);
         Assert.Equal(["NEW"], (await storage.LoadAsync(store.Id)).Secrets.Select(s => s.Name));
@@ -51,9 +51,9 @@ public sealed class StoreStorageTests
         var store = await storage.NewStoreAsync();
         var newer = await storage.LoadAsync(store.Id);
         var stale = await storage.LoadAsync(store.Id);
-        Assert.Equal(CommitStatus.Committed, (await storage.CommitAsync(newer, new DeleteStoreCommand(Writer, store.AccountId, force: false))).Status);
+        Assert.Equal(CommitStatus.Committed, (await storage.CommitAsync(newer, new DeleteStoreCommand(StoreStorageHarness.Audited(store.AccountId), force: false))).Status);
 
-        var fenced = await storage.CommitAsync(stale, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(stale, "LATE")));
+        var fenced = await storage.CommitAsync(stale, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(stale, "LATE")));
 
         Assert.Equal(CommitStatus.Fenced, fenced.Status);
         var reloaded = await storage.LoadAsync(store.Id);
@@ -67,18 +67,18 @@ public sealed class StoreStorageTests
     {
         await using var storage = await StoreStorageHarness.CreateAsync();
         var store = await storage.NewStoreAsync();
-        await storage.Catalog.SetLimitsAsync(store.AccountId, new QuotaLimits(3, null));
+        await storage.Catalog.SetLimitsAsync(store.AccountId, new QuotaLimits(3, null), StoreStorageHarness.Record(store.AccountId, "quota.set"));
         var loaded = await storage.LoadAsync(store.Id);
-        await storage.CommitAsync(loaded, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(loaded, "A", "B")));
+        await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "A", "B")));
 
         // Planned without the limit, the batch first goes out whole; its limit guard fails after its version bump and
         // insert ran, and the careful retry under locks refuses it.
-        var refused = await storage.CommitAsync(loaded, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(loaded, "C", "D")));
+        var refused = await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "C", "D")));
 
         Assert.Equal("maximum_secrets_exceeded", refused.Answer!.Error!.Message);
         Assert.Equal(["A", "B"], (await storage.LoadAsync(store.Id)).Secrets.Select(s => s.Name).Order());
         Assert.Equal((1, 2), (await storage.VersionAsync(store.Id), await storage.UsageAsync(store.AccountId)));
-        var fits = await storage.CommitAsync(loaded, new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(loaded, "C")));
+        var fits = await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "C")));
         Assert.True(fits.Answer!.Succeeded);
     }
 
@@ -88,7 +88,7 @@ public sealed class StoreStorageTests
         await using var storage = await StoreStorageHarness.CreateAsync();
         var store = await storage.NewStoreAsync();
         var loaded = await storage.LoadAsync(store.Id);
-        var draft = new StoreBatch(loaded, [new CreateSecretsCommand(Writer, store.AccountId, StoreStorageHarness.NewSecrets(loaded, "HALF"))]).Plan(QuotaBudget.Unlimited());
+        var draft = new StoreBatch(loaded, [new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "HALF"))]).Plan(QuotaBudget.Unlimited());
 
         await using (var connection = await storage.Db.OpenConnectionAsync())
         {
@@ -120,15 +120,15 @@ public sealed class StoreStorageTests
         var b = await storage.LoadAsync(second.Id);
         async Task Check() => Assert.Equal(await storage.SecretRowsAsync(first.AccountId), await storage.UsageAsync(first.AccountId));
 
-        var created = (await storage.CommitAsync(a, new CreateSecretsCommand(Writer, first.AccountId, StoreStorageHarness.NewSecrets(a, "A1", "A2", "A3")))).Answer!.Value!;
-        await storage.CommitAsync(b, new CreateSecretsCommand(Writer, first.AccountId, StoreStorageHarness.NewSecrets(b, "B1", "B2")));
+        var created = (await storage.CommitAsync(a, new CreateSecretsCommand(StoreStorageHarness.Audited(first.AccountId), StoreStorageHarness.NewSecrets(a, "A1", "A2", "A3")))).Answer!.Value!;
+        await storage.CommitAsync(b, new CreateSecretsCommand(StoreStorageHarness.Audited(first.AccountId), StoreStorageHarness.NewSecrets(b, "B1", "B2")));
         await Check();
-        await storage.CommitAsync(a, new DuplicateSecretCommand(Writer, first.AccountId, created[0].Id, new DuplicateSecret("A1_COPY", ["dex"], null), Guid.NewGuid(), Timestamps.Now(TimeProvider.System)));
-        await storage.CommitAsync(a, new PatchSecretCommand(Writer, first.AccountId, created[1].Id, new SecretPatch(null, new SecretValue("changed"), null, false, null), Timestamps.Now(TimeProvider.System)));
+        await storage.CommitAsync(a, new DuplicateSecretCommand(StoreStorageHarness.Audited(first.AccountId), created[0].Id, new DuplicateSecret("A1_COPY", ["dex"], null), Guid.NewGuid(), Timestamps.Now(TimeProvider.System)));
+        await storage.CommitAsync(a, new PatchSecretCommand(StoreStorageHarness.Audited(first.AccountId), created[1].Id, new SecretPatch(null, new SecretValue("changed"), null, false, null), Timestamps.Now(TimeProvider.System)));
         await Check();
-        await storage.CommitAsync(a, new DeleteSecretsCommand(Writer, first.AccountId, [created[0].Id, created[2].Id]));
+        await storage.CommitAsync(a, new DeleteSecretsCommand(StoreStorageHarness.Audited(first.AccountId), [created[0].Id, created[2].Id]));
         await Check();
-        await storage.CommitAsync(b, new DeleteStoreCommand(Writer, first.AccountId, force: true));
+        await storage.CommitAsync(b, new DeleteStoreCommand(StoreStorageHarness.Audited(first.AccountId), force: true));
         await Check();
         Assert.Equal(2, await storage.UsageAsync(first.AccountId));
     }

@@ -18,7 +18,7 @@ internal sealed class RowsDesign(IGrainFactory grains, Guid accountId) : IStorag
     public static async Task<RowsDesign> StartAsync(IGrainFactory grains)
     {
         var accountId = Guid.NewGuid();
-        await grains.GetGrain<IAccountQuotaGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000));
+        await grains.GetGrain<IAccountQuotaGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator("benchmark"));
         return new RowsDesign(grains, accountId);
     }
 

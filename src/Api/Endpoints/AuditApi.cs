@@ -1,0 +1,192 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
+using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>The audit trail, read back (extension): an account's own records, and every record for the operator.</summary>
+public static class AuditApi
+{
+    private const string Description =
+        "Newest first, paged like the lists (page, per_page up to 100). Filters: since and until (RFC 3339; since inclusive, " +
+        "until exclusive), action, principal (token:ID, key:EMAIL, service:NAME or operator), secret_id (also matches a " +
+        "duplicate's source), secret_name, store_id. New records go to the front: pass until to page a fixed set.";
+
+    /// <summary><c>GET …/secrets_store/audit</c>: the account's read or write tokens and its keys.</summary>
+    public static RouteGroupBuilder MapAccountAuditApi(this RouteGroupBuilder account)
+    {
+        account.MapGet("/audit", ListAccountAudit)
+            .WithName("ListAudit")
+            .WithSummary("Pages through the account's audit trail, newest first.")
+            .WithDescription(Description)
+            .Produces<ListEnvelope<AuditRecordDto>>()
+            .ProducesAccessErrors();
+        return account;
+    }
+
+    /// <summary><c>GET /admin/v1/audit</c>: every account's records, and those of no account; <c>account_id</c> filters.</summary>
+    public static RouteGroupBuilder MapAdminAuditApi(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/audit", ListAllAudit)
+            .WithName("AdminListAudit")
+            .WithSummary("Pages through the whole audit trail, newest first.")
+            .WithDescription(Description + " account_id limits it to one account.")
+            .Produces<ListEnvelope<AuditRecordDto>>()
+            .ProducesAccessErrors();
+        return admin;
+    }
+
+    public static Task<IResult> ListAccountAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query) =>
+        ListAsync(http, log, query, RouteAccessFilter.Get(http).AccountId);
+
+    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? account_id)
+    {
+        if (account_id is null)
+        {
+            return ListAsync(http, log, query, null);
+        }
+
+        return RouteIds.TryParseAccount(account_id, out var accountId)
+            ? ListAsync(http, log, query, accountId)
+            : Task.FromResult(ApiResults.Error(Errors.InvalidId("account_id")));
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, AuditLog log, AuditQueryParameters query, Guid? accountId)
+    {
+        var paging = ListQuery.Parse(new ListRequest(query.Page, query.PerPage), ["created"], scopes: null);
+        if (!paging.Succeeded)
+        {
+            return ApiResults.Error(paging.Error!);
+        }
+
+        var filter = query.ToFilter(accountId);
+        if (!filter.Succeeded)
+        {
+            return ApiResults.Error(filter.Error!);
+        }
+
+        var page = paging.Value!;
+        var (items, total) = await log.PageAsync(filter.Value!, page, http.RequestAborted);
+        return ApiResults.List(new Page<StoredAuditRecord>(items, page.Page, page.PerPage, total), AuditRecordDto.From);
+    }
+}
+
+/// <summary>The query of the audit routes, bound as sent so that bad values get our own 400s.</summary>
+public sealed record AuditQueryParameters(
+    [property: FromQuery(Name = "page")] string? Page,
+    [property: FromQuery(Name = "per_page")] string? PerPage,
+    [property: FromQuery(Name = "since")] string? Since,
+    [property: FromQuery(Name = "until")] string? Until,
+    [property: FromQuery(Name = "action")] string? Action,
+    [property: FromQuery(Name = "principal")] string? Principal,
+    [property: FromQuery(Name = "secret_id")] string? SecretId,
+    [property: FromQuery(Name = "secret_name")] string? SecretName,
+    [property: FromQuery(Name = "store_id")] string? StoreId)
+{
+    public Outcome<AuditFilter> ToFilter(Guid? accountId)
+    {
+        if (!TryTime(Since, out var since))
+        {
+            return Invalid("since");
+        }
+
+        if (!TryTime(Until, out var until))
+        {
+            return Invalid("until");
+        }
+
+        if (Action is not null && !AuditActions.All.Contains(Action))
+        {
+            return Invalid("action");
+        }
+
+        if (!TryId(SecretId, out var secretId))
+        {
+            return Errors.InvalidId("secret_id");
+        }
+
+        if (!TryId(StoreId, out var storeId))
+        {
+            return Errors.InvalidId("store_id");
+        }
+
+        return new AuditFilter(accountId, since, until, Action, Empty(Principal), secretId, Empty(SecretName), storeId);
+    }
+
+    private static StoreError Invalid(string field) => new(ErrorKind.Validation, $"invalid_audit_filter: {field}");
+
+    private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static bool TryTime(string? text, out DateTime? time)
+    {
+        time = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed.UtcDateTime;
+        return true;
+    }
+
+    private static bool TryId(string? text, out Guid? id)
+    {
+        id = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!Guid.TryParseExact(text, "N", out var parsed))
+        {
+            return false;
+        }
+
+        id = parsed;
+        return true;
+    }
+}
+
+/// <summary>An audit record on the wire. It has no field that could hold a value or a credential.</summary>
+public sealed record AuditRecordDto(
+    string Id,
+    DateTime Time,
+    string? AccountId,
+    string Principal,
+    string Action,
+    string Outcome,
+    int Status,
+    int? Code,
+    string? Error,
+    string? StoreId,
+    string? StoreName,
+    string? SecretId,
+    string? SecretName,
+    string? SourceSecretId,
+    string? Subject,
+    string RequestId)
+{
+    public static AuditRecordDto From(StoredAuditRecord stored)
+    {
+        var r = stored.Record;
+        return new AuditRecordDto(
+            stored.Seq.ToString(CultureInfo.InvariantCulture), r.At, Hex(r.AccountId), r.Principal, r.Action,
+            r.IsAllowed ? "allowed" : "refused", r.Status, r.Code, r.Error, Hex(r.StoreId), r.StoreName, Hex(r.SecretId), r.SecretName,
+            Hex(r.SourceSecretId), r.Subject, r.RequestId);
+    }
+
+    private static string? Hex(Guid? id) => id?.ToString("N");
+}

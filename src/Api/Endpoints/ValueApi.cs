@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SecretsStore.Api.Access;
+using SecretsStore.Api.Audit;
+using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+
+namespace SecretsStore.Api.Endpoints;
+
+/// <summary>
+/// The value route (ACCESS.md, "Reading a value"; extension): the one way a value leaves the service, for services
+/// only, each read audited before it is answered. By id, or by name, since consumers know names.
+/// </summary>
+public static class ValueApi
+{
+    private const string Rule =
+        "Services only. Allowed when the calling service manages the store, or when one of its consumer scopes is among the " +
+        "secret's scopes; anything else is 404 secret_not_found, whatever is missing. Account tokens, keys and the operator " +
+        "get 403 (9109). Every read and every refusal is audited before it is answered; a read that cannot be audited is " +
+        "503. Answers Cache-Control: no-store and x-request-id.";
+
+    public static RouteGroupBuilder MapValueApi(this RouteGroupBuilder system)
+    {
+        system.MapGet("/stores/{store_id}/secrets/{secret_id}/value", ReadValue)
+            .WithName("SystemReadSecretValue")
+            .WithSummary("Reads a secret's value by id.")
+            .WithDescription(Rule)
+            .Audited(AuditActions.SecretReadValue)
+            .Produces<Envelope<SecretValueDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        system.MapGet("/stores/{store_id}/secrets/by-name/{name}/value", ReadValueByName)
+            .WithName("SystemReadSecretValueByName")
+            .WithSummary("Reads a secret's value by name.")
+            .WithDescription(Rule)
+            .Audited(AuditActions.SecretReadValue)
+            .Produces<Envelope<SecretValueDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        return system;
+    }
+
+    public static async Task<IResult> ReadValue(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
+    {
+        if ((Malformed(store_id, "store_id") ?? Malformed(secret_id, "secret_id")) is { } malformed)
+        {
+            return await GatewayAudit.RefuseAsync(http, malformed);
+        }
+
+        var call = RouteAccessFilter.Get(http);
+        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).ReadValueAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
+        return ApiResults.From(outcome, secret => ApiResults.Ok(SecretValueDto.From(secret)));
+    }
+
+    public static async Task<IResult> ReadValueByName(HttpContext http, IGrainFactory grains, string store_id, string name)
+    {
+        if (Malformed(store_id, "store_id") is { } malformed)
+        {
+            return await GatewayAudit.RefuseAsync(http, malformed);
+        }
+
+        var call = RouteAccessFilter.Get(http);
+        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).ReadValueByNameAsync(call.Caller, call.AccountId, name);
+        return ApiResults.From(outcome, secret => ApiResults.Ok(SecretValueDto.From(secret)));
+    }
+
+    /// <summary>Here an id that cannot be an id is bad input (400), as the issue asks, rather than a store that is not found.</summary>
+    private static IResult? Malformed(string id, string field) =>
+        RouteIds.TryParseAccount(id, out _) ? null : ApiResults.Error(Errors.InvalidId(field));
+}

@@ -1,0 +1,28 @@
+namespace SecretsStore.Grains.Abstractions.Audit;
+
+/// <summary>The actions the audit trail records: every change, and every value read.</summary>
+public static class AuditActions
+{
+    public const string StoreCreate = "store.create";
+    public const string StoreDelete = "store.delete";
+    public const string SecretCreate = "secret.create";
+    public const string SecretPatch = "secret.patch";
+    public const string SecretDuplicate = "secret.duplicate";
+    public const string SecretDelete = "secret.delete";
+    public const string SecretBulkDelete = "secret.bulk_delete";
+    public const string SecretReadValue = "secret.read_value";
+    public const string QuotaSet = "quota.set";
+    public const string TokenCreate = "token.create";
+    public const string TokenRevoke = "token.revoke";
+    public const string KeyCreate = "key.create";
+    public const string KeyDelete = "key.delete";
+    public const string ServiceCreate = "service.create";
+    public const string ServiceTokenRotate = "service.token_rotate";
+    public const string ServiceDelete = "service.delete";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        StoreCreate, StoreDelete, SecretCreate, SecretPatch, SecretDuplicate, SecretDelete, SecretBulkDelete, SecretReadValue,
+        QuotaSet, TokenCreate, TokenRevoke, KeyCreate, KeyDelete, ServiceCreate, ServiceTokenRotate, ServiceDelete,
+    ];
+}

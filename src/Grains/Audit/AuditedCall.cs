@@ -1,0 +1,29 @@
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Storage;
+
+namespace SecretsStore.Grains.Audit;
+
+/// <summary>
+/// One audited request to a store: who, which account, which action, when. Its records name the store and its
+/// secrets only when the store belongs to the account the request addressed: that account may read the trail, and a
+/// caller naming another account's store must not write that store's names into it.
+/// </summary>
+/// <param name="AllowedStatus">The HTTP status an allowed request is answered with (202 for deletes of secrets).</param>
+public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, DateTime At, int AllowedStatus = 200)
+{
+    public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
+
+    /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
+    /// <remarks>Made in one allocation: a create makes one of these per secret, inside the commit.</remarks>
+    public AuditRecord Record(StoreSnapshot store, StoreError? error, Guid? secretId, string? secretName)
+    {
+        var (status, code) = error?.Wire ?? (AllowedStatus, 0);
+        var owns = Owns(store);
+        return new AuditRecord(
+            At, AccountId, Caller.PrincipalId, Action, status, error is null ? null : code, error?.Token,
+            store.StoreId, owns ? store.Row!.Name : null, secretId, owns ? secretName : null, Caller.RequestId);
+    }
+
+    private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;
+}

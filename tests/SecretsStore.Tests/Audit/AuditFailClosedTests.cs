@@ -1,0 +1,144 @@
+using Npgsql;
+using SecretsStore.Grains.Persistence;
+using SecretsStore.Silo.Hosting;
+using SecretsStore.Tests.Faults;
+using SecretsStore.Tests.Http;
+using SecretsStore.Tests.Infrastructure;
+
+namespace SecretsStore.Tests.Audit;
+
+/// <summary>
+/// A value read or a change whose audit record cannot be written is refused with 503, and nothing of it leaves or
+/// lands: not when the audit table refuses inserts, not when PostgreSQL is down.
+/// </summary>
+[Collection(FaultCollection.Name)]
+public sealed class AuditFailClosedTests
+{
+    [Fact]
+    public async Task WhileTheAuditTableRefusesInsertsValueReadsAndChangesAre503AndNothingLeaksOrLands()
+    {
+        // The service connects as a role of its own (a superuser would bypass the revoke), owning its database.
+        var superuser = await SharedPostgres.CreateEmptyDatabaseAsync("auditperm");
+        var database = new NpgsqlConnectionStringBuilder(superuser).Database!;
+        var role = $"svc_{Guid.NewGuid():N}"[..24];
+        await ExecuteAsync(superuser, $"CREATE ROLE {role} LOGIN", $"ALTER DATABASE \"{database}\" OWNER TO {role}");
+        var settings = TestHostSettings.For(new NpgsqlConnectionStringBuilder(superuser) { Username = role }.ConnectionString);
+        await DatabaseMigrator.MigrateAsync(settings.ConnectionString);
+
+        await using var app = await TestHost.StartAsync(settings);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = new ApiClient(http);
+        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = $"c{Guid.NewGuid():N}"[..12], scopes = new[] { "workers" } }))
+            .Result.GetProperty("token").GetString();
+        var store = await api.CreateStoreAsync(account);
+        var value = $"kept-{Guid.NewGuid():N}";
+        var id = (await api.CreateSecretAsync(account, store, "KEPT", value)).GetProperty("id").GetString();
+        var byId = $"{TestService.Base(account.Id)}/stores/{store}/secrets/{id}/value";
+        var byName = $"{TestService.Base(account.Id)}/stores/{store}/secrets/by-name/KEPT/value";
+        var secrets = $"{account.Base}/stores/{store}/secrets";
+        Assert.Equal(value, (await api.GetAsync(byId, consumer)).Result.GetProperty("value").GetString());
+
+        await ExecuteAsync(superuser, $"REVOKE INSERT ON audit_log FROM {role}");
+        var patched = $"patched-{Guid.NewGuid():N}";
+        var refused = new[]
+        {
+            await api.GetAsync(byId, consumer),
+            await api.GetAsync(byName, consumer),
+            await api.PostAsync(secrets, account.WriteToken, new[] { new { name = "LOST", value = "v", scopes = new[] { "workers" } } }),
+            await api.PatchAsync($"{secrets}/{id}", account.WriteToken, new { value = patched }),
+            await api.DeleteAsync($"{secrets}/{id}", account.WriteToken),
+        };
+        foreach (var response in refused)
+        {
+            Assert.Equal((503, 10002), (response.Status, response.ErrorCode));
+            Assert.NotNull(response.Header("Retry-After"));
+            Assert.DoesNotContain(value, response.Body.GetRawText(), StringComparison.Ordinal);
+        }
+
+        await ExecuteAsync(superuser, $"GRANT INSERT ON audit_log TO {role}");
+        Assert.Equal(value, (await api.GetAsync(byName, consumer)).Result.GetProperty("value").GetString());
+        Assert.Equal(["KEPT"], (await api.GetAsync(secrets, account.ReadToken)).Names());
+        var actions = await QueryAsync(superuser, "SELECT action FROM audit_log WHERE action IN ('secret.patch', 'secret.delete') OR secret_name = 'LOST'");
+        Assert.Empty(actions);
+    }
+
+    [Fact]
+    public async Task WhilePostgresIsDownAValueReadOfAnActiveStoreIs503AndLeaksNothing()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"secretsstore-auditdown-{Guid.NewGuid():N}");
+        var postgres = await EmbeddedPostgres.StartAsync(root);
+        try
+        {
+            var settings = TestHostSettings.For(postgres.ConnectionStringFor("auditdown"));
+            await DatabaseBootstrap.EnsureDatabaseExistsAsync(settings.ConnectionString);
+            await using var app = await TestHost.StartAsync(settings);
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            var api = new ApiClient(http);
+            var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+            var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = "consumer", scopes = new[] { "workers" } }))
+                .Result.GetProperty("token").GetString();
+            var store = await api.CreateStoreAsync(account);
+            var value = $"offline-{Guid.NewGuid():N}";
+            var id = (await api.CreateSecretAsync(account, store, "OFFLINE", value)).GetProperty("id").GetString();
+            var path = $"{TestService.Base(account.Id)}/stores/{store}/secrets/{id}/value";
+            // The store's grain is active and holds the sealed value in memory: only the audit stands in the way.
+            Assert.Equal(200, (await api.GetAsync(path, consumer)).Status);
+
+            await postgres.StopAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                var response = await api.GetAsync(path, consumer);
+                Assert.Equal((503, 10002), (response.Status, response.ErrorCode));
+                Assert.DoesNotContain(value, response.Body.GetRawText(), StringComparison.Ordinal);
+            }
+
+            postgres = await EmbeddedPostgres.StartAsync(root);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            ApiResponse again;
+            do
+            {
+                again = await api.GetAsync(path, consumer);
+            }
+            while (again.Status != 200 && DateTime.UtcNow < deadline && await Delay());
+            Assert.Equal(value, again.Result.GetProperty("value").GetString());
+        }
+        finally
+        {
+            await postgres.StopAsync();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(500);
+        return true;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<List<string>> QueryAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+}
