@@ -1,6 +1,6 @@
 namespace SecretsStore.Grains.Abstractions;
 
-/// <summary>Every refusal the grains and the gateway can give, with its wire message (API.md §6).</summary>
+/// <summary>Every refusal the grains and the gateway can give, with its wire message (docs/api.md, "Errors").</summary>
 public static class Errors
 {
     public static StoreError InvalidJsonBody(string? detail = null, string? pointer = null) =>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SecretsStore.Grains.Abstractions;
 
-/// <summary>A validated list query (API.md §4).</summary>
+/// <summary>A validated list query (docs/api.md, "Lists").</summary>
 public sealed record ListQuery(int Page, int PerPage, string Order, bool Descending, string? Search, IReadOnlyList<string> Scopes)
 {
     public const int DefaultPerPage = 20;

@@ -30,7 +30,7 @@ public sealed record StoreError(
     [property: Id(1)] string Message,
     [property: Id(2)] string? Pointer = null)
 {
-    /// <summary>The HTTP status and error code this refusal is answered with (API.md §6).</summary>
+    /// <summary>The HTTP status and error code this refusal is answered with (docs/api.md, "Errors").</summary>
     public (int Status, int Code) Wire => Kind switch
     {
         ErrorKind.Validation => (400, 1001),

@@ -2,7 +2,7 @@
 // running SecretsStore.
 //
 // Why: the service promises that Cloudflare's own client works by changing only the base URL and the
-// credentials (API.md §7). Only the real SDK can prove that: it has its own opinions about envelopes,
+// credentials (docs/api.md, "What the real clients need"). Only the real SDK can prove that: it has its own opinions about envelopes,
 // status codes, error classes, paging and retries.
 //
 // How: the SDK talks to a tiny counting HTTP proxy (node:http on 127.0.0.1, random port) that forwards to
@@ -50,7 +50,7 @@ const SECRET_DUP = `SDK_DUP_${SUFFIX}`;
 const SECRET_KEYED = `SDK_KEYED_${SUFFIX}`; // made with X-Auth-Email + X-Auth-Key
 const PAGED = Array.from({ length: 7 }, (_, i) => `SDK_PAGE_${i}_${SUFFIX}`); // store B, listed 2 per page
 
-// Retry codes and statuses the SDK would retry without `x-should-retry: false` (API.md §1).
+// Retry codes and statuses the SDK would retry without `x-should-retry: false` (docs/api.md, "Requests and answers").
 const DETERMINISTIC = [400, 403, 404, 409, 413];
 
 /**
@@ -391,7 +391,7 @@ describe('cloudflare SDK 7.3.0: secrets', () => {
     const revalued = await writer.secretsStore.stores.secrets.edit(state.a.id, { ...params, value: `value-a2-${SUFFIX}` });
     assertSecret(revalued, { name: SECRET_A, storeId: state.storeA.id, scopes: ['access', 'workers'], comment: 'second' });
 
-    // The SDK types say `comment?: string`, but JSON null is how a client clears it (API.md §3).
+    // The SDK types say `comment?: string`, but JSON null is how a client clears it (docs/api.md, "Account routes").
     const cleared = await writer.secretsStore.stores.secrets.edit(state.a.id, { ...params, comment: null });
     assertSecret(cleared, { name: SECRET_A, storeId: state.storeA.id, scopes: ['access', 'workers'], comment: null });
     state.a = cleared;

@@ -1,12 +1,12 @@
 // Shared by the client suites: settings from the environment, and the shape checks for stores and secrets
-// (API.md §2) that every route family must pass, whichever client made the call.
+// (docs/api.md, "Objects") that every route family must pass, whichever client made the call.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-/** 32 lowercase hex characters (API.md §1). */
+/** 32 lowercase hex characters (docs/api.md, "Requests and answers"). */
 export const HEX32 = /^[0-9a-f]{32}$/;
-/** RFC 3339 UTC with microseconds (API.md §1). */
+/** RFC 3339 UTC with microseconds (docs/api.md, "Requests and answers"). */
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 /** Guard for paging loops: a server that ignored `page` would otherwise be paged forever. */
 export const MAX_ITEMS = 2_000;
@@ -27,7 +27,7 @@ export function assertSortedUnique(arr, what) {
   assert.equal(new Set(arr).size, arr.length, `${what} must have no duplicates`);
 }
 
-/** A store as API.md §2 describes it; `managedBy` null for stores made through the account routes. */
+/** A store as docs/api.md, "Objects" describes it; `managedBy` null for stores made through the account routes. */
 export function assertStore(store, { name, accountId, managedBy = null }) {
   assert.equal(typeof store, 'object');
   assert.notEqual(store, null);
@@ -41,7 +41,7 @@ export function assertStore(store, { name, accountId, managedBy = null }) {
   assert.equal(store.managed_by, managedBy, 'managed_by');
 }
 
-/** A secret as API.md §2 describes it: metadata only, never a value. */
+/** A secret as docs/api.md, "Objects" describes it: metadata only, never a value. */
 export function assertSecret(secret, { name, storeId, scopes, comment = null }) {
   assert.equal(typeof secret, 'object');
   assert.notEqual(secret, null);

@@ -1,4 +1,4 @@
-// The system routes (API.md §5), driven with plain fetch: no Cloudflare client has them. A platform service
+// The system routes (docs/api.md, "System routes"), driven with plain fetch: no Cloudflare client has them. A platform service
 // manages stores on an account's behalf through /client/v4/system/accounts/{account_tag}/stores/…; its name
 // becomes the store's `managed_by`, other services cannot see the store, and account tokens may read it but
 // not change it.

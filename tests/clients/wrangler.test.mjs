@@ -1,7 +1,7 @@
 // Conformance: drive a running SecretsStore with wrangler 4.x (`wrangler secrets-store … --remote`, `whoami`).
 //
 // Why: the service promises that Cloudflare's own CLI works by changing only the API base URL and credentials
-// (spec/API.md §7). wrangler has opinions of its own: it sends JSON as text/plain, reads `success` rather than
+// (docs/api.md, "What the real clients need"). wrangler has opinions of its own: it sends JSON as text/plain, reads `success` rather than
 // the status, crashes on a secret without `scopes`, and without CLOUDFLARE_ACCOUNT_ID picks the account from
 // GET /accounts ∩ GET /memberships. Every command's exit code and key output lines are asserted, and the state it
 // changed is read back through the HTTP API.

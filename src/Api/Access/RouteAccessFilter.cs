@@ -9,7 +9,7 @@ namespace SecretsStore.Api.Access;
 public sealed record AccountCall(Guid AccountId, Caller Caller);
 
 /// <summary>
-/// Guards a family of store routes in the order of API.md §6: account id format (7003), credentials (9106, 10000),
+/// Guards a family of store routes in the order of docs/api.md, "Errors": account id format (7003), credentials (9106, 10000),
 /// then whether this principal may use this route family on this account with this method (9109). The handlers
 /// behind it are the same for every family; only who may pass differs.
 /// </summary>

@@ -11,7 +11,7 @@ using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
-/// <summary>Operator routes for accounts and their quota (ACCESS.md, extension).</summary>
+/// <summary>Operator routes for accounts and their quota (docs/access.md, extension).</summary>
 public static class AdminAccountsApi
 {
     public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)

@@ -17,7 +17,7 @@ public sealed record CreatedToken(string Id, string Token);
 /// <summary>The value of a new account key, shown this once.</summary>
 public sealed record CreatedKey(string Email, string Key);
 
-/// <summary>Operator routes for account tokens and account keys (ACCESS.md, extension).</summary>
+/// <summary>Operator routes for account tokens and account keys (docs/access.md, extension).</summary>
 public static class AdminCredentialsApi
 {
     /// <summary>Maps under <c>/admin/v1/accounts/{account_id}</c>, behind <see cref="AdminAccountFilter"/>.</summary>

@@ -37,7 +37,7 @@ public sealed record PageQueryParameters(
     [property: FromQuery(Name = "per_page")] string? PerPage);
 
 /// <summary>
-/// The Cloudflare account and user routes that wrangler calls around the Secrets Store routes (ACCESS.md,
+/// The Cloudflare account and user routes that wrangler calls around the Secrets Store routes (docs/access.md,
 /// "Cloudflare-side helpers"): <c>whoami</c> reads the token and user, and without <c>CLOUDFLARE_ACCOUNT_ID</c>
 /// wrangler picks the account from <c>/accounts</c> ∩ <c>/memberships</c>. They describe only the calling account
 /// token or key; services and the operator are not users of accounts, so they get 9109.
@@ -96,7 +96,7 @@ public static class CloudflareHelpersApi
         HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query) =>
         ForAccountPrincipalAsync(request, resolver, principal =>
         {
-            // Roles are the permission in Cloudflare's words (ACCESS.md). A credential has one membership per
+            // Roles are the permission in Cloudflare's words (docs/access.md). A credential has one membership per
             // account, so the account id names it.
             string[] roles = [RoleOf(principal)];
             return ListUsableAccountsAsync(principal, accounts, query, request.HttpContext.RequestAborted,
@@ -115,7 +115,7 @@ public static class CloudflareHelpersApi
         return principal is AccountTokenPrincipal or AccountKeyPrincipal ? await answer(principal) : ApiResults.Unauthorized();
     }
 
-    /// <summary>One page of the accounts the principal can use, oldest first, paged as our other lists (API.md §4).</summary>
+    /// <summary>One page of the accounts the principal can use, oldest first, paged as our other lists (docs/api.md, "Lists").</summary>
     private static async Task<IResult> ListUsableAccountsAsync<TDto>(
         Principal principal, AccountRepository accounts, PageQueryParameters query, CancellationToken ct, Func<AccountRecord, TDto> toDto)
     {

@@ -11,7 +11,7 @@ using SecretsStore.Grains.Abstractions.Audit;
 namespace SecretsStore.Api.Endpoints;
 
 /// <summary>
-/// The value route (ACCESS.md, "Reading a value"; extension): the one way a value leaves the service, for services
+/// The value route (docs/access.md, "Reading a value"; extension): the one way a value leaves the service, for services
 /// only, each read audited before it is answered. By id, or by name, since consumers know names.
 /// </summary>
 public static class ValueApi

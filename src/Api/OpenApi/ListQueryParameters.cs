@@ -3,7 +3,7 @@ using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.OpenApi;
 
-/// <summary>The query of a list route (API.md §4), bound as sent so that the grains' rules judge every value.</summary>
+/// <summary>The query of a list route (docs/api.md, "Lists"), bound as sent so that the grains' rules judge every value.</summary>
 public sealed record ListQueryParameters(
     [property: FromQuery(Name = "page")] string? Page,
     [property: FromQuery(Name = "per_page")] string? PerPage,

@@ -2,7 +2,7 @@ using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 
-/// <summary>A store on the wire (API.md §2).</summary>
+/// <summary>A store on the wire (docs/api.md, "Objects").</summary>
 public sealed record StoreDto(string Id, string Name, string AccountId, DateTime Created, DateTime Modified, string? ManagedBy)
 {
     public static StoreDto From(StoreView s) => new(s.Id.ToString("N"), s.Name, s.AccountId.ToString("N"), s.Created, s.Modified, s.ManagedBy);

@@ -9,7 +9,7 @@ namespace SecretsStore.Grains.Abstractions.Audit;
 /// <param name="Principal"><c>token:ID</c>, <c>key:EMAIL</c>, <c>service:NAME</c> or <c>operator</c>.</param>
 /// <param name="Action">One of <see cref="AuditActions"/>.</param>
 /// <param name="Status">The HTTP status the request was answered with.</param>
-/// <param name="Code">The error code of a refusal (API.md §6); null when allowed.</param>
+/// <param name="Code">The error code of a refusal (docs/api.md, "Errors"); null when allowed.</param>
 /// <param name="Error">The error token of a refusal; null when allowed.</param>
 /// <param name="SourceSecretId">For a duplicate, the secret whose value was copied.</param>
 /// <param name="Subject">For credential changes, the credential: <c>token:ID</c>, <c>key:EMAIL</c> or <c>service:NAME</c>.</param>

@@ -1,6 +1,6 @@
 namespace SecretsStore.Grains.Rules;
 
-/// <summary>Store and secret names: 1–255 characters of A-Z a-z 0-9 _ - (API.md §2).</summary>
+/// <summary>Store and secret names: 1–255 characters of A-Z a-z 0-9 _ - (docs/api.md, "Objects").</summary>
 public static class NameRules
 {
     public const int MaxLength = 255;

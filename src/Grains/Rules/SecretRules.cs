@@ -3,7 +3,7 @@ using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Grains.Rules;
 
-/// <summary>Validation of secret fields (API.md §2). Each check names the offending field by JSON pointer.</summary>
+/// <summary>Validation of secret fields (docs/api.md, "Objects"). Each check names the offending field by JSON pointer.</summary>
 public sealed class SecretRules(ScopeSet scopes)
 {
     public const int MaxValueBytes = 65_536;

@@ -3,7 +3,7 @@ using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Rules;
 
-/// <summary>Who may read a secret's value (ACCESS.md, "Reading a value").</summary>
+/// <summary>Who may read a secret's value (docs/access.md, "Reading a value").</summary>
 public static class ValueAccess
 {
     /// <summary>

@@ -3,7 +3,7 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Http;
 
 /// <summary>
-/// The helper routes wrangler calls (ACCESS.md, "Cloudflare-side helpers"): what each credential sees, and the
+/// The helper routes wrangler calls (docs/access.md, "Cloudflare's account routes"): what each credential sees, and the
 /// refusals wrangler itself never provokes. WranglerTests shows that wrangler accepts the answers.
 /// </summary>
 [Collection(ServiceCollection.Name)]

@@ -3,7 +3,7 @@ using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Http;
 
-/// <summary>API.md §1 and §6: envelope, headers, route errors and the order in which checks answer.</summary>
+/// <summary>docs/api.md, "Requests and answers" and "Errors": envelope, headers, route errors and the order in which checks answer.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed partial class ConventionsTests(ServiceFixture service)
 {

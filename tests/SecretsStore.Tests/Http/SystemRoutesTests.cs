@@ -3,7 +3,7 @@ using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Http;
 
-/// <summary>API.md §5: services manage stores on an account's behalf; the store records who manages it.</summary>
+/// <summary>docs/api.md, "System routes": services manage stores on an account's behalf; the store records who manages it.</summary>
 [Collection(ServiceCollection.Name)]
 public sealed class SystemRoutesTests(ServiceFixture service)
 {
