@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+
+namespace SecretsStore.Api.Access;
+
+/// <summary>
+/// One credential's budget on this gateway: permits leased from the credential's <c>ICredentialBudgetGrain</c>, spent
+/// here with an atomic decrement, so a request calls the grain only when the lease is spent or has expired (one in
+/// Limit ÷ (10 × gateways)). Unspent permits of an expired lease go back to the grain with the next request for one.
+/// <para>
+/// When the grain cannot be reached (its silo died and is not yet declared dead, the cluster is unreachable) the
+/// credential fails open to a local sliding window of this gateway's share of the budget, Limit ÷ gateways, for
+/// <see cref="ClusterBudgets.FallbackPeriod"/>, then asks the grain again. The limit guards against floods, not
+/// access: answering 503 instead would let a limiter fault take every read down with it, while the share keeps the
+/// cluster's total near the budget for as long as the grain is away.
+/// </para>
+/// </summary>
+internal sealed class CredentialBudget(string partition, ClusterBudgets cluster) : RateLimiter
+{
+    /// <summary>Attempts at a fresh lease before a request gives up to concurrent requests that spent each one first.</summary>
+    private const int LeaseAttempts = 3;
+
+    private readonly Lock _gate = new();
+    private int _permits;
+    private long _expiresAt;
+    private long _grantedIn;
+    private long _deniedUntil;
+    private long _fallbackUntil;
+    private int _nodes = 1;
+    private long _lastUsed = Stopwatch.GetTimestamp();
+    private SlidingWindowRateLimiter? _fallback;
+    private Task? _refill;
+
+    public override TimeSpan? IdleDuration => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastUsed));
+
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _lastUsed, now);
+        if (now < Volatile.Read(ref _expiresAt) && Interlocked.Add(ref _permits, -permitCount) >= 0)
+        {
+            return PermitLease.Acquired;
+        }
+
+        if (now < Volatile.Read(ref _fallbackUntil) && Volatile.Read(ref _fallback) is { } fallback)
+        {
+            return fallback.AttemptAcquire(permitCount);
+        }
+
+        var deniedUntil = Volatile.Read(ref _deniedUntil);
+        return now < deniedUntil ? PermitLease.Refused(Stopwatch.GetElapsedTime(now, deniedUntil)) : PermitLease.NotYet;
+    }
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < LeaseAttempts; attempt++)
+        {
+            var lease = AttemptAcquireCore(permitCount);
+            if (lease != PermitLease.NotYet)
+            {
+                return lease;
+            }
+
+            await RefillAsync().WaitAsync(cancellationToken);
+        }
+
+        return PermitLease.Refused(TimeSpan.FromTicks(cluster.Limits.Window.Ticks / 10));
+    }
+
+    /// <summary>One lease request at a time per credential: the requests that find the lease spent all wait for it.</summary>
+    private Task RefillAsync()
+    {
+        lock (_gate)
+        {
+            return _refill ??= RefillCoreAsync();
+        }
+    }
+
+    private async Task RefillCoreAsync()
+    {
+        try
+        {
+            if (Stopwatch.GetTimestamp() < Volatile.Read(ref _expiresAt) && Volatile.Read(ref _permits) > 0)
+            {
+                return; // Refilled by the request before: nothing to ask.
+            }
+
+            // Anything left here belongs to an expired lease: hand it back rather than let it count as spent.
+            var unspent = Math.Max(0, Interlocked.Exchange(ref _permits, 0));
+            var lease = await cluster.LeaseAsync(partition, unspent, _grantedIn);
+            var now = Stopwatch.GetTimestamp();
+            _grantedIn = lease.GrantedIn;
+            _nodes = lease.Nodes;
+            if (lease.Permits > 0)
+            {
+                Volatile.Write(ref _expiresAt, now + Ticks(lease.Lifetime));
+                Interlocked.Exchange(ref _permits, lease.Permits);
+            }
+            else
+            {
+                Volatile.Write(ref _deniedUntil, now + Ticks(lease.RetryAfter));
+            }
+        }
+        catch (Exception fault)
+        {
+            // No token cancels a refill, so whatever it threw (a timeout, an unavailable silo) means the grain failed.
+            StartFallback();
+            cluster.GrainUnreachable(fault);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _refill = null;
+            }
+        }
+    }
+
+    private void StartFallback()
+    {
+        _fallback ??= new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, cluster.Limits.Requests / Math.Max(1, _nodes)),
+            Window = cluster.Limits.Window,
+            SegmentsPerWindow = 10,
+            QueueLimit = 0,
+        });
+        Volatile.Write(ref _fallbackUntil, Stopwatch.GetTimestamp() + Ticks(ClusterBudgets.FallbackPeriod));
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _fallback?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
