@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>
@@ -13,7 +15,18 @@ public interface ICredentialBudgetGrain : IGrainWithStringKey
     /// <summary>Takes back what the gateway's previous lease left unspent, then grants a new lease if the window has room.</summary>
     [Alias("Lease")]
     Task<BudgetLease> LeaseAsync(LeaseRequest request);
+
+    /// <summary>
+    /// Takes back permits a gateway will not spend because it forgot the credential after it went idle. Without this
+    /// a client slower than the gateway's idle eviction would lose most of every lease it took.
+    /// </summary>
+    [Alias("GiveBack"), OneWay]
+    Task GiveBackAsync(UnspentPermits permits);
 }
+
+/// <summary>Permits of a lease counted in segment <paramref name="From"/> that will not be spent.</summary>
+[GenerateSerializer, Immutable, Alias("SecretsStore.UnspentPermits")]
+public sealed record UnspentPermits([property: Id(0)] long From, [property: Id(1)] int Count);
 
 /// <summary>A gateway's request for permits.</summary>
 /// <param name="Node">Names the asking gateway for this process's life, so the grain can size leases by the gateways in use.</param>

@@ -33,6 +33,12 @@ public sealed class CredentialBudgetGrain(IClusterMembershipService membership, 
         return Task.FromResult(new BudgetLease(granted, segment, lifetime, granted > 0 ? TimeSpan.Zero : _grants.UntilRoom(now), nodes));
     }
 
+    public Task GiveBackAsync(UnspentPermits permits)
+    {
+        _grants?.Return(clock.GetUtcNow().UtcTicks, permits.From, permits.Count);
+        return Task.CompletedTask;
+    }
+
     private int CountNodes(Guid asking, long segment)
     {
         _lastAsked[asking] = segment;

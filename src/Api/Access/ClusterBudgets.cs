@@ -26,6 +26,10 @@ public sealed class ClusterBudgets(IGrainFactory grains, RateLimitOptions limits
             .LeaseAsync(new LeaseRequest(Node, limits.Requests, limits.Window, unspent, unspentFrom))
             .WaitAsync(GrainTimeout);
 
+    /// <summary>One-way: a gateway forgetting an idle credential does not wait for the grain, and a lost message costs only under-admission.</summary>
+    public void GiveBack(string partition, long from, int count) =>
+        _ = grains.GetGrain<ICredentialBudgetGrain>(partition).GiveBackAsync(new UnspentPermits(from, count));
+
     /// <summary>Logged without the partition: it names no token, but an operator needs the fact, not the key.</summary>
     public void GrainUnreachable(Exception fault) => logger.LogWarning(
         "A rate-limit budget grain did not answer ({Fault}); its credential is counted against this gateway's share of the budget for {Seconds} s",

@@ -132,13 +132,34 @@ internal sealed class CredentialBudget(string partition, ClusterBudgets cluster)
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
+    /// <summary>
+    /// The partitioned limiter disposes a credential's budget after ten idle seconds (asynchronously, when it does):
+    /// what is left of its lease goes back to the grain rather than counting as spent for the rest of the window.
+    /// </summary>
+    protected override ValueTask DisposeAsyncCore()
+    {
+        Release();
+        return default;
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _fallback?.Dispose();
+            Release();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Release()
+    {
+        var unspent = Interlocked.Exchange(ref _permits, 0);
+        if (unspent > 0)
+        {
+            cluster.GiveBack(partition, _grantedIn, unspent);
+        }
+
+        _fallback?.Dispose();
     }
 }
