@@ -6,7 +6,10 @@ namespace SecretsStore.Api.Access;
 /// <summary>
 /// One credential's budget on this gateway: permits leased from the credential's <c>ICredentialBudgetGrain</c>, spent
 /// here with an atomic decrement, so a request calls the grain only when the lease is spent or has expired (one in
-/// Limit ÷ (10 × gateways)). Unspent permits of an expired lease go back to the grain with the next request for one.
+/// Limit ÷ (10 × gateways)). Half-way through a lease (half its permits or half its lifetime gone) one request starts
+/// renewing it in the background while the rest go on spending it, so requests do not wait on the grain while a lease
+/// is still good; the old lease's rest goes back to the grain once the new one arrives. Unspent permits of an expired
+/// lease go back with the next request for one.
 /// <para>
 /// When the grain cannot be reached (its silo died and is not yet declared dead, the cluster is unreachable) the
 /// credential fails open to a local sliding window of this gateway's share of the budget, Limit ÷ gateways, for
@@ -24,6 +27,8 @@ internal sealed class CredentialBudget(string partition, ClusterBudgets cluster)
     private int _permits;
     private long _expiresAt;
     private long _grantedIn;
+    private long _renewAt = long.MaxValue;
+    private int _renewBelow = int.MinValue;
     private long _deniedUntil;
     private long _fallbackUntil;
     private int _nodes = 1;
@@ -39,9 +44,18 @@ internal sealed class CredentialBudget(string partition, ClusterBudgets cluster)
     {
         var now = Stopwatch.GetTimestamp();
         Volatile.Write(ref _lastUsed, now);
-        if (now < Volatile.Read(ref _expiresAt) && Interlocked.Add(ref _permits, -permitCount) >= 0)
+        if (now < Volatile.Read(ref _expiresAt))
         {
-            return PermitLease.Acquired;
+            var left = Interlocked.Add(ref _permits, -permitCount);
+            if (left >= 0)
+            {
+                if ((left <= Volatile.Read(ref _renewBelow) || now >= Volatile.Read(ref _renewAt)) && Volatile.Read(ref _refill) is null)
+                {
+                    _ = LeaseAsync(renew: true);
+                }
+
+                return PermitLease.Acquired;
+            }
         }
 
         if (now < Volatile.Read(ref _fallbackUntil) && Volatile.Read(ref _fallback) is { } fallback)
@@ -63,48 +77,75 @@ internal sealed class CredentialBudget(string partition, ClusterBudgets cluster)
                 return lease;
             }
 
-            await RefillAsync().WaitAsync(cancellationToken);
+            await LeaseAsync(renew: false).WaitAsync(cancellationToken);
         }
 
         return PermitLease.Refused(TimeSpan.FromTicks(cluster.Limits.Window.Ticks / 10));
     }
 
-    /// <summary>One lease request at a time per credential: the requests that find the lease spent all wait for it.</summary>
-    private Task RefillAsync()
+    /// <summary>
+    /// One lease request at a time per credential: the requests that find the lease spent all wait for it, and a renewal
+    /// under way serves them too.
+    /// </summary>
+    private Task LeaseAsync(bool renew)
     {
         lock (_gate)
         {
-            return _refill ??= RefillCoreAsync();
+            if (_refill is { } running)
+            {
+                return running;
+            }
+
+            // One that finished at once (nothing to ask) has already run its finally: it must not be kept as running.
+            var started = LeaseCoreAsync(renew);
+            if (!started.IsCompleted)
+            {
+                _refill = started;
+            }
+
+            return started;
         }
     }
 
-    private async Task RefillCoreAsync()
+    private async Task LeaseCoreAsync(bool renew)
     {
         try
         {
-            if (Stopwatch.GetTimestamp() < Volatile.Read(ref _expiresAt) && Volatile.Read(ref _permits) > 0)
+            var valid = Stopwatch.GetTimestamp() < Volatile.Read(ref _expiresAt) && Volatile.Read(ref _permits) > 0;
+            if (valid && !renew)
             {
                 return; // Refilled by the request before: nothing to ask.
             }
 
-            // Anything left here belongs to an expired lease: hand it back rather than let it count as spent.
-            var unspent = Math.Max(0, Interlocked.Exchange(ref _permits, 0));
+            // Anything left of a lease no longer good goes back with the request, rather than counting as spent.
+            var unspent = valid ? 0 : Math.Max(0, Interlocked.Exchange(ref _permits, 0));
             var lease = await cluster.LeaseAsync(partition, unspent, _grantedIn);
             var now = Stopwatch.GetTimestamp();
-            _grantedIn = lease.GrantedIn;
             _nodes = lease.Nodes;
             if (lease.Permits > 0)
             {
-                Volatile.Write(ref _expiresAt, now + Ticks(lease.Lifetime));
-                Interlocked.Exchange(ref _permits, lease.Permits);
+                var lifetime = Ticks(lease.Lifetime);
+                Volatile.Write(ref _renewAt, now + (lifetime / 2));
+                Volatile.Write(ref _renewBelow, lease.Permits / 2);
+                Volatile.Write(ref _expiresAt, now + lifetime);
+                var rest = Interlocked.Exchange(ref _permits, lease.Permits);
+                var restFrom = _grantedIn;
+                _grantedIn = lease.GrantedIn;
+                if (rest > 0)
+                {
+                    // What requests did not spend of the renewed lease while the new one was on its way.
+                    cluster.GiveBack(partition, restFrom, rest);
+                }
             }
             else
             {
+                StopRenewing();
                 Volatile.Write(ref _deniedUntil, now + Ticks(lease.RetryAfter));
             }
         }
         catch (Exception fault)
         {
+            StopRenewing();
             // No token cancels a refill, so whatever it threw (a timeout, an unavailable silo) means the grain failed.
             StartFallback();
             cluster.GrainUnreachable(fault);
@@ -116,6 +157,13 @@ internal sealed class CredentialBudget(string partition, ClusterBudgets cluster)
                 _refill = null;
             }
         }
+    }
+
+    /// <summary>The current lease runs out as it is: the next lease is asked for when it is spent or expired.</summary>
+    private void StopRenewing()
+    {
+        Volatile.Write(ref _renewAt, long.MaxValue);
+        Volatile.Write(ref _renewBelow, int.MinValue);
     }
 
     private void StartFallback()
