@@ -1,13 +1,15 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Access;
 
-/// <summary>How many requests one credential may make per window (<c>SecretsStore:RateLimit</c>).</summary>
+/// <summary>How many requests one credential may make per window (<c>SecretsStore:RateLimit</c>), across the whole cluster.</summary>
 public sealed class RateLimitOptions
 {
     /// <summary>Cloudflare's own API allows 1,200 requests per five minutes per user.</summary>
@@ -17,32 +19,26 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Throttles each credential (or, without one, each client address) with a sliding window, and answers the
-/// excess with 429, code 971 and Retry-After. Health probes are never throttled.
+/// Throttles each credential (or, without one, each client address) with a sliding window shared by every gateway of
+/// the cluster (<see cref="CredentialBudget"/>), and answers the excess with 429, code 971 and Retry-After. Health
+/// probes are never throttled.
 /// </summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddSecretsStoreRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection("SecretsStore:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        return services.AddRateLimiter(options =>
-        {
+        services.AddSingleton(s => new ClusterBudgets(s.GetRequiredService<IGrainFactory>(), limits, s.GetRequiredService<ILogger<ClusterBudgets>>()));
+        services.AddOptions<RateLimiterOptions>().Configure<ClusterBudgets>((options, budgets) =>
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz")
                     ? RateLimitPartition.GetNoLimiter("probes")
-                    : RateLimitPartition.GetSlidingWindowLimiter(PartitionKey(context), _ => new SlidingWindowRateLimiterOptions
-                    {
-                        PermitLimit = limits.Requests,
-                        Window = limits.Window,
-                        SegmentsPerWindow = 10,
-                        QueueLimit = 0,
-                    }));
-            options.OnRejected = (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window / 10;
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                return new ValueTask(ApiResults.TooManyRequests(seconds).ExecuteAsync(rejected.HttpContext));
-            };
+                    : RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets))));
+        return services.AddRateLimiter(options => options.OnRejected = (rejected, ct) =>
+        {
+            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window / 10;
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return new ValueTask(ApiResults.TooManyRequests(seconds).ExecuteAsync(rejected.HttpContext));
         });
     }
 
