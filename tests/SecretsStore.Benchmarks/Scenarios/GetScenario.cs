@@ -20,8 +20,8 @@ public static class GetScenario
         var path = $"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}";
         var url = new Uri(service.BaseAddress, path);
         var json = await service.GetBytesAsync(path, account.Token);
-        await using var bare = await BareKestrel.StartAsync(json);
-        await using var ceiling = await KestrelWithGrainCall.StartAsync(json);
+        await using var bare = await FixedJsonServer.BareAsync(json);
+        await using var ceiling = await FixedJsonServer.WithOneGrainCallAsync(json);
         var script = LuaScripts.AuthorizedGet(account.Token);
 
         // Both warm up (JIT, connection pools) before anything is timed.
