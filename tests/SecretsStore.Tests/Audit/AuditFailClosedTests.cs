@@ -1,8 +1,6 @@
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Faults;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Audit;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Audit;

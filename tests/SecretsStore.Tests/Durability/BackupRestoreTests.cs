@@ -2,7 +2,6 @@ using System.Globalization;
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;

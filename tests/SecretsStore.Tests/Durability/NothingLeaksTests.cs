@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;

@@ -1,6 +1,5 @@
 using System.Text;
 using Npgsql;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;

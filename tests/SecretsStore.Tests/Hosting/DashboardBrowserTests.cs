@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SecretsStore.Tests.Clients;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Keys;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SecretsStore.Tests.Faults;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using SecretsStore.Tests.Infrastructure;
 
-namespace SecretsStore.Tests.Http;
+namespace SecretsStore.Tests.Infrastructure;
 
 /// <summary>Short ways to set up state through the public API.</summary>
 public static class Scenarios
