@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;
@@ -26,7 +25,7 @@ public sealed class NothingLeaksTests
         {
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             var api = new ApiClient(http);
-            account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+            account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
             var store = await api.CreateStoreAsync(account);
             var secrets = $"{account.Base}/stores/{store}/secrets";
 

@@ -1,4 +1,3 @@
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -146,7 +145,7 @@ public sealed class SiloStopTests(ITestOutputHelper output)
         await using var silo = await SiloProcess.StartAsync(settings, $"drain-{Guid.NewGuid():N}", "--SecretsStore:Shutdown:DrainDelay=00:00:03");
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
 
         var timer = System.Diagnostics.Stopwatch.StartNew();
         await silo.SendTerminateAsync();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SecretsStore.Tests.Clients;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,8 +12,8 @@ namespace SecretsStore.Tests.Hosting;
 /// grains, saves a screenshot to <c>artifacts/dashboard/dashboard.png</c>, finds none of the workload's values or
 /// tokens in anything the browser showed or received, and is refused without the admin token.
 /// </summary>
-[Collection(ServiceCollection.Name)]
-public sealed class DashboardBrowserTests(ServiceFixture service, ITestOutputHelper output)
+[Collection(AppCollection.Name)]
+public sealed class DashboardBrowserTests(AppFixture app, ITestOutputHelper output)
 {
     // About 25 s on two cores: two browser launches and a few seconds of the log stream.
     private static readonly TimeSpan TimeBound = TimeSpan.FromMinutes(3);
@@ -29,15 +28,15 @@ public sealed class DashboardBrowserTests(ServiceFixture service, ITestOutputHel
         File.Delete(screenshot);
 
         var (account, stores, consumer, values) = await WorkloadAsync();
-        string[] neverShown = [.. values, account.WriteToken, account.ReadToken, consumer.Token, service.AdminToken, service.Settings.MasterKey];
+        string[] neverShown = [.. values, account.WriteToken, account.ReadToken, consumer.Token, app.AdminToken, app.Settings.MasterKey];
 
         var clock = Stopwatch.StartNew();
         await ClientSuite.AssertPassesAsync(
             "dashboard.test.mjs",
             new Dictionary<string, string>
             {
-                ["SECRETSSTORE_ORIGIN"] = service.App.BaseAddress.GetLeftPart(UriPartial.Authority),
-                ["SECRETSSTORE_ADMIN_TOKEN"] = service.AdminToken,
+                ["SECRETSSTORE_ORIGIN"] = app.App.BaseAddress.GetLeftPart(UriPartial.Authority),
+                ["SECRETSSTORE_ADMIN_TOKEN"] = app.AdminToken,
                 ["SECRETSSTORE_ACCOUNT_ID"] = account.Id,
                 ["SECRETSSTORE_ACCOUNT_TOKEN"] = account.WriteToken,
                 ["SECRETSSTORE_STORE_IDS"] = string.Join(',', stores),
@@ -59,29 +58,29 @@ public sealed class DashboardBrowserTests(ServiceFixture service, ITestOutputHel
     /// </summary>
     private async Task<(TestAccount Account, string[] Stores, TestService Consumer, List<string> Values)> WorkloadAsync()
     {
-        var account = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, secrets: 20, stores: 2);
-        var consumer = await service.NewServiceAsync();
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, secrets: 20, stores: 2);
+        var consumer = await app.NewServiceAsync();
         var values = new List<string>();
-        var stores = new[] { await service.Api.CreateStoreAsync(account), await service.Api.CreateStoreAsync(account) };
+        var stores = new[] { await app.Api.CreateStoreAsync(account), await app.Api.CreateStoreAsync(account) };
         foreach (var store in stores)
         {
             for (var i = 0; i < 3; i++)
             {
                 var value = $"dashboard-canary-{Guid.NewGuid():N}";
                 values.Add(value);
-                var secret = await service.Api.CreateSecretAsync(account, store, $"CANARY_{i}", value);
+                var secret = await app.Api.CreateSecretAsync(account, store, $"CANARY_{i}", value);
                 var id = secret.GetProperty("id").GetString()!;
-                var read = await service.Api.GetAsync($"{TestService.Base(account.Id)}/stores/{store}/secrets/{id}/value", consumer.Token);
+                var read = await app.Api.GetAsync($"{TestService.Base(account.Id)}/stores/{store}/secrets/{id}/value", consumer.Token);
                 Assert.Equal(value, read.Result.GetProperty("value").GetString());
             }
 
             var patched = $"dashboard-patched-{Guid.NewGuid():N}";
             values.Add(patched);
             var secrets = $"{account.Base}/stores/{store}/secrets";
-            var first = (await service.Api.GetAsync(secrets, account.ReadToken)).Result[0].GetProperty("id").GetString();
-            Assert.Equal(200, (await service.Api.PatchAsync($"{secrets}/{first}", account.WriteToken, new { value = patched })).Status);
-            Assert.Equal(200, (await service.Api.PostAsync($"{secrets}/{first}/duplicate", account.WriteToken, new { name = "CANARY_COPY", scopes = new[] { "workers" } })).Status);
+            var first = (await app.Api.GetAsync(secrets, account.ReadToken)).Result[0].GetProperty("id").GetString();
+            Assert.Equal(200, (await app.Api.PatchAsync($"{secrets}/{first}", account.WriteToken, new { value = patched })).Status);
+            Assert.Equal(200, (await app.Api.PostAsync($"{secrets}/{first}/duplicate", account.WriteToken, new { name = "CANARY_COPY", scopes = new[] { "workers" } })).Status);
         }
 
         return (account, stores, consumer, values);

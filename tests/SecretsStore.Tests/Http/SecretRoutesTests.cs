@@ -3,14 +3,14 @@ using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Http;
 
-[Collection(ServiceCollection.Name)]
-public sealed class SecretRoutesTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class SecretRoutesTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     private async Task<(TestAccount Account, string Store)> NewStoreAsync()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         return (account, await Api.CreateStoreAsync(account));
     }
 
@@ -251,8 +251,8 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     [Fact]
     public async Task ASecretIdOfAnotherStoreIsNotFoundHere()
     {
-        var account = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, null, 2);
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, null, 2);
         var first = await Api.CreateStoreAsync(account);
         var second = await Api.CreateStoreAsync(account);
         var secret = (await Api.CreateSecretAsync(account, first, "ELSEWHERE")).GetProperty("id").GetString();
@@ -264,7 +264,7 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     public async Task TheSecretQuotaHoldsAcrossABatch()
     {
         var (account, store) = await NewStoreAsync();
-        await service.SetQuotaAsync(account, 3, null);
+        await app.SetQuotaAsync(account, 3, null);
         var items = Enumerable.Range(0, 4).Select(i => new { name = $"s{i}", value = "v", scopes = new[] { "workers" } });
         var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken, items);
         Assert.Equal((400, 1003, "maximum_secrets_exceeded"), (response.Status, response.ErrorCode, response.ErrorMessage));

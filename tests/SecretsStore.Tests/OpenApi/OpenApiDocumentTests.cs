@@ -8,12 +8,12 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.OpenApi;
 
 /// <summary>The published document describes every route the service serves, with the names the wire uses.</summary>
-[Collection(Infrastructure.ServiceCollection.Name)]
-public sealed partial class OpenApiDocumentTests(ServiceFixture service)
+[Collection(Infrastructure.AppCollection.Name)]
+public sealed partial class OpenApiDocumentTests(AppFixture app)
 {
     private async Task<JsonElement> DocumentAsync()
     {
-        using var response = await service.Http.GetAsync("/openapi/v1.json");
+        using var response = await app.Http.GetAsync("/openapi/v1.json");
         Assert.Equal(200, (int)response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
@@ -22,7 +22,7 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
     public async Task EveryRouteTheServiceServesIsInTheDocument()
     {
         var paths = (await DocumentAsync()).GetProperty("paths");
-        var served = service.App.Web.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var served = app.App.Web.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             // The document itself and the operator's dashboard (a UI, not an API) are the only routes left out.
             .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/openapi/", StringComparison.Ordinal) && !raw.StartsWith("/dashboard", StringComparison.Ordinal))

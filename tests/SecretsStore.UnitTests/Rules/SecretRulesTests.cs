@@ -1,7 +1,7 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
 
-namespace SecretsStore.Tests.Rules;
+namespace SecretsStore.UnitTests.Rules;
 
 public sealed class SecretRulesTests
 {
