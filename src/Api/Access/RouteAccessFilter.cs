@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
@@ -122,33 +121,14 @@ public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAcces
 public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<AccessOptions> options)
     : RouteAccessFilter(resolver, "account_tag")
 {
-    // Accounts seen to exist, and until when that answer is used for reads. Writes always ask the database, so once an
-    // account is deleted nothing is made in it; a read of a just-deleted account finds its stores deleted anyway.
-    private readonly ConcurrentDictionary<Guid, long> _known = new();
-
-    protected override ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http)
+    /// <remarks>
+    /// Reads may take an answer seen within the credential cache's lifetime; writes always ask the database, so once an
+    /// account is deleted nothing is made in it. A delete forgets the account on the node that made it at once.
+    /// </remarks>
+    protected override async ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http)
     {
-        var reading = HttpMethods.IsGet(http.Request.Method);
-        return reading && _known.TryGetValue(accountId, out var until) && Environment.TickCount64 < until
-            ? new((StoreError?)null)
-            : LookUpAsync(accountId, http.RequestAborted);
-    }
-
-    private async ValueTask<StoreError?> LookUpAsync(Guid accountId, CancellationToken ct)
-    {
-        if (await accounts.FindAsync(accountId, ct) is null)
-        {
-            _known.TryRemove(accountId, out _);
-            return Errors.AccountNotFound();
-        }
-
-        if (_known.Count > 100_000)
-        {
-            _known.Clear(); // a bound, not a policy: the next reads ask the database again
-        }
-
-        _known[accountId] = Environment.TickCount64 + (long)options.Value.CredentialCacheDuration.TotalMilliseconds;
-        return null;
+        var remembered = HttpMethods.IsGet(http.Request.Method) ? options.Value.CredentialCacheDuration : TimeSpan.Zero;
+        return await accounts.ExistsAsync(accountId, remembered, http.RequestAborted) ? null : Errors.AccountNotFound();
     }
 
     protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsServiceCaller();

@@ -74,15 +74,18 @@ public static class AdminAccountsApi
             ? ApiResults.Ok(AdminAccountDto.From(account))
             : ApiResults.Error(Errors.AccountNotFound());
 
-    public static async Task<IResult> DeleteAccount(HttpContext http, IGrainFactory grains, PrincipalResolver resolver, [FromQuery(Name = "force")] string? force)
+    public static async Task<IResult> DeleteAccount(
+        HttpContext http, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
     {
-        var outcome = await grains.AccountGrain(AdminAccountFilter.Get(http))
+        var accountId = AdminAccountFilter.Get(http);
+        var outcome = await grains.AccountGrain(accountId)
             .DeleteAccountAsync(AuditScope.Of(http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         if (outcome.Succeeded)
         {
             // The account's tokens and keys are gone: this node stops honouring them now, the others within the
             // credential cache's lifetime, as after a revocation.
             resolver.Forget();
+            accounts.Forget(accountId);
         }
 
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
