@@ -128,7 +128,11 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
         Assert.Contains("EnvelopeOfAdminKeyDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/keys").GetProperty("get").GetRawText());
         Assert.Contains("EnvelopeOfAdminTokenDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/tokens").GetProperty("get").GetRawText());
 
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("post").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+
         var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Contains("hint", schemas.GetProperty("ErrorItem").GetProperty("properties").GetProperty("message").GetProperty("description").GetString());
         Assert.True(schemas.GetProperty("AdminQuotaCounter").GetProperty("properties").TryGetProperty("override", out _));
         // Repository records never reach the wire.
         foreach (var record in new[] { "AccountRecord", "TokenRecord", "KeyRecord", "ServiceRecord" })
