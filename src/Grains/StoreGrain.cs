@@ -169,7 +169,7 @@ public sealed class StoreGrain(
     /// </summary>
     private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
     {
-        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.Forbidden())
+        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService())
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
         var read = refusal is null
             ? await SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))

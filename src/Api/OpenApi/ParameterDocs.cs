@@ -20,7 +20,8 @@ public static partial class ParameterDocs
         AddRouteGroupParameters(operation, path);
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
-            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal));
+            Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal),
+                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal));
         }
 
         return Task.CompletedTask;
@@ -43,7 +44,7 @@ public static partial class ParameterDocs
         }
     }
 
-    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName)
+    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName, bool isAccount)
     {
         switch (parameter.Name)
         {
@@ -92,7 +93,9 @@ public static partial class ParameterDocs
                 parameter.Description = "Only secrets that have every listed scope; repeat the parameter or separate with commas.";
                 break;
             case "force":
-                parameter.Description = "true deletes a non-empty store together with its secrets.";
+                parameter.Description = isAccount
+                    ? "true deletes an account that still has stores, with its stores and their secrets."
+                    : "true deletes a non-empty store together with its secrets.";
                 parameter.Schema = Choice(["true", "false"]);
                 break;
         }

@@ -85,6 +85,197 @@ public sealed class AdminRoutesTests(AppFixture app)
         Assert.Equal(400, bad.Status);
     }
 
+    private static (int Quota, int Usage, int? Override) Counter(ApiResponse response, string half)
+    {
+        var counter = response.Result.GetProperty(half);
+        var own = counter.GetProperty("override");
+        return (counter.GetProperty("quota").GetInt32(), counter.GetProperty("usage").GetInt32(), own.ValueKind == JsonValueKind.Null ? null : own.GetInt32());
+    }
+
+    [Fact]
+    public async Task TheOperatorReadsAnAccountsQuotaWithItsOwnLimits()
+    {
+        var account = await service.NewAccountAsync();
+        await Api.CreateStoreAsync(account);
+        var quota = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/quota", service.AdminToken);
+        Assert.Equal(200, quota.Status);
+        Assert.Equal((100, 0, (int?)null), Counter(quota, "secrets"));
+        Assert.Equal((1, 1, (int?)null), Counter(quota, "stores"));
+        Assert.Equal(404, (await Api.GetAsync($"/admin/v1/accounts/{Guid.NewGuid():N}/quota", service.AdminToken)).Status);
+    }
+
+    [Fact]
+    public async Task PatchChangesOnlyTheLimitsGivenAndNullRestoresTheDefault()
+    {
+        var account = await service.NewAccountAsync();
+        var quota = $"/admin/v1/accounts/{account.Id}/quota";
+        await Api.PutAsync(quota, service.AdminToken, new { secrets = 7, stores = 3 });
+
+        var stores = await Api.PatchAsync(quota, service.AdminToken, new { stores = 5 });
+        Assert.Equal(200, stores.Status);
+        Assert.Equal(((7, 0, (int?)7), (5, 0, (int?)5)), (Counter(stores, "secrets"), Counter(stores, "stores")));
+
+        var restored = await Api.PatchAsync(quota, service.AdminToken, new { secrets = (int?)null });
+        Assert.Equal(((100, 0, (int?)null), (5, 0, (int?)5)), (Counter(restored, "secrets"), Counter(restored, "stores")));
+
+        var nothing = await Api.PatchAsync(quota, service.AdminToken, new { });
+        Assert.Equal(((100, 0, (int?)null), (5, 0, (int?)5)), (Counter(nothing, "secrets"), Counter(nothing, "stores")));
+
+        var bad = await Api.PatchAsync(quota, service.AdminToken, new { stores = "many" });
+        Assert.Equal((400, "/stores"), (bad.Status, bad.ErrorPointer));
+        Assert.Equal(5, Counter(await Api.GetAsync(quota, service.AdminToken), "stores").Quota);
+        Assert.Equal(5, (await Api.GetAsync($"{account.Base}/quota", account.ReadToken)).Result.GetProperty("stores").GetProperty("quota").GetInt32());
+    }
+
+    [Fact]
+    public async Task PutSetsBothLimitsAndRefusesABodyThatLeavesOneOut()
+    {
+        var account = await service.NewAccountAsync();
+        var quota = $"/admin/v1/accounts/{account.Id}/quota";
+        await Api.PutAsync(quota, service.AdminToken, new { secrets = 7, stores = 3 });
+
+        var partial = await Api.PutAsync(quota, service.AdminToken, new { secrets = (int?)null });
+        Assert.Equal((400, 1001, "invalid_json_body", "/stores"), (partial.Status, partial.ErrorCode, partial.ErrorToken, partial.ErrorPointer));
+        Assert.Contains("\"stores\": null", partial.ErrorMessage, StringComparison.Ordinal);
+        var kept = await Api.GetAsync(quota, service.AdminToken);
+        Assert.Equal(((7, 0, (int?)7), (3, 0, (int?)3)), (Counter(kept, "secrets"), Counter(kept, "stores")));
+
+        var both = await Api.PutAsync(quota, service.AdminToken, new { secrets = (int?)null, stores = 2 });
+        Assert.Equal(((100, 0, (int?)null), (2, 0, (int?)2)), (Counter(both, "secrets"), Counter(both, "stores")));
+    }
+
+    [Fact]
+    public async Task TheOperatorReadsAnAccount()
+    {
+        var account = await service.NewAccountAsync();
+        var read = await Api.GetAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken);
+        Assert.Equal(200, read.Status);
+        Assert.Equal(["created", "id", "name"], read.Result.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal((account.Id, "test"), (read.Result.GetProperty("id").GetString(), read.Result.GetProperty("name").GetString()));
+        var missing = await Api.GetAsync($"/admin/v1/accounts/{Guid.NewGuid():N}", service.AdminToken);
+        Assert.Equal((404, 1001, "account_not_found"), (missing.Status, missing.ErrorCode, missing.ErrorToken));
+        Assert.Equal(403, (await Api.GetAsync($"/admin/v1/accounts/{account.Id}", account.WriteToken)).Status);
+    }
+
+    [Fact]
+    public async Task TokensAndKeysAreListedAsIdsAndEmailsOnly()
+    {
+        var account = await service.NewAccountAsync();
+        var (email, key) = await service.NewKeyAsync(account.Id);
+        var tokens = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/tokens", service.AdminToken);
+        Assert.All(tokens.Result.EnumerateArray(), t =>
+            Assert.Equal(["created", "id", "name", "permission"], t.EnumerateObject().Select(p => p.Name).Order().ToArray()));
+        var keys = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/keys", service.AdminToken);
+        Assert.Equal(200, keys.Status);
+        var listed = Assert.Single(keys.Result.EnumerateArray());
+        Assert.Equal(["created", "email"], listed.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(email, listed.GetProperty("email").GetString());
+        foreach (var secret in new[] { key, account.WriteToken, account.ReadToken })
+        {
+            Assert.DoesNotContain(secret, tokens.Body.GetRawText() + keys.Body.GetRawText());
+        }
+    }
+
+    [Fact]
+    public async Task DeletingAnAccountWithStoresIsAConflictThatNamesForce()
+    {
+        var account = await service.NewAccountAsync();
+        var store = await Api.CreateStoreAsync(account);
+        await Api.CreateSecretAsync(account, store, "KEEP");
+        var refused = await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken);
+        Assert.Equal((409, 1003, "account_not_empty"), (refused.Status, refused.ErrorCode, refused.ErrorToken));
+        Assert.Contains("1 store (0 managed by services) holding 1 secret", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("?force=true", refused.ErrorMessage, StringComparison.Ordinal);
+
+        Assert.Equal(200, (await Api.GetAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken)).Status);
+        Assert.Equal(["KEEP"], (await Api.GetAsync($"{account.Base}/stores/{store}/secrets", account.ReadToken)).Names());
+    }
+
+    [Fact]
+    public async Task AnEmptyAccountIsDeletedWithoutForce()
+    {
+        var account = await service.NewAccountAsync();
+        Assert.Equal(200, (await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken)).Status);
+        Assert.Equal(404, (await Api.GetAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken)).Status);
+        Assert.Equal(404, (await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken)).Status);
+    }
+
+    [Fact]
+    public async Task ForceDeletesAnAccountWithEverythingInItAndRecordsIt()
+    {
+        var account = await service.NewAccountAsync();
+        var (email, key) = await service.NewKeyAsync(account.Id);
+        var owner = await service.NewServiceAsync();
+        await service.SetQuotaAsync(account, secrets: 50, stores: 2);
+        var store = await Api.CreateStoreAsync(account);
+        await Api.CreateSecretAsync(account, store, "GONE");
+        var managed = await Api.PostAsync($"{TestService.Base(account.Id)}/stores", owner.Token, new { name = "managed", account_id = 99 });
+        var managedId = managed.Result.GetProperty("id").GetString();
+
+        var deleted = await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}?force=true", service.AdminToken);
+        Assert.Equal(200, deleted.Status);
+
+        // The account, its credentials and everything in it are gone.
+        Assert.Equal(404, (await Api.GetAsync($"/admin/v1/accounts/{account.Id}", service.AdminToken)).Status);
+        Assert.DoesNotContain((await Api.GetAsync("/admin/v1/accounts", service.AdminToken)).Result.EnumerateArray(), a => a.GetProperty("id").GetString() == account.Id);
+        Assert.Equal(401, (await Api.GetAsync($"{account.Base}/stores", account.WriteToken)).Status);
+        Assert.Equal(401, (await Api.GetAsync($"{account.Base}/quota", account.ReadToken)).Status);
+        var keyed = new Dictionary<string, string> { ["X-Auth-Email"] = email, ["X-Auth-Key"] = key };
+        Assert.Equal(401, (await Api.SendAsync(HttpMethod.Get, $"{account.Base}/stores", null, headers: keyed)).Status);
+        Assert.Equal(404, (await Api.GetAsync($"{TestService.Base(account.Id)}/stores/{managedId}", owner.Token)).Status);
+        Assert.Equal(404, (await Api.GetAsync($"{TestService.Base(account.Id)}/stores", owner.Token)).Status);
+
+        // The audit trail keeps the delete, and the store deletes it made.
+        var trail = await Api.GetAsync($"/admin/v1/audit?account_id={account.Id}&per_page=100", service.AdminToken);
+        var actions = trail.Result.EnumerateArray()
+            .Where(r => r.GetProperty("principal").GetString() == "operator")
+            .Select(r => (r.GetProperty("action").GetString(), r.GetProperty("status").GetInt32())).ToList();
+        Assert.Contains(("account.delete", 200), actions);
+        Assert.Equal(2, actions.Count(a => a == ("store.delete", 200)));
+    }
+
+    [Fact]
+    public async Task NothingOfADeletedAccountIsLeftInItsGrains()
+    {
+        // An account made again under a deleted one's id (as an operator adopting old stores would) starts empty.
+        var account = await service.NewAccountAsync();
+        await service.SetQuotaAsync(account, secrets: 9, stores: 3);
+        var store = await Api.CreateStoreAsync(account);
+        await Api.CreateSecretAsync(account, store, "GONE");
+        Assert.Equal(200, (await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}?force=true", service.AdminToken)).Status);
+
+        await using (var db = Npgsql.NpgsqlDataSource.Create(service.Settings.ConnectionString))
+        {
+            await using var insert = db.CreateCommand("insert into accounts (id, name) values ($1, 'again')");
+            insert.Parameters.AddWithValue(account.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var quota = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/quota", service.AdminToken);
+        Assert.Equal(((100, 0, (int?)null), (1, 0, (int?)null)), (Counter(quota, "secrets"), Counter(quota, "stores")));
+        var token = await Api.PostAsync($"/admin/v1/accounts/{account.Id}/tokens", service.AdminToken, new { name = "w", permission = "write" });
+        var again = new TestAccount(account.Id, token.Result.GetProperty("token").GetString()!, token.Result.GetProperty("token").GetString()!);
+        Assert.Empty((await Api.GetAsync($"{again.Base}/stores", again.ReadToken)).Result.EnumerateArray());
+        Assert.Equal(404, (await Api.GetAsync($"{again.Base}/stores/{store}", again.ReadToken)).Status);
+        await Api.CreateStoreAsync(again, "fresh");
+    }
+
+    [Fact]
+    public async Task SystemRoutesRefuseAnAccountTagThatNamesNoAccount()
+    {
+        var owner = await service.NewServiceAsync();
+        var nobody = TestService.Base(Guid.NewGuid().ToString("N"));
+        var create = await Api.PostAsync($"{nobody}/stores", owner.Token, new { name = "orphan", account_id = 1 });
+        Assert.Equal((404, 1001, "account_not_found"), (create.Status, create.ErrorCode, create.ErrorToken));
+        Assert.Equal("false", create.Header("x-should-retry"));
+        Assert.Equal(404, (await Api.GetAsync($"{nobody}/stores", owner.Token)).Status);
+
+        // Credentials and permission are still checked first.
+        Assert.Equal(401, (await Api.GetAsync($"{nobody}/stores", "wrong")).Status);
+        var account = await service.NewAccountAsync();
+        Assert.Equal(403, (await Api.GetAsync($"{nobody}/stores", account.WriteToken)).Status);
+    }
+
     [Fact]
     public async Task AdminRoutesNeedCredentials()
     {

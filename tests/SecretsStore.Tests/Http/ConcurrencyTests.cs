@@ -33,7 +33,7 @@ public sealed class ConcurrencyTests(AppFixture app)
                 new[] { new { name = $"S{i}", value = "v", scopes = new[] { "workers" } } })));
 
         Assert.Equal(10, attempts.Count(a => a.Status == 200));
-        Assert.All(attempts.Where(a => a.Status != 200), a => Assert.Equal("maximum_secrets_exceeded", a.ErrorMessage));
+        Assert.All(attempts.Where(a => a.Status != 200), a => Assert.Equal("maximum_secrets_exceeded", a.ErrorToken));
         var quota = await Api.GetAsync($"{account.Base}/quota", account.ReadToken);
         Assert.Equal(10, quota.Result.GetProperty("secrets").GetProperty("usage").GetInt32());
         var total = 0;
@@ -54,7 +54,7 @@ public sealed class ConcurrencyTests(AppFixture app)
             Api.PostAsync($"{account.Base}/stores", account.WriteToken, new { name = $"store{i}" })));
 
         Assert.Equal(3, attempts.Count(a => a.Status == 200));
-        Assert.All(attempts.Where(a => a.Status != 200), a => Assert.Equal("maximum_stores_exceeded", a.ErrorMessage));
+        Assert.All(attempts.Where(a => a.Status != 200), a => Assert.Equal("maximum_stores_exceeded", a.ErrorToken));
         Assert.Equal(3, (await Api.GetAsync($"{account.Base}/stores", account.ReadToken)).Result.GetArrayLength());
     }
 }

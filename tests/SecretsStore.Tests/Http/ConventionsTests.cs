@@ -152,7 +152,7 @@ public sealed partial class ConventionsTests(AppFixture app)
         var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores/{Guid.NewGuid():N}/secrets", account.WriteToken,
             new[] { new { name = "", value = "v", scopes = new[] { "workers" } } });
-        Assert.Equal((400, "secret_name_empty"), (response.Status, response.ErrorMessage));
+        Assert.Equal((400, "secret_name_empty"), (response.Status, response.ErrorToken));
     }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]

@@ -28,7 +28,7 @@ public sealed class StoreRoutesTests(AppFixture app)
     {
         var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, body);
-        Assert.Equal((400, 1001, message, pointer), (response.Status, response.ErrorCode, response.ErrorMessage, response.ErrorPointer));
+        Assert.Equal((400, 1001, message, pointer), (response.Status, response.ErrorCode, response.ErrorToken, response.ErrorPointer));
         Assert.Equal(0, (await Api.GetAsync($"{account.Base}/stores", account.ReadToken)).Result.GetArrayLength());
     }
 
@@ -52,7 +52,7 @@ public sealed class StoreRoutesTests(AppFixture app)
         var account = await app.NewAccountAsync();
         await Api.CreateStoreAsync(account);
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, new { name = "second" });
-        Assert.Equal((400, 1003, "maximum_stores_exceeded"), (response.Status, response.ErrorCode, response.ErrorMessage));
+        Assert.Equal((400, 1003, "maximum_stores_exceeded"), (response.Status, response.ErrorCode, response.ErrorToken));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class StoreRoutesTests(AppFixture app)
         await Api.CreateSecretAsync(account, store, "kept");
 
         var refused = await Api.DeleteAsync($"{account.Base}/stores/{store}", account.WriteToken);
-        Assert.Equal((409, 1003, "store_not_empty"), (refused.Status, refused.ErrorCode, refused.ErrorMessage));
+        Assert.Equal((409, 1003, "store_not_empty"), (refused.Status, refused.ErrorCode, refused.ErrorToken));
         Assert.Equal(200, (await Api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken)).Status);
 
         var forced = await Api.DeleteAsync($"{account.Base}/stores/{store}?force=true", account.WriteToken);

@@ -41,7 +41,7 @@ public sealed class SystemRoutesTests(AppFixture app)
         var account = await app.NewAccountAsync();
         var owner = await app.NewServiceAsync();
         var response = await Api.PostAsync($"{TestService.Base(account.Id)}/stores", owner.Token, body);
-        Assert.Equal((400, message, pointer), (response.Status, response.ErrorMessage, response.ErrorPointer));
+        Assert.Equal((400, message, pointer), (response.Status, response.ErrorMessageStarting(message), response.ErrorPointer));
     }
 
     [Fact]

@@ -106,6 +106,41 @@ public sealed partial class OpenApiDocumentTests(AppFixture app)
         Assert.True(paths.TryGetProperty("/admin/v1/audit", out _));
     }
 
+    [Fact]
+    public async Task TheAdminRoutesAreDescribedWithTheirOwnShapes()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        var account = paths.GetProperty("/admin/v1/accounts/{account_id}");
+        Assert.Contains("EnvelopeOfAdminAccountDto", account.GetProperty("get").GetProperty("responses").GetProperty("200").GetRawText());
+        var delete = account.GetProperty("delete");
+        Assert.True(delete.GetProperty("responses").TryGetProperty("409", out _));
+        var force = delete.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "force");
+        Assert.Contains("account", force.GetProperty("description").GetString());
+
+        var quota = paths.GetProperty("/admin/v1/accounts/{account_id}/quota");
+        foreach (var method in new[] { "get", "put", "patch" })
+        {
+            Assert.Contains("EnvelopeOfAdminQuotaDto", quota.GetProperty(method).GetProperty("responses").GetProperty("200").GetRawText());
+        }
+
+        Assert.Contains("QuotaChangeRequest", quota.GetProperty("patch").GetProperty("requestBody").GetRawText());
+        Assert.Contains("EnvelopeOfAdminKeyDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/keys").GetProperty("get").GetRawText());
+        Assert.Contains("EnvelopeOfAdminTokenDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/tokens").GetProperty("get").GetRawText());
+
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("post").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Contains("hint", schemas.GetProperty("ErrorItem").GetProperty("properties").GetProperty("message").GetProperty("description").GetString());
+        Assert.True(schemas.GetProperty("AdminQuotaCounter").GetProperty("properties").TryGetProperty("override", out _));
+        // Repository records never reach the wire.
+        foreach (var record in new[] { "AccountRecord", "TokenRecord", "KeyRecord", "ServiceRecord" })
+        {
+            Assert.False(schemas.TryGetProperty(record, out _), $"{record} is a repository record, yet the document has it");
+        }
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
 }
