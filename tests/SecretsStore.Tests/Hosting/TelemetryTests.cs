@@ -1,12 +1,20 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SecretsStore.Grains.Abstractions.Telemetry;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Tests.Http;
+using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Hosting;
 
-/// <summary>Traces are recorded only when asked for (there is no exporter yet); metrics always are.</summary>
+/// <summary>
+/// Traces only when there is somewhere to send them (an OTLP endpoint) or when asked for; metrics for the scrape
+/// endpoint unless it is switched off. With tracing on, one request is one trace from HTTP through the grain to storage.
+/// </summary>
 public sealed class TelemetryTests
 {
     private static ServiceProvider Build(params (string Key, string Value)[] settings)
@@ -14,11 +22,11 @@ public sealed class TelemetryTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        return new ServiceCollection().AddSecretsStoreTelemetry(configuration).BuildServiceProvider();
+        return new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddLogging().AddSecretsStoreTelemetry(configuration).BuildServiceProvider();
     }
 
     [Fact]
-    public void TracingIsOffUnlessSwitchedOn()
+    public void TracingIsOffUnlessAnExporterOrTheSettingAsksForIt()
     {
         using var services = Build();
         Assert.Null(services.GetService<TracerProvider>());
@@ -30,5 +38,69 @@ public sealed class TelemetryTests
     {
         using var services = Build((Telemetry.TracingEnabledKey, "true"));
         Assert.NotNull(services.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public void AnOtlpEndpointSwitchesTracingOnUnlessTheSettingSaysOtherwise()
+    {
+        using (var services = Build((Telemetry.OtlpEndpointKey, "http://127.0.0.1:4317")))
+        {
+            Assert.NotNull(services.GetService<TracerProvider>());
+        }
+
+        using var off = Build((Telemetry.OtlpEndpointKey, "http://127.0.0.1:4317"), (Telemetry.TracingEnabledKey, "false"));
+        Assert.Null(off.GetService<TracerProvider>());
+    }
+
+    [Fact]
+    public void WithoutTheScrapeEndpointOrAnExporterNoMetricsAreCollected()
+    {
+        using var services = Build((Telemetry.MetricsEnabledKey, "false"));
+        Assert.Null(services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task ARequestIsOneTraceFromHttpThroughTheGrainToTheCommitAndItsSql()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        // Listens without sampling anything itself: it sees only the activities the service's own tracer records.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Npgsql" or SecretsStoreActivities.SourceName
+                || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("traces"));
+        await using var app = await TestHost.StartAsync(settings, $"--{Telemetry.TracingEnabledKey}=true");
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = new ApiClient(http);
+        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var store = await api.CreateStoreAsync(account);
+        var value = $"canary-{Guid.NewGuid():N}";
+        await api.CreateSecretAsync(account, store, "TRACED", value);
+        await Task.Delay(500);
+
+        var request = Assert.Single(stopped, a => a.Source.Name == "Microsoft.AspNetCore"
+            && a.GetTagItem("url.path") is string path && path.EndsWith($"/stores/{store}/secrets", StringComparison.Ordinal)
+            && a.GetTagItem("http.request.method") as string == "POST");
+        var trace = stopped.Where(a => a.TraceId == request.TraceId).ToList();
+        var sources = trace.Select(a => a.Source.Name).Distinct().ToList();
+        Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+        var commit = Assert.Single(trace, a => a.Source.Name == SecretsStoreActivities.SourceName);
+        Assert.Contains(trace, a => a.Source.Name == "Npgsql" && a.ParentSpanId == commit.SpanId);
+        Assert.Equal("Committed", commit.GetTagItem("secretsstore.commit.outcome"));
+
+        // No span holds the value or a credential, in its name or any tag.
+        var everything = string.Join('\n', stopped.Select(a => $"{a.DisplayName} {string.Join(' ', a.TagObjects.Select(t => $"{t.Key}={t.Value}"))}"));
+        foreach (var needle in new[] { value, account.WriteToken, account.ReadToken, settings.AdminToken, settings.MasterKey })
+        {
+            Assert.DoesNotContain(needle, everything, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Password", everything, StringComparison.OrdinalIgnoreCase);
+        Assert.True(sources.Count >= 4, string.Join(", ", sources));
     }
 }
