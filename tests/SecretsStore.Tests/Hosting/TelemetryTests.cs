@@ -1,5 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -102,5 +107,51 @@ public sealed class TelemetryTests
 
         Assert.DoesNotContain("Password", everything, StringComparison.OrdinalIgnoreCase);
         Assert.True(sources.Count >= 4, string.Join(", ", sources));
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointTracesAndMetricsArePushedThereWithoutASecret()
+    {
+        // A stand-in collector: OTLP over HTTP is a POST of protobuf to /v1/traces and /v1/metrics.
+        var received = new ConcurrentQueue<(string Path, byte[] Body)>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        collectorBuilder.Logging.ClearProviders();
+        await using var collector = collectorBuilder.Build();
+        collector.Run(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            received.Enqueue((context.Request.Path, body.ToArray()));
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        });
+        await collector.StartAsync();
+
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("otlp"));
+        await using (var app = await TestHost.StartAsync(
+            settings,
+            $"--{Telemetry.OtlpEndpointKey}={collector.Urls.First()}",
+            "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+            "--OTEL_METRIC_EXPORT_INTERVAL=500",
+            "--OTEL_BSP_SCHEDULE_DELAY=200"))
+        {
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            var workload = await SecretWorkload.RunAsync(new ApiClient(http), settings);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && !(received.Any(r => r.Path == "/v1/traces") && received.Any(r => r.Path == "/v1/metrics")))
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.Contains(received, r => r.Path == "/v1/traces");
+            Assert.Contains(received, r => r.Path == "/v1/metrics");
+            // Protobuf keeps strings as UTF-8: a value or token in any span or metric would be found as it is.
+            var everything = string.Join('\n', received.Select(r => Encoding.UTF8.GetString(r.Body)));
+            Assert.Contains("secretsstore.storage.commit", everything);
+            foreach (var needle in workload.Secrets(settings))
+            {
+                Assert.DoesNotContain(needle, everything, StringComparison.Ordinal);
+            }
+        }
     }
 }
