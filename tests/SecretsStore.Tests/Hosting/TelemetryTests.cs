@@ -9,6 +9,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Orleans.Runtime.Placement;
+using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Telemetry;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Tests.Http;
@@ -152,6 +154,65 @@ public sealed class TelemetryTests
             {
                 Assert.DoesNotContain(needle, everything, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Fact]
+    public async Task ARequestStaysOneTraceWhenItsGrainLivesOnAnotherSilo()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or SecretsStoreActivities.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // Two silos of one cluster; every request goes through the first, and store grains are placed on either.
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("traces2"));
+        await using var a = await TestHost.StartAsync(settings, $"--{Telemetry.TracingEnabledKey}=true");
+        await using var b = await TestHost.StartAsync(settings, $"--{Telemetry.TracingEnabledKey}=true");
+        using var http = new HttpClient { BaseAddress = a.BaseAddress };
+        var api = new ApiClient(http);
+        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        Assert.Equal(200, (await api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", settings.AdminToken, new { secrets = 100, stores = 20 })).Status);
+        var grains = a.Web.Services.GetRequiredService<IGrainFactory>();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        while ((await management.GetHosts(onlyActive: true)).Count < 2)
+        {
+            await Task.Delay(100);
+        }
+
+        var second = b.Web.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var reader = Caller.Account(Permission.Read, "token:trace-test");
+        var stores = new List<string>();
+        var onSecond = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            var store = await api.CreateStoreAsync(account);
+            var grain = grains.GetGrain<IStoreGrain>(Guid.ParseExact(store, "N"));
+            if (i % 2 == 1)
+            {
+                // A placement hint steers where a new activation goes: every other store lives on the second silo.
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, second);
+            }
+
+            Assert.True((await grain.GetAsync(reader, Guid.ParseExact(account.Id, "N"))).Succeeded);
+            RequestContext.Clear();
+            onSecond += second.Equals(await management.GetActivationAddress(grain)) ? 1 : 0;
+            await api.CreateSecretAsync(account, store, "TRACED");
+            stores.Add(store);
+        }
+
+        Assert.True(onSecond > 0, "no store grain was placed on the second silo; the test would prove nothing across silos");
+        await Task.Delay(500);
+        foreach (var store in stores)
+        {
+            var request = Assert.Single(stopped, x => x.Source.Name == "Microsoft.AspNetCore"
+                && x.GetTagItem("url.path") is string path && path.EndsWith($"/stores/{store}/secrets", StringComparison.Ordinal));
+            // The commit ran on the silo that holds the store's grain, and is still in the request's trace.
+            Assert.Contains(stopped, x => x.Source.Name == SecretsStoreActivities.SourceName && x.TraceId == request.TraceId);
         }
     }
 }
