@@ -62,9 +62,10 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             EnvironmentName = DevelopmentEnvironment(args),
         });
         var configuration = builder.Configuration;
-        if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]))
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(configuration) is not null)
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
         }
 
         var connectionString = configuration.GetConnectionString("Postgres");
@@ -110,6 +111,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             configure?.Invoke(builder);
             var web = builder.Build();
             web.UseSecretsStoreRequestLog(configuration);
+            web.UseSecretsStoreMetricsPort(configuration);
             web.UseSecretsStoreDrain();
             web.UseSecretsStoreErrors();
             web.MapOperatorDashboard(configuration);

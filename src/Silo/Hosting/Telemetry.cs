@@ -23,6 +23,7 @@ public static class Telemetry
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string MetricsEnabledKey = "SecretsStore:Metrics:Enabled";
     public const string MetricsAllowAnonymousKey = "SecretsStore:Metrics:AllowAnonymous";
+    public const string MetricsPortKey = "SecretsStore:Metrics:Port";
     public const string MetricsPath = "/metrics";
 
     private const string ServiceName = "secretsstore";
@@ -45,6 +46,42 @@ public static class Telemetry
     public static bool TracingEnabled(IConfiguration configuration) => configuration.GetValue<bool?>(TracingEnabledKey) ?? OtlpEnabled(configuration);
 
     public static bool ScrapeEndpointEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, true);
+
+    /// <summary>A port of its own for <c>/metrics</c>, which then answers nothing else; null serves it beside the API.</summary>
+    public static int? MetricsPort(IConfiguration configuration) =>
+        ScrapeEndpointEnabled(configuration) ? configuration.GetValue<int?>(MetricsPortKey) : null;
+
+    /// <summary>The URLs to listen on: the API's, and the metrics port on the first one's host when one is set.</summary>
+    public static string WithMetricsUrl(string urls, IConfiguration configuration)
+    {
+        if (MetricsPort(configuration) is not { } port)
+        {
+            return urls;
+        }
+
+        var first = BindingAddress.Parse(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        return $"{urls};http://{first.Host}:{port}";
+    }
+
+    /// <summary>With a metrics port, that port answers <c>/metrics</c> and 404 to everything else.</summary>
+    public static WebApplication UseSecretsStoreMetricsPort(this WebApplication app, IConfiguration configuration)
+    {
+        if (MetricsPort(configuration) is { } port)
+        {
+            app.Use((context, next) =>
+            {
+                if (context.Connection.LocalPort == port && !context.Request.Path.StartsWithSegments(MetricsPath))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
+        return app;
+    }
 
     public static IServiceCollection AddSecretsStoreTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -104,10 +141,15 @@ public static class Telemetry
 
         var anonymous = configuration.GetValue(MetricsAllowAnonymousKey, false);
         var gate = new OperatorGate(configuration);
-        app.MapPrometheusScrapingEndpoint(
+        var endpoint = app.MapPrometheusScrapingEndpoint(
                 MetricsPath, meterProvider: null, configureBranchedPipeline: anonymous ? null : branch => gate.Guard(branch, "SecretsStore metrics"), optionsName: null)
             .DisableHttpMetrics()
             .ExcludeFromDescription();
+        if (MetricsPort(configuration) is { } port)
+        {
+            endpoint.RequireHost($"*:{port}");
+        }
+
         return app;
     }
 

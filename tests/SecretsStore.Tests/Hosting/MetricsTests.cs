@@ -75,6 +75,23 @@ public sealed class MetricsTests
         Assert.Contains("# TYPE", text);
     }
 
+    [Fact]
+    public async Task APortOfItsOwnServesOnlyTheMetricsAndTheApiPortNoLonger()
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("metrics"));
+        var port = FreePort.Next();
+        await using var app = await TestHost.StartAsync(settings, $"--{Telemetry.MetricsPortKey}={port}", $"--{Telemetry.MetricsAllowAnonymousKey}=true");
+        using var api = new HttpClient { BaseAddress = app.BaseAddress };
+        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var (status, text) = await ScrapeAsync(metrics, null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE", text);
+        Assert.Equal(HttpStatusCode.NotFound, (await ScrapeAsync(api, new("Bearer", settings.AdminToken))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await metrics.GetAsync("/admin/v1/accounts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/healthz")).StatusCode);
+    }
+
     private static async Task<(HttpStatusCode Status, string Text)> ScrapeAsync(HttpClient http, AuthenticationHeaderValue? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Telemetry.MetricsPath) { Headers = { Authorization = authorization } };
