@@ -31,7 +31,7 @@ public sealed class EnvelopeResult(object envelope, int status, int retryAfterSe
         if (status is 400 or 401 or 403 && Refusal is { } refusal)
         {
             // Credential and quota refusals are counted here, where every one of them is answered.
-            httpContext.RequestServices.GetService<SecretsStoreMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
+            httpContext.RequestServices?.GetService<SecretsStoreMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
         }
 
         if (status is 429 or 503)
