@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what running, testing or benchmarking needs on a fresh Debian machine: PostgreSQL's server binaries
-# (with pgbench), Node.js, wrk for the benchmark's load, and HAProxy to check deploy/haproxy.cfg.
-# Does nothing when they are already there.
+# (with pgbench), Node.js, wrk for the benchmark's load, HAProxy to check deploy/haproxy.cfg, and Chromium for the
+# dashboard's browser test. Does nothing when they are already there.
 set -euo pipefail
 
 have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; }
@@ -16,6 +16,9 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 # The consumer example (examples/with-secrets.sh), which the tests run, needs curl and jq.
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+# The dashboard test drives Debian's Chromium headless (tests/clients/dashboard.test.mjs): playwright-core's own
+# browser download is not used.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq

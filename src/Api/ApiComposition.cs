@@ -110,7 +110,7 @@ public static class ApiComposition
         admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi();
         admin.MapGroup("/accounts/{account_id}")
             .AddEndpointFilter(Shared<AdminAccountFilter>(app))
-            .MapAdminAccountQuotaApi()
+            .MapAdminAccountApi()
             .MapAdminCredentialsApi();
         return app;
     }

@@ -48,6 +48,13 @@ public sealed record Caller(
     [Id(5)]
     public string RequestId { get; init; } = "";
 
+    /// <summary>
+    /// This call repeats one with the same <see cref="RequestId"/> whose answer never arrived (see
+    /// <see cref="AnsweredOnceAttribute"/>): the grain answers from what that one committed, if anything.
+    /// </summary>
+    [Id(6)]
+    public bool Repeated { get; init; }
+
     public static Caller Account(Permission permission, string principalId) =>
         new(CallerKind.Account, permission, null, principalId);
 

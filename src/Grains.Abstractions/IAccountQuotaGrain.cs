@@ -29,4 +29,16 @@ public interface IAccountQuotaGrain : IGrainWithGuidKey
     /// <summary>Sets the account's own limits (null restores the deployment default).</summary>
     [Alias("SetLimits")]
     Task<QuotaView> SetLimitsAsync(QuotaLimits limits, Caller caller);
+
+    /// <summary>Changes only the limits <paramref name="change"/> sets (null restores that one's default).</summary>
+    [Alias("ChangeLimits")]
+    Task<QuotaView> ChangeLimitsAsync(QuotaChange change, Caller caller);
+
+    /// <summary>
+    /// Deletes the account: refused (<c>account_not_empty</c>) while it has stores, unless <paramref name="force"/>,
+    /// which deletes every store with its secrets first. Then this grain's state, the account's quota row, the account
+    /// and its credentials go, the last three in one transaction with the audit record.
+    /// </summary>
+    [Alias("DeleteAccount")]
+    Task<Outcome<Done>> DeleteAccountAsync(Caller caller, bool force);
 }

@@ -13,7 +13,7 @@ public interface IStoreGrain : IGrainWithGuidKey
     Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId);
 
     /// <summary>Creates every item or none; answers the secrets in request order.</summary>
-    [Alias("CreateSecrets")]
+    [Alias("CreateSecrets"), AnsweredOnce]
     Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items);
 
     [Alias("ListSecrets"), OnlyReads]
@@ -22,18 +22,18 @@ public interface IStoreGrain : IGrainWithGuidKey
     [Alias("GetSecret"), OnlyReads]
     Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId);
 
-    [Alias("PatchSecret")]
+    [Alias("PatchSecret"), AnsweredOnce]
     Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch);
 
-    [Alias("DeleteSecret")]
+    [Alias("DeleteSecret"), AnsweredOnce]
     Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId);
 
     /// <summary>Deletes every listed secret or none: one unknown id fails the whole request.</summary>
-    [Alias("DeleteSecrets")]
+    [Alias("DeleteSecrets"), AnsweredOnce]
     Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids);
 
     /// <summary>Copies a secret's value into a new secret without the value leaving the store.</summary>
-    [Alias("DuplicateSecret")]
+    [Alias("DuplicateSecret"), AnsweredOnce]
     Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request);
 
     /// <summary>
@@ -41,11 +41,11 @@ public interface IStoreGrain : IGrainWithGuidKey
     /// scopes; anything else is <c>secret_not_found</c>. Answered only once the read's audit record is durable: a read
     /// that cannot be recorded fails with <see cref="StorageUnavailableException"/>.
     /// </summary>
-    [Alias("ReadValue")]
+    [Alias("ReadValue"), AnsweredOnce]
     Task<Outcome<RevealedSecret>> ReadValueAsync(Caller caller, Guid accountId, Guid secretId);
 
     /// <summary>As <see cref="ReadValueAsync"/>, for the secret with this name.</summary>
-    [Alias("ReadValueByName")]
+    [Alias("ReadValueByName"), AnsweredOnce]
     Task<Outcome<RevealedSecret>> ReadValueByNameAsync(Caller caller, Guid accountId, string name);
 
     /// <summary>
@@ -53,6 +53,6 @@ public interface IStoreGrain : IGrainWithGuidKey
     /// which keeps the account's list of stores; a store grain never calls the account grain, so the two can never
     /// wait on each other.
     /// </summary>
-    [Alias("Delete")]
+    [Alias("Delete"), AnsweredOnce]
     Task<Outcome<Done>> DeleteAsync(Caller caller, Guid accountId, bool force);
 }

@@ -39,7 +39,7 @@ public sealed record ListQuery(int Page, int PerPage, string Order, bool Descend
         var filter = raw.Scopes ?? [];
         if (scopes is not null && filter.FirstOrDefault(s => !scopes.IsAllowed(s)) is { } unknown)
         {
-            return Errors.InvalidScopeFilter(unknown);
+            return Errors.InvalidScopeFilter(unknown, scopes.Names);
         }
 
         var search = string.IsNullOrEmpty(raw.Search) ? null : raw.Search;

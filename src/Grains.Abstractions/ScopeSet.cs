@@ -8,6 +8,9 @@ public sealed class ScopeSet(IEnumerable<string> allowed)
 
     private readonly HashSet<string> _allowed = Validate(allowed);
 
+    /// <summary>The accepted names in the order configured, as refusals list them.</summary>
+    public IReadOnlyList<string> Names { get; } = allowed.Distinct(StringComparer.Ordinal).ToList();
+
     public bool IsAllowed(string scope) => _allowed.Contains(scope);
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class AccountQuotaGrain(
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
         var record = AuditRecord.Allowed(now, AccountId, caller, AuditActions.StoreCreate).OnStore(store.Id, store.Name);
         var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, options.Value.Quota.Stores, record));
-        switch (inserted)
+        switch (inserted.Outcome)
         {
             case StoreInsert.Inserted:
                 _stores[store.Id] = store;
@@ -68,7 +68,7 @@ public sealed class AccountQuotaGrain(
                 this.DeactivateOnIdle(); // storage knows a store this activation does not
                 return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.StoreNameAlreadyExists(name!, "/name"), null, name);
             default:
-                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.MaximumStoresExceeded(), null, name);
+                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.MaximumStoresExceeded(AccountId, inserted.Limit, inserted.Usage), null, name);
         }
     }
 
@@ -107,14 +107,58 @@ public sealed class AccountQuotaGrain(
     {
         var quota = await StorageFaults.GuardAsync(() => catalog.ReadQuotaAsync(AccountId), logger);
         var defaults = options.Value.Quota;
-        return new QuotaView(quota.SecretsLimit ?? defaults.Secrets, quota.SecretsUsed, quota.StoresLimit ?? defaults.Stores, StoresUsage);
+        return new QuotaView(
+            quota.SecretsLimit ?? defaults.Secrets, quota.SecretsUsed, quota.StoresLimit ?? defaults.Stores, StoresUsage,
+            quota.SecretsLimit, quota.StoresLimit);
     }
 
-    public async Task<QuotaView> SetLimitsAsync(QuotaLimits limits, Caller caller)
+    public Task<QuotaView> SetLimitsAsync(QuotaLimits limits, Caller caller) => ChangeLimitsAsync(QuotaChange.Replacing(limits), caller);
+
+    public async Task<QuotaView> ChangeLimitsAsync(QuotaChange change, Caller caller)
     {
         var record = AuditRecord.Allowed(Timestamps.Now(clock), AccountId, caller, AuditActions.QuotaSet);
-        await StorageFaults.GuardAsync(() => catalog.SetLimitsAsync(AccountId, limits, record), logger);
+        await StorageFaults.GuardAsync(() => catalog.ChangeLimitsAsync(AccountId, change, record), logger);
         return await GetQuotaAsync();
+    }
+
+    public async Task<Outcome<Done>> DeleteAccountAsync(Caller caller, bool force)
+    {
+        var now = Timestamps.Now(clock);
+        if (_stores.Count > 0 && !force)
+        {
+            return await RefuseAsync(now, caller, AuditActions.AccountDelete, await NotEmptyAsync(), null, null);
+        }
+
+        // Stores first, each deleted (and audited) by its own grain, which clears its data key; a failure part-way leaves
+        // an account with fewer stores, and deleting it again finishes the work.
+        foreach (var storeId in _stores.Keys.ToList())
+        {
+            var deleted = await StepDownOnFault(() => GrainFactory.GetGrain<IStoreGrain>(storeId).DeleteAsync(caller, AccountId, force: true));
+            if (!deleted.Succeeded && deleted.Error!.Kind != ErrorKind.NotFound)
+            {
+                return deleted.Error;
+            }
+
+            _stores.Remove(storeId);
+        }
+
+        // This grain's own state before the account row: were it the other way round, a failure in between would leave
+        // state behind that no later request could reach.
+        await StepDownOnFault(async () =>
+        {
+            await state.ClearStateAsync();
+            return true;
+        });
+        var record = AuditRecord.Allowed(now, AccountId, caller, AuditActions.AccountDelete).WithSubject($"account:{AccountId:N}");
+        var removed = await StepDownOnFault(() => catalog.DeleteAccountAsync(AccountId, record));
+        this.DeactivateOnIdle(); // nothing of the account is left to keep in memory
+        return removed ? Done.Value : await RefuseAsync(now, caller, AuditActions.AccountDelete, await NotEmptyAsync(), null, null);
+    }
+
+    private async Task<StoreError> NotEmptyAsync()
+    {
+        var quota = await StorageFaults.GuardAsync(() => catalog.ReadQuotaAsync(AccountId), logger);
+        return Errors.AccountNotEmpty(_stores.Count, _stores.Values.Count(s => s.ManagedBy is not null), quota.SecretsUsed);
     }
 
     /// <summary>Records a refusal before answering it: if the record cannot be written, the caller hears 503 instead.</summary>

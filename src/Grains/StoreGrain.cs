@@ -30,6 +30,12 @@ public sealed class StoreGrain(
 {
     public const int MaxBulkDelete = 1_000;
 
+    /// <summary>
+    /// How long before a repeat its first run may have been stamped: Orleans' 30 s response timeout, with room for the
+    /// clocks of two silos to differ.
+    /// </summary>
+    private static readonly TimeSpan FirstRunWindow = TimeSpan.FromMinutes(1);
+
     private readonly StoreWriteQueue _writes = new(storage, options.Value.Storage.MaxRequestsPerCommit, logger);
 
     private StoreSnapshot Store => _writes.Store;
@@ -61,7 +67,11 @@ public sealed class StoreGrain(
             var id = Guid.NewGuid();
             return new SecretRecord(id, item.Name!, audit.At, audit.At, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
         }).ToList();
-        return _writes.SubmitAsync(new CreateSecretsCommand(audit, secrets));
+        return SubmitOnceAsync(audit, new CreateSecretsCommand(audit, secrets), firstRun => firstRun
+            .Select(r => r.SecretId is { } id ? Store.Find(id) : null)
+            .OfType<SecretRecord>()
+            .Select(s => s.ToView(Store.StoreId))
+            .ToList());
     }
 
     public Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query)
@@ -101,7 +111,7 @@ public sealed class StoreGrain(
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
-            : _writes.SubmitAsync(new PatchSecretCommand(audit, secretId, patch, audit.At));
+            : SubmitOnceAsync(audit, new PatchSecretCommand(audit, secretId, patch, audit.At), _ => ViewOf(secretId));
     }
 
     public Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId) =>
@@ -127,7 +137,7 @@ public sealed class StoreGrain(
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
-            : _writes.SubmitAsync(new DuplicateSecretCommand(audit, secretId, request, Guid.NewGuid(), audit.At));
+            : SubmitOnceAsync(audit, new DuplicateSecretCommand(audit, secretId, request, Guid.NewGuid(), audit.At), firstRun => ViewOf(firstRun[0].SecretId));
     }
 
     public Task<Outcome<RevealedSecret>> ReadValueAsync(Caller caller, Guid accountId, Guid secretId) =>
@@ -142,7 +152,7 @@ public sealed class StoreGrain(
         var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal))
-            : _writes.SubmitAsync(new DeleteStoreCommand(audit, force));
+            : SubmitOnceAsync(audit, new DeleteStoreCommand(audit, force), _ => Done.Value);
     }
 
     private Task<Outcome<Done>> DeleteAsync(AuditedCall audit, IReadOnlyList<Guid?> secretIds)
@@ -150,7 +160,7 @@ public sealed class StoreGrain(
         var refusal = StoreAccess.CheckPermission(audit.Caller) ?? StoreAccess.CheckVisible(Store, audit.Caller, audit.AccountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal, secretIds.Count == 1 ? secretIds[0] : null))
-            : _writes.SubmitAsync(new DeleteSecretsCommand(audit, secretIds));
+            : SubmitOnceAsync(audit, new DeleteSecretsCommand(audit, secretIds), _ => Done.Value);
     }
 
     /// <summary>
@@ -159,11 +169,11 @@ public sealed class StoreGrain(
     /// </summary>
     private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
     {
-        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.Forbidden())
+        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService())
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
-        var read = await _writes.SubmitAsync(refusal is null
-            ? new ReadValueCommand(audit, secretId, name)
-            : (StoreCommand<SecretRecord>)new RefusedCommand<SecretRecord>(audit, refusal, secretId));
+        var read = refusal is null
+            ? await SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))
+            : await _writes.SubmitAsync(new RefusedCommand<SecretRecord>(audit, refusal, secretId));
         if (!read.Succeeded)
         {
             return read.Error!;
@@ -172,6 +182,36 @@ public sealed class StoreGrain(
         var secret = read.Value!;
         return new RevealedSecret(secret.Id, secret.Name, new SecretValue(Store.Keys!.Open(secret)));
     }
+
+    /// <summary>
+    /// Submits a write, unless it repeats a request whose first run already committed: then the answer is rebuilt from
+    /// what that run left, and nothing runs twice. The snapshot includes the first run's changes: an activation loads
+    /// after the commits before it, and a commit it did not see would fence this one's.
+    /// </summary>
+    private Task<Outcome<T>> SubmitOnceAsync<T>(AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun) =>
+        audit.Caller is { Repeated: true, RequestId.Length: > 0 }
+            ? SubmitRepeatAsync(audit, command, answerOfFirstRun)
+            : _writes.SubmitAsync(command);
+
+    private async Task<Outcome<T>> SubmitRepeatAsync<T>(
+        AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun)
+    {
+        var firstRun = await StorageFaults.GuardAsync(
+            () => storage.FindCommittedAsync(Store.StoreId, audit.Caller.RequestId, audit.At - FirstRunWindow, CancellationToken.None), logger);
+        if (firstRun.Count == 0)
+        {
+            return await _writes.SubmitAsync(command);
+        }
+
+        logger.LogInformation("Store {StoreId}: a repeated request was answered from its first run", Store.StoreId);
+        return answerOfFirstRun(firstRun);
+    }
+
+    private Outcome<SecretView> ViewOf(Guid? secretId) =>
+        RecordOf(secretId) is { Succeeded: true } found ? found.Value!.ToView(Store.StoreId) : Errors.SecretNotFound();
+
+    private Outcome<SecretRecord> RecordOf(Guid? secretId) =>
+        secretId is { } id && Store.Find(id) is { } secret ? secret : Errors.SecretNotFound();
 
     private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
         new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);

@@ -364,7 +364,9 @@ function storeAndSecretFlow(label, { slug, auth, account, discovers }) {
     step('store delete of a store that still has secrets fails (wrangler has no --force)', async () => {
       const result = await run(['secrets-store', 'store', 'delete', storeId, '--remote']);
       assertExit(result, 1);
-      assertLine(result, 'store_not_empty [code: 1003]');
+      // wrangler prints the whole message, token first: the hint names the way out that wrangler lacks.
+      assertLine(result, 'store_not_empty: the store holds 3 secrets;');
+      assertLine(result, '?force=true to delete the store with its secrets [code: 1003]');
       await getResult(auth, `${base}/stores/${storeId}`);
     });
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace SecretsStore.Api.Access;
@@ -8,6 +9,9 @@ public sealed record AccountRecord(string Id, string Name, DateTime Created);
 /// <summary>The accounts table.</summary>
 public sealed class AccountRepository(NpgsqlDataSource db)
 {
+    // Accounts seen to exist, and until when (Environment.TickCount64) that answer may stand in for a look-up.
+    private readonly ConcurrentDictionary<Guid, long> _known = new();
+
     public async Task<AccountRecord> CreateAsync(string name, CancellationToken ct = default)
     {
         var id = Guid.NewGuid().ToString("N");
@@ -30,6 +34,35 @@ public sealed class AccountRepository(NpgsqlDataSource db)
 
         return accounts;
     }
+
+    /// <summary>
+    /// Whether the account exists. With <paramref name="remembered"/> set, an answer of "yes" seen within that time is
+    /// used instead of the database; "no" is never remembered, and a delete on this node forgets at once.
+    /// </summary>
+    public async ValueTask<bool> ExistsAsync(Guid id, TimeSpan remembered, CancellationToken ct = default)
+    {
+        if (remembered > TimeSpan.Zero && _known.TryGetValue(id, out var until) && Environment.TickCount64 < until)
+        {
+            return true;
+        }
+
+        if (await FindAsync(id, ct) is null)
+        {
+            _known.TryRemove(id, out _);
+            return false;
+        }
+
+        if (_known.Count > 100_000)
+        {
+            _known.Clear(); // a bound, not a policy: the next checks ask the database again
+        }
+
+        _known[id] = Environment.TickCount64 + (long)remembered.TotalMilliseconds;
+        return true;
+    }
+
+    /// <summary>After a delete: this node stops taking the account for existing at once.</summary>
+    public void Forget(Guid id) => _known.TryRemove(id, out _);
 
     public async Task<AccountRecord?> FindAsync(Guid id, CancellationToken ct = default)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
+using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
 
@@ -17,7 +18,7 @@ public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFi
         var raw = http.Request.RouteValues["account_id"] as string ?? "";
         if (!RouteIds.TryParseAccount(raw, out var accountId) || await accounts.FindAsync(accountId, http.RequestAborted) is null)
         {
-            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "account_not_found"));
+            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(Errors.AccountNotFound()));
         }
 
         http.Items[ItemKey] = accountId;

@@ -8,6 +8,9 @@ namespace SecretsStore.Api.Access;
 /// <summary>An account token as listed: never its value.</summary>
 public sealed record TokenRecord(string Id, string Name, string Permission, DateTime Created);
 
+/// <summary>An account key as listed: its email, never the key.</summary>
+public sealed record KeyRecord(string Email, DateTime Created);
+
 /// <summary>
 /// Account tokens and account keys. Only hashes are stored; a token's value is returned once, at creation. Each change
 /// commits with its audit record (when one is given: the development run's first credentials have no request).
@@ -39,6 +42,20 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
         }
 
         return tokens;
+    }
+
+    public async Task<IReadOnlyList<KeyRecord>> ListKeysAsync(Guid accountId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select email, created from account_keys where account_id = $1 order by created, email");
+        cmd.Parameters.AddWithValue(accountId.ToString("N"));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var keys = new List<KeyRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(new KeyRecord(reader.GetString(0), reader.GetDateTime(1)));
+        }
+
+        return keys;
     }
 
     /// <summary>Marks a token revoked; true when it existed and was live.</summary>

@@ -24,6 +24,6 @@ public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
             http.Features.Set(new AuditScope(null, caller, action));
         }
 
-        return principal is OperatorPrincipal ? await next(context) : await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized());
+        return principal is OperatorPrincipal ? await next(context) : await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized(Errors.AdminRoutesNeedAdminToken()));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
@@ -20,6 +21,15 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
 
     /// <summary>The grain caller this principal is on this account, or null when this route family is not for it.</summary>
     protected abstract Caller? CallerFor(Principal principal, Guid accountId);
+
+    /// <summary>Why this principal may not use this route family (9109), saying which mistake it is.</summary>
+    protected abstract StoreError Refusal(Principal principal);
+
+    /// <summary>
+    /// Whether the account in the path exists, once the caller may address it. Null means it does, or that this route
+    /// family need not ask: an account token or key exists only while its account does.
+    /// </summary>
+    protected virtual ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http) => new((StoreError?)null);
 
     /// <remarks>
     /// Not async: with the credential cached, the checks finish at once and the handler's own task is handed back,
@@ -62,26 +72,71 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
             caller = caller is null ? null : audited;
         }
 
-        if (caller is null || (!HttpMethods.IsGet(http.Request.Method) && !caller.CanWrite))
+        var refusal = caller is null ? Refusal(principal!)
+            : !HttpMethods.IsGet(http.Request.Method) && !caller.CanWrite ? Errors.ReadOnly()
+            : null;
+        if (refusal is not null)
         {
-            return action is null ? new(ApiResults.Unauthorized()) : RefuseAsync(http);
+            return action is null ? new(ApiResults.Unauthorized(refusal)) : RefuseAsync(http, refusal);
         }
 
-        http.Features.Set(new AccountCall(accountId, caller));
-        return next(context);
+        http.Features.Set(new AccountCall(accountId, caller!));
+        var checking = CheckAccountAsync(accountId, http);
+        if (!checking.IsCompletedSuccessfully)
+        {
+            return AfterAccountCheckAsync(checking, context, next);
+        }
+
+        return checking.Result is { } missing ? RefuseMissingAsync(http, missing) : next(context);
     }
 
-    private static async ValueTask<object?> RefuseAsync(HttpContext http) => await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized());
+    private static async ValueTask<object?> AfterAccountCheckAsync(ValueTask<StoreError?> checking, EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await checking is { } missing ? await RefuseMissingAsync(context.HttpContext, missing) : await next(context);
+
+    private static async ValueTask<object?> RefuseMissingAsync(HttpContext http, StoreError missing) =>
+        await GatewayAudit.RefuseAsync(http, ApiResults.Error(missing));
+
+    private static async ValueTask<object?> RefuseAsync(HttpContext http, StoreError refusal) =>
+        await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized(refusal));
 }
 
 /// <summary><c>/client/v4/accounts/{account_id}/secrets_store</c>: account tokens and keys of that account.</summary>
 public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAccessFilter(resolver, "account_id")
 {
     protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsCallerOn(accountId);
+
+    protected override StoreError Refusal(Principal principal) => principal switch
+    {
+        OperatorPrincipal => Errors.AdminTokenOutsideAdmin(),
+        ServicePrincipal => Errors.ServiceTokenOutsideSystemRoutes(),
+        AccountKeyPrincipal => Errors.NotThisAccount("key"),
+        _ => Errors.NotThisAccount("token"),
+    };
 }
 
-/// <summary><c>/client/v4/system/accounts/{account_tag}</c>: services, for any account.</summary>
-public sealed class SystemRoutesFilter(PrincipalResolver resolver) : RouteAccessFilter(resolver, "account_tag")
+/// <summary>
+/// <c>/client/v4/system/accounts/{account_tag}</c>: services, for any account that exists. A service may learn whether
+/// an account exists (it acts for every account), so an unknown <c>account_tag</c> is 404.
+/// </summary>
+public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<AccessOptions> options)
+    : RouteAccessFilter(resolver, "account_tag")
 {
+    /// <remarks>
+    /// Reads may take an answer seen within the credential cache's lifetime; writes always ask the database, so once an
+    /// account is deleted nothing is made in it. A delete forgets the account on the node that made it at once.
+    /// </remarks>
+    protected override async ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http)
+    {
+        var remembered = HttpMethods.IsGet(http.Request.Method) ? options.Value.CredentialCacheDuration : TimeSpan.Zero;
+        return await accounts.ExistsAsync(accountId, remembered, http.RequestAborted) ? null : Errors.AccountNotFound();
+    }
+
     protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsServiceCaller();
+
+    protected override StoreError Refusal(Principal principal) => principal switch
+    {
+        OperatorPrincipal => Errors.AdminTokenOutsideAdmin(),
+        AccountKeyPrincipal => Errors.SystemRoutesNeedService("key"),
+        _ => Errors.SystemRoutesNeedService("token"),
+    };
 }

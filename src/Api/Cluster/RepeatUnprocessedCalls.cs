@@ -5,23 +5,34 @@ using SecretsStore.Grains.Abstractions;
 namespace SecretsStore.Api.Cluster;
 
 /// <summary>
-/// Repeats, once, a gateway's grain call that failed only because a silo was stopping or gone, so a rolling restart
-/// costs clients nothing. A call is repeated only where it provably had no effect:
+/// Repeats a gateway's grain call that failed only because a silo was stopping or gone, so a rolling restart costs
+/// clients nothing. A call is repeated only where running it again cannot apply it twice:
 /// <list type="bullet">
 /// <item>Orleans rejected it before it reached the grain: a rejection, a busy gateway, or a silo that refused to place
 /// or address it because it is shutting down or known dead. The grain never ran, so running it now is the first time.</item>
 /// <item>or the method only reads (<see cref="OnlyReadsAttribute"/>): then even a call whose silo died while it was
 /// pending, which may or may not have run, changes nothing by running again.</item>
+/// <item>or the method is <see cref="AnsweredOnceAttribute"/> and the call names its request: it is repeated marked
+/// <see cref="Caller.Repeated"/>, and the grain answers from what the first run committed instead of running again.
+/// This is what a graceful stop needs: Orleans fails the calls still pending to a silo the moment it is declared dead,
+/// although the silo finished them (and committed them) before it left.</item>
 /// </list>
-/// Any other failure, a write whose silo died mid-call above all, is answered as it is (503): repeating it could
-/// apply it twice.
+/// Any other failure is answered as it is (503). A call is tried at most <see cref="MaxAttempts"/> times.
 /// </summary>
 public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
 {
     /// <summary>Time for membership and the grain directory to move off the stopping silo before the second try.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// A stopping silo keeps refusing calls to the grains it is still deactivating for up to a second or two under
+    /// load; the pauses grow (0.2, 0.4, 0.6, 0.8 s) to outlast that.
+    /// </summary>
+    private const int MaxAttempts = 5;
+
     private static readonly ConcurrentDictionary<MethodInfo, bool> OnlyReads = new();
+
+    private static readonly ConcurrentDictionary<MethodInfo, bool> AnsweredOnce = new();
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
@@ -38,9 +49,16 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
     private static async Task RepeatIfUnprocessedAsync(Task first, IOutgoingGrainCallContext context)
     {
         await first;
-        if (context.Response?.Exception is { } failure && (ProvablyNotRun(failure) || (IsSiloGone(failure) && MethodOnlyReads(context))))
+        for (var attempt = 1; attempt < MaxAttempts && context.Response?.Exception is { } failure; attempt++)
         {
-            await Task.Delay(Pause);
+            var repeatable = ProvablyNotRun(failure)
+                || (IsSiloGone(failure) && (MethodOnlyReads(context) || MarkRepeated(context)));
+            if (!repeatable)
+            {
+                return;
+            }
+
+            await Task.Delay(Pause * attempt);
             await context.Invoke();
         }
     }
@@ -64,4 +82,17 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
 
     private static bool MethodOnlyReads(IOutgoingGrainCallContext context) =>
         OnlyReads.GetOrAdd(context.InterfaceMethod, static method => method.IsDefined(typeof(OnlyReadsAttribute), inherit: false));
+
+    /// <summary>Marks the call's caller as repeating its request, where the method and the call allow it.</summary>
+    private static bool MarkRepeated(IOutgoingGrainCallContext context)
+    {
+        if (!AnsweredOnce.GetOrAdd(context.InterfaceMethod, static method => method.IsDefined(typeof(AnsweredOnceAttribute), inherit: false))
+            || context.Request.GetArgument(0) is not Caller { RequestId.Length: > 0 } caller)
+        {
+            return false;
+        }
+
+        context.Request.SetArgument(0, caller with { Repeated = true });
+        return true;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
@@ -11,29 +12,51 @@ using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
-/// <summary>Operator routes for accounts and their quota (docs/access.md, extension).</summary>
+/// <summary>Operator routes for accounts and their quota (docs/access.md, "The operator's routes").</summary>
 public static class AdminAccountsApi
 {
     public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/accounts", CreateAccount).WithName("AdminCreateAccount").WithSummary("Creates an account.")
             .AcceptsJson<AccountCreateRequest>()
-            .Produces<Envelope<AccountRecord>>()
+            .Produces<Envelope<AdminAccountDto>>()
             .ProducesAccessErrors();
         admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.")
-            .Produces<Envelope<AccountRecord[]>>()
+            .Produces<Envelope<AdminAccountDto[]>>()
             .ProducesAccessErrors();
         return admin;
     }
 
     /// <summary>Maps under <c>/admin/v1/accounts/{account_id}</c>, behind <see cref="AdminAccountFilter"/>.</summary>
-    public static RouteGroupBuilder MapAdminAccountQuotaApi(this RouteGroupBuilder account)
+    public static RouteGroupBuilder MapAdminAccountApi(this RouteGroupBuilder account)
     {
+        account.MapGet("", GetAccount).WithName("AdminGetAccount").WithSummary("Gets an account.")
+            .Produces<Envelope<AdminAccountDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        account.MapDelete("", DeleteAccount).WithName("AdminDeleteAccount")
+            .WithSummary("Deletes an account with its credentials and quota; 409 account_not_empty while it has stores, unless force=true, which deletes them and their secrets too.")
+            .Audited(AuditActions.AccountDelete)
+            .Produces<Envelope<object>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        account.MapGet("/quota", GetQuota).WithName("AdminGetQuota")
+            .WithSummary("An account's limits and usage; override is the account's own limit, null when the deployment's default applies.")
+            .Produces<Envelope<AdminQuotaDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapPut("/quota", SetQuota).WithName("AdminSetQuota")
-            .WithSummary("Sets an account's own limits {secrets, stores}; null restores the default.")
+            .WithSummary("Sets both of an account's limits {secrets, stores}, both required; null restores that limit's default.")
             .Audited(AuditActions.QuotaSet)
             .AcceptsJson<QuotaSetRequest>()
-            .Produces<Envelope<QuotaDto>>()
+            .Produces<Envelope<AdminQuotaDto>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        account.MapPatch("/quota", ChangeQuota).WithName("AdminChangeQuota")
+            .WithSummary("Changes only the limits given {secrets?, stores?}; null restores that limit's default.")
+            .Audited(AuditActions.QuotaSet)
+            .AcceptsJson<QuotaChangeRequest>()
+            .Produces<Envelope<AdminQuotaDto>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         return account;
@@ -41,22 +64,53 @@ public static class AdminAccountsApi
 
     public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
         BodyHandling.WithBodyAsync(request, body => AdminShapes.OptionalName(body), async name =>
-            ApiResults.Ok(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted)));
+            ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted))));
 
     public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
-        ApiResults.Ok(await accounts.ListAsync(ct));
+        ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToList());
 
-    public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(http.Request, AdminShapes.Limits, async limits =>
-            ApiResults.Ok(QuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).SetLimitsAsync(limits, AuditScope.Of(http)!.Caller))));
+    public static async Task<IResult> GetAccount(HttpContext http, AccountRepository accounts) =>
+        await accounts.FindAsync(AdminAccountFilter.Get(http), http.RequestAborted) is { } account
+            ? ApiResults.Ok(AdminAccountDto.From(account))
+            : ApiResults.Error(Errors.AccountNotFound());
+
+    public static async Task<IResult> DeleteAccount(
+        HttpContext http, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
+    {
+        var accountId = AdminAccountFilter.Get(http);
+        var outcome = await grains.AccountGrain(accountId)
+            .DeleteAccountAsync(AuditScope.Of(http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+        if (outcome.Succeeded)
+        {
+            // The account's tokens and keys are gone: this node stops honouring them now, the others within the
+            // credential cache's lifetime, as after a revocation.
+            resolver.Forget();
+            accounts.Forget(accountId);
+        }
+
+        return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
+    }
+
+    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains) =>
+        ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).GetQuotaAsync()));
+
+    public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: true);
+
+    public static Task<IResult> ChangeQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: false);
+
+    private static Task<IResult> ChangeQuotaAsync(HttpContext http, IGrainFactory grains, bool replacing) =>
+        BodyHandling.WithBodyAsync(http.Request, body => AdminShapes.Limits(body, replacing), async change =>
+            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).ChangeLimitsAsync(change, AuditScope.Of(http)!.Caller))));
 }
 
-/// <summary>Request shapes and look-ups shared by the admin routes.</summary>
+/// <summary>Request shapes shared by the admin routes.</summary>
 internal static class AdminShapes
 {
+    private static readonly string[] QuotaFields = ["secrets", "stores"];
+
     public static Outcome<string?> OptionalName(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -66,32 +120,49 @@ internal static class AdminShapes
         return parsed.Value.Error ?? (Outcome<string?>)name;
     }
 
-    public static Outcome<QuotaLimits> Limits(JsonElement body)
+    /// <summary>
+    /// <c>{"secrets", "stores"}</c>: each a non-negative integer, or null for the deployment's default. A PUT
+    /// (<paramref name="replacing"/>) sets both and so needs both; a PATCH changes only those present.
+    /// </summary>
+    public static Outcome<QuotaChange> Limits(JsonElement body, bool replacing)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        var parsed = BodyFields.Of(body, "", QuotaFields);
+        if (!parsed.Succeeded)
         {
-            return Errors.InvalidJsonBody("expected {\"secrets\", \"stores\"}");
+            return parsed.Error!;
         }
 
-        int? Limit(string name, out StoreError? error)
+        var fields = new (bool Given, int? Limit)[QuotaFields.Length];
+        for (var i = 0; i < QuotaFields.Length; i++)
         {
-            error = null;
-            if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            var name = QuotaFields[i];
+            if (!body.TryGetProperty(name, out var value))
             {
-                return null;
+                if (replacing)
+                {
+                    var other = QuotaFields[1 - i];
+                    return Errors.InvalidJsonBody(
+                        $"PUT sets both limits, and {name} is missing; send \"{name}\": null to restore its default, or PATCH to change only {other}",
+                        $"/{name}");
+                }
+
+                continue;
             }
 
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit >= 0)
+            if (value.ValueKind == JsonValueKind.Null)
             {
-                return limit;
+                fields[i] = (true, null);
             }
-
-            error = Errors.InvalidJsonBody($"{name} must be a non-negative integer or null", $"/{name}");
-            return null;
+            else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit >= 0)
+            {
+                fields[i] = (true, limit);
+            }
+            else
+            {
+                return Errors.InvalidJsonBody($"{name} must be a non-negative integer, or null for the default", $"/{name}");
+            }
         }
 
-        var secrets = Limit("secrets", out var secretsError);
-        var stores = Limit("stores", out var storesError);
-        return secretsError ?? storesError ?? (Outcome<QuotaLimits>)new QuotaLimits(secrets, stores);
+        return new QuotaChange(fields[0].Given, fields[0].Limit, fields[1].Given, fields[1].Limit);
     }
 }

@@ -32,7 +32,7 @@ public static class AdminCredentialsApi
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapGet("/tokens", ListTokens).WithName("AdminListTokens")
             .WithSummary("Lists an account's live tokens, without their values.")
-            .Produces<Envelope<TokenRecord[]>>()
+            .Produces<Envelope<AdminTokenDto[]>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapDelete("/tokens/{token_id}", RevokeToken).WithName("AdminRevokeToken")
@@ -46,6 +46,11 @@ public static class AdminCredentialsApi
             .AcceptsJson<KeyCreateRequest>()
             .Audited(AuditActions.KeyCreate)
             .Produces<Envelope<CreatedKey>>()
+            .ProducesAccessErrors()
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        account.MapGet("/keys", ListKeys).WithName("AdminListKeys")
+            .WithSummary("Lists an account's keys by email, without their values.")
+            .Produces<Envelope<AdminKeyDto[]>>()
             .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapDelete("/keys/{email}", DeleteKey).WithName("AdminDeleteKey")
@@ -66,7 +71,10 @@ public static class AdminCredentialsApi
         });
 
     public static async Task<IResult> ListTokens(HttpContext http, CredentialRepository credentials) =>
-        ApiResults.Ok(await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted));
+        ApiResults.Ok((await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminTokenDto.From).ToList());
+
+    public static async Task<IResult> ListKeys(HttpContext http, CredentialRepository credentials) =>
+        ApiResults.Ok((await credentials.ListKeysAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminKeyDto.From).ToList());
 
     public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string token_id)
     {
@@ -104,7 +112,7 @@ public static class AdminCredentialsApi
 
     private static Outcome<TokenBody> TokenRequest(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name", "permission");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -128,7 +136,7 @@ public static class AdminCredentialsApi
 
     private static Outcome<string> KeyRequest(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "email");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;

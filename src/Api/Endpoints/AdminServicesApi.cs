@@ -32,7 +32,7 @@ public static partial class AdminServicesApi
             .ProducesErrors(StatusCodes.Status409Conflict);
         admin.MapGet("/services", ListServices).WithName("AdminListServices")
             .WithSummary("Lists services, without their tokens.")
-            .Produces<Envelope<ServiceRecord[]>>()
+            .Produces<Envelope<AdminServiceDto[]>>()
             .ProducesAccessErrors();
         admin.MapPost("/services/{name}/token", RotateToken).WithName("AdminRotateServiceToken")
             .WithSummary("Gives a service a new token; the old one stops working.")
@@ -61,7 +61,7 @@ public static partial class AdminServicesApi
         });
 
     public static async Task<IResult> ListServices(ServiceRepository services, CancellationToken ct) =>
-        ApiResults.Ok(await services.ListAsync(ct));
+        ApiResults.Ok((await services.ListAsync(ct)).Select(AdminServiceDto.From).ToList());
 
     public static async Task<IResult> RotateToken(HttpContext http, ServiceRepository services, PrincipalResolver resolver, TimeProvider clock, string name)
     {
@@ -92,7 +92,7 @@ public static partial class AdminServicesApi
 
     private static Outcome<ServiceBody> ServiceRequest(JsonElement body, ScopeSet scopes)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name", "scopes");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -113,7 +113,7 @@ public static partial class AdminServicesApi
 
         var unknown = consumerScopes.Select((scope, i) => (scope, i)).FirstOrDefault(s => !scopes.IsAllowed(s.scope));
         return unknown.scope is not null
-            ? Errors.SecretScopeInvalid(unknown.scope, $"/scopes/{unknown.i}")
+            ? Errors.SecretScopeInvalid(unknown.scope, scopes.Names, $"/scopes/{unknown.i}")
             : new ServiceBody(name, ScopeSet.Canonical(consumerScopes));
     }
 

@@ -75,7 +75,7 @@ public static class CloudflareHelpersApi
         {
             AccountTokenPrincipal token => ApiResults.Ok(new TokenStatusDto(token.TokenId, "active")),
             // A key is valid but is not a token: this route is not for it.
-            _ => ApiResults.Unauthorized(),
+            _ => ApiResults.Unauthorized(Errors.NotAToken()),
         }));
 
     public static Task<IResult> GetUser(HttpRequest request, PrincipalResolver resolver) =>
@@ -83,7 +83,7 @@ public static class CloudflareHelpersApi
         {
             AccountTokenPrincipal token => ApiResults.Ok(new UserDto(token.TokenId, null)),
             AccountKeyPrincipal key => ApiResults.Ok(new UserDto(EmailId(key.Email), key.Email)),
-            _ => ApiResults.Unauthorized(),
+            _ => ApiResults.Unauthorized(Errors.AdminTokenOutsideAdmin()),
         }));
 
     public static Task<IResult> ListAccounts(
@@ -112,7 +112,12 @@ public static class CloudflareHelpersApi
             return failure;
         }
 
-        return principal is AccountTokenPrincipal or AccountKeyPrincipal ? await answer(principal) : ApiResults.Unauthorized();
+        return principal switch
+        {
+            AccountTokenPrincipal or AccountKeyPrincipal => await answer(principal),
+            ServicePrincipal => ApiResults.Unauthorized(Errors.ServiceTokenOutsideSystemRoutes()),
+            _ => ApiResults.Unauthorized(Errors.AdminTokenOutsideAdmin()),
+        };
     }
 
     /// <summary>One page of the accounts the principal can use, oldest first, paged as our other lists (docs/api.md, "Lists").</summary>

@@ -32,23 +32,29 @@ public static class StoresApi
     {
         system.MapPost("/stores", CreateManagedStore)
             .WithName("SystemCreateStore")
-            .WithSummary("Creates a store managed by the calling service.")
+            .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<ManagedStoreCreateRequest>()
             .Produces<Envelope<StoreDto>>()
             .ProducesAccessErrors()
-            .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return system;
     }
 
     /// <summary>List, get and delete: one implementation for every route family.</summary>
     public static RouteGroupBuilder MapStoresApi(this RouteGroupBuilder group, string namePrefix = "")
     {
-        group.MapGet("/stores", ListStores)
+        var list = group.MapGet("/stores", ListStores)
             .WithName(namePrefix + "ListStores")
             .WithSummary("Lists the stores the caller may see, paged.")
             .Produces<ListEnvelope<StoreDto>>()
             .ProducesAccessErrors();
+        if (namePrefix.Length > 0)
+        {
+            // The system routes answer 404 account_not_found for an account_tag that names no account.
+            list.ProducesErrors(StatusCodes.Status404NotFound);
+        }
+
         group.MapGet("/stores/{store_id}", GetStore)
             .WithName(namePrefix + "GetStore")
             .WithSummary("Gets one store.")

@@ -63,6 +63,18 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(ParameterDocs.DescribeAsync);
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(Wire.ErrorItem) && schema.Properties?.TryGetValue("message", out var message) == true
+                    && message is OpenApiSchema text)
+                {
+                    text.Description = "A snake_case token clients match on (or Cloudflare's fixed text, e.g. 'Unauthorized to access "
+                        + "requested resource'), then optionally ': ' and a detail: for refusals the caller can act on, a hint saying "
+                        + "what to do (the rule, the limit and usage, ?force=true, which credential a route takes). Match on the token only.";
+                }
+
+                return Task.CompletedTask;
+            });
         });
 
     private static readonly Dictionary<string, string> TagDescriptions = new()

@@ -27,6 +27,10 @@ public sealed record TokenCreateRequest(string Name, string Permission);
 
 public sealed record KeyCreateRequest(string Email);
 
+/// <summary>Both limits (PUT): each a non-negative integer, or null for the deployment's default.</summary>
 public sealed record QuotaSetRequest(int? Secrets, int? Stores);
+
+/// <summary>The limits to change (PATCH): a field left out keeps its limit; null restores the deployment's default.</summary>
+public sealed record QuotaChangeRequest(int? Secrets, int? Stores);
 
 public sealed record ServiceCreateRequest(string Name, IReadOnlyList<string> Scopes);

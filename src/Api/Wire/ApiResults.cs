@@ -34,7 +34,8 @@ public static class ApiResults
     public static IResult MethodNotAllowed() => Error(405, 7001, "Method not allowed");
     public static IResult MissingCredentials() => Error(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers");
     public static IResult AuthenticationError() => Error(401, 10000, "Authentication error");
-    public static IResult Unauthorized() => Error(403, 9109, "Unauthorized to access requested resource");
+    /// <summary>403 code 9109; <paramref name="refusal"/> says which mistake it was (see <see cref="Errors.Forbidden"/>).</summary>
+    public static IResult Unauthorized(StoreError refusal) => Error(refusal);
     public static IResult BodyTooLarge() => Error(413, 1001, "request_body_too_large");
     public static IResult TooManyRequests(int retryAfterSeconds) =>
         new EnvelopeResult(new ErrorEnvelope(false, [new ErrorItem(971, "Please wait and consider throttling your request speed")], [], null), 429, retryAfterSeconds);

@@ -67,9 +67,28 @@ public sealed class BodyFields(JsonElement item, string pointer)
 
     private void Fail(StoreError error) => Error ??= error;
 
-    /// <summary>The fields of <paramref name="element"/>, or an error when it is not a JSON object.</summary>
-    public static Outcome<BodyFields> Of(JsonElement element, string pointer) =>
-        element.ValueKind == JsonValueKind.Object
-            ? new BodyFields(element, pointer)
-            : Errors.InvalidJsonBody("expected a JSON object", pointer.Length == 0 ? null : pointer);
+    /// <summary>
+    /// The fields of <paramref name="element"/>, or an error when it is not a JSON object or has a field not among
+    /// <paramref name="known"/>: a misspelt optional field (<c>coment</c>) would otherwise be dropped without a word.
+    /// </summary>
+    public static Outcome<BodyFields> Of(JsonElement element, string pointer, params string[] known)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return Errors.InvalidJsonBody("expected a JSON object", pointer.Length == 0 ? null : pointer);
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                return Errors.UnknownField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}", known);
+            }
+        }
+
+        return new BodyFields(element, pointer);
+    }
+
+    /// <summary>A name as one reference token of a JSON pointer (RFC 6901: <c>~</c> is <c>~0</c>, <c>/</c> is <c>~1</c>).</summary>
+    private static string JsonPointerToken(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

@@ -21,7 +21,7 @@ public static class RequestShapes
             return Errors.InvalidJsonBody("expected one store");
         }
 
-        var parsed = BodyFields.Of(arrayForm ? body[0] : body, arrayForm ? "/0" : "");
+        var parsed = BodyFields.Of(arrayForm ? body[0] : body, arrayForm ? "/0" : "", "name");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -35,7 +35,7 @@ public static class RequestShapes
     /// <summary><c>{"name", "account_id": integer}</c>, both required.</summary>
     public static Outcome<ManagedStoreCreateBody> ManagedStoreCreate(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name", "account_id");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -68,7 +68,7 @@ public static class RequestShapes
         var secrets = new List<NewSecret>();
         foreach (var (element, index) in body.EnumerateArray().Select((e, i) => (e, i)))
         {
-            var parsed = BodyFields.Of(element, $"/{index}");
+            var parsed = BodyFields.Of(element, $"/{index}", "name", "value", "scopes", "comment");
             if (!parsed.Succeeded)
             {
                 return parsed.Error!;
@@ -93,7 +93,7 @@ public static class RequestShapes
 
     public static Outcome<SecretPatch> Patch(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name", "value", "scopes", "comment");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -113,7 +113,7 @@ public static class RequestShapes
 
     public static Outcome<DuplicateSecret> Duplicate(JsonElement body)
     {
-        var parsed = BodyFields.Of(body, "");
+        var parsed = BodyFields.Of(body, "", "name", "scopes", "comment");
         if (!parsed.Succeeded)
         {
             return parsed.Error!;
@@ -139,6 +139,11 @@ public static class RequestShapes
                     return Errors.InvalidIds("each item must be an object with a string id", $"/{index}/id");
                 }
 
+                if (BodyFields.Of(element, $"/{index}", "id").Error is { } unknown)
+                {
+                    return unknown;
+                }
+
                 if (!JsonText.TryRead(id, out var text))
                 {
                     return JsonText.NotUnicode("id", $"/{index}/id");
@@ -148,6 +153,11 @@ public static class RequestShapes
             }
 
             return ids;
+        }
+
+        if (body.ValueKind == JsonValueKind.Object && BodyFields.Of(body, "", "ids").Error is { } unknownField)
+        {
+            return unknownField;
         }
 
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("ids", out var list))

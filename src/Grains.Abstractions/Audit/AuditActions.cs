@@ -12,6 +12,7 @@ public static class AuditActions
     public const string SecretBulkDelete = "secret.bulk_delete";
     public const string SecretReadValue = "secret.read_value";
     public const string QuotaSet = "quota.set";
+    public const string AccountDelete = "account.delete";
     public const string TokenCreate = "token.create";
     public const string TokenRevoke = "token.revoke";
     public const string KeyCreate = "key.create";
@@ -23,6 +24,6 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
     [
         StoreCreate, StoreDelete, SecretCreate, SecretPatch, SecretDuplicate, SecretDelete, SecretBulkDelete, SecretReadValue,
-        QuotaSet, TokenCreate, TokenRevoke, KeyCreate, KeyDelete, ServiceCreate, ServiceTokenRotate, ServiceDelete,
+        QuotaSet, AccountDelete, TokenCreate, TokenRevoke, KeyCreate, KeyDelete, ServiceCreate, ServiceTokenRotate, ServiceDelete,
     ];
 }

@@ -3,7 +3,7 @@ namespace SecretsStore.Grains.Rules;
 /// <summary>Store and secret names: 1–255 characters of A-Z a-z 0-9 _ - (docs/api.md, "Objects").</summary>
 public static class NameRules
 {
-    public const int MaxLength = 255;
+    public const int MaxLength = Abstractions.Errors.MaxNameLength;
 
     public static bool IsValid(string name) =>
         name.Length is > 0 and <= MaxLength && name.All(IsAllowed);

@@ -40,24 +40,24 @@ public sealed class SecretRules(ScopeSet scopes)
         var plaintext = value?.Reveal();
         if (string.IsNullOrEmpty(plaintext))
         {
-            return Errors.SecretValueEmpty(pointer);
+            return Errors.SecretValueEmpty(pointer, MaxValueBytes);
         }
 
-        return Encoding.UTF8.GetByteCount(plaintext) > MaxValueBytes ? Errors.SecretValueTooLong(pointer) : null;
+        return Encoding.UTF8.GetByteCount(plaintext) > MaxValueBytes ? Errors.SecretValueTooLong(pointer, MaxValueBytes) : null;
     }
 
     public StoreError? ValidateScopes(IReadOnlyList<string>? requested, string pointer)
     {
         if (requested is null || requested.Count == 0)
         {
-            return Errors.SecretScopesEmpty(pointer);
+            return Errors.SecretScopesEmpty(pointer, scopes.Names);
         }
 
         for (var i = 0; i < requested.Count; i++)
         {
             if (!scopes.IsAllowed(requested[i]))
             {
-                return Errors.SecretScopeInvalid(requested[i], $"{pointer}/{i}");
+                return Errors.SecretScopeInvalid(requested[i], scopes.Names, $"{pointer}/{i}");
             }
         }
 
@@ -68,7 +68,7 @@ public sealed class SecretRules(ScopeSet scopes)
     public static StoreError? ValidateComment(string? comment, string pointer) => comment switch
     {
         null => null,
-        _ when comment.EnumerateRunes().Count() > MaxCommentLength => Errors.SecretCommentTooLong(pointer),
+        _ when comment.EnumerateRunes().Count() > MaxCommentLength => Errors.SecretCommentTooLong(pointer, MaxCommentLength),
         _ when comment.Contains('\0') => Errors.InvalidJsonBody("comment must not contain the character U+0000", pointer),
         _ => null,
     };

@@ -6,7 +6,7 @@ namespace SecretsStore.Grains.Rules;
 /// <summary>Who may see and change a store, in the order the wire contract checks them (docs/api.md, errors).</summary>
 public static class StoreAccess
 {
-    public static StoreError? CheckPermission(Caller caller) => caller.CanWrite ? null : Errors.Forbidden();
+    public static StoreError? CheckPermission(Caller caller) => caller.CanWrite ? null : Errors.ReadOnly();
 
     /// <summary>
     /// A store that does not exist, was deleted, belongs to another account or is managed by another service (or

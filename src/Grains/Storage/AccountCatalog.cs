@@ -16,6 +16,9 @@ public enum StoreInsert
     QuotaExceeded,
 }
 
+/// <summary>What an insert did, with the store limit and usage it was judged against (for the refusal's hint).</summary>
+public sealed record StoreInsertResult(StoreInsert Outcome, int Limit = 0, long Usage = 0);
+
 /// <summary>The account-wide rows: its live stores, and its quota row (limits and secret usage).</summary>
 public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
 {
@@ -45,7 +48,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
     /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>). The audit record of the
     /// create commits with the store, or neither does; a refused insert writes nothing (the caller records the refusal).
     /// </summary>
-    public async Task<StoreInsert> InsertStoreAsync(StoreView store, int defaultStoresLimit, AuditRecord audit, CancellationToken ct = default)
+    public async Task<StoreInsertResult> InsertStoreAsync(StoreView store, int defaultStoresLimit, AuditRecord audit, CancellationToken ct = default)
     {
         WrappedKey dataKey;
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -66,9 +69,10 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
             var limit = reader.IsDBNull(0) ? defaultStoresLimit : reader.GetInt32(0);
             await reader.NextResultAsync(ct);
             await reader.ReadAsync(ct);
-            if (store.ManagedBy is null && reader.GetInt64(0) >= limit)
+            var usage = reader.GetInt64(0);
+            if (store.ManagedBy is null && usage >= limit)
             {
-                return StoreInsert.QuotaExceeded;
+                return new StoreInsertResult(StoreInsert.QuotaExceeded, limit, usage);
             }
 
             await reader.NextResultAsync(ct);
@@ -97,11 +101,11 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
         {
-            return StoreInsert.NameTaken;
+            return new StoreInsertResult(StoreInsert.NameTaken);
         }
 
         await transaction.CommitAsync(ct);
-        return StoreInsert.Inserted;
+        return new StoreInsertResult(StoreInsert.Inserted);
     }
 
     public async Task<QuotaRow> ReadQuotaAsync(Guid accountId, CancellationToken ct = default)
@@ -114,21 +118,72 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
             : new QuotaRow(0, null, null);
     }
 
-    /// <summary>Sets the limits; the audit record commits with them (one batch is one implicit transaction).</summary>
-    public async Task SetLimitsAsync(Guid accountId, QuotaLimits limits, AuditRecord audit, CancellationToken ct = default)
+    public Task SetLimitsAsync(Guid accountId, QuotaLimits limits, AuditRecord audit, CancellationToken ct = default) =>
+        ChangeLimitsAsync(accountId, QuotaChange.Replacing(limits), audit, ct);
+
+    /// <summary>
+    /// Changes the limits <paramref name="change"/> sets and keeps the others; the audit record commits with them (one
+    /// batch is one implicit transaction).
+    /// </summary>
+    public async Task ChangeLimitsAsync(Guid accountId, QuotaChange change, AuditRecord audit, CancellationToken ct = default)
     {
         var upsert = new NpgsqlBatchCommand(
             """
-            INSERT INTO account_quotas (account_id, secrets_limit, stores_limit) VALUES ($1, $2, $3)
-            ON CONFLICT (account_id) DO UPDATE SET secrets_limit = excluded.secrets_limit, stores_limit = excluded.stores_limit
+            INSERT INTO account_quotas (account_id, secrets_limit, stores_limit) VALUES ($1, $3, $5)
+            ON CONFLICT (account_id) DO UPDATE
+               SET secrets_limit = CASE WHEN $2 THEN excluded.secrets_limit ELSE account_quotas.secrets_limit END,
+                   stores_limit = CASE WHEN $4 THEN excluded.stores_limit ELSE account_quotas.stores_limit END
             """);
         upsert.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Secrets ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)limits.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = change.SetsSecrets });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Secrets ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = change.SetsStores });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(upsert);
         batch.BatchCommands.Add(AuditWriter.Command(audit));
         await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Deletes the account row (its tokens and keys go with it: their foreign keys cascade) and its quota row, with the
+    /// audit record, in one transaction. False, having changed nothing, while the account still has a live store.
+    /// </summary>
+    public async Task<bool> DeleteAccountAsync(Guid accountId, AuditRecord audit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var check = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                // The same lock a store insert takes first, so no store can be added while this decides.
+                Command("INSERT INTO account_quotas (account_id) VALUES ($1) ON CONFLICT DO NOTHING", accountId),
+                Command("SELECT 1 FROM account_quotas WHERE account_id = $1 FOR UPDATE", accountId),
+                Command("SELECT count(*) FROM stores WHERE account_id = $1 AND deleted IS NULL", accountId),
+            },
+        })
+        {
+            await using var reader = await check.ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            if (reader.GetInt64(0) > 0)
+            {
+                return false;
+            }
+        }
+
+        var deleteAccount = new NpgsqlBatchCommand("DELETE FROM accounts WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = accountId.ToString("N") } } };
+        await using (var delete = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditWriter.Command(audit) },
+        })
+        {
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     private static NpgsqlBatchCommand Command(string sql, Guid accountId) => new(sql) { Parameters = { new NpgsqlParameter { Value = accountId } } };

@@ -47,4 +47,7 @@ public interface IStoreStorage
     Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct);
 
     Task<CommitResult> CommitAsync(StoreBatch batch);
+
+    /// <summary>The allowed audit records an earlier request with this id committed to the store, if any.</summary>
+    Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct);
 }

@@ -9,4 +9,7 @@ public sealed class PostgresStoreStorage(NpgsqlDataSource db, ValueCipher cipher
     public Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct) => StoreLoader.LoadAsync(db, cipher, storeId, ct);
 
     public Task<CommitResult> CommitAsync(StoreBatch batch) => writer.CommitAsync(batch);
+
+    public Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct) =>
+        FirstRuns.FindAsync(db, storeId, requestId, notBefore, ct);
 }

@@ -15,6 +15,11 @@ public sealed class QuotaBudget(int used, int limit)
     /// <summary>How much the account's usage changes if the transaction commits.</summary>
     public int Delta => _delta;
 
+    public int Limit => limit;
+
+    /// <summary>The account's usage as the transaction has it so far.</summary>
+    public long Used => (long)used + _delta;
+
     public bool TryTake(int count)
     {
         if ((long)used + _delta + count > limit)

@@ -53,8 +53,9 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
 
     public void Record(AuditRecord record) => _audit.Add(record);
 
-    /// <summary>Room for <paramref name="count"/> more secrets in the account; taken if there is.</summary>
-    public bool TryReserve(int count) => quota.TryTake(count);
+    /// <summary>Takes room for <paramref name="count"/> more secrets in the account, or answers the refusal with the limit and usage.</summary>
+    public Abstractions.StoreError? Reserve(int count, Guid accountId) =>
+        quota.TryTake(count) ? null : Abstractions.Errors.MaximumSecretsExceeded(accountId, quota.Limit, quota.Used, count);
 
     public void Add(SecretRecord secret)
     {

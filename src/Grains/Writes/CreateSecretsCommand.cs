@@ -15,7 +15,7 @@ public sealed class CreateSecretsCommand(AuditedCall audit, IReadOnlyList<Secret
         var refusal = StoreAccess.CheckVisible(draft, Audit.Caller, Audit.AccountId)
             ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller)
             ?? NameRules.FirstTaken(secrets.Select(s => s.Name).ToList(), draft.HasName, i => $"/{i}/name")
-            ?? (draft.TryReserve(secrets.Count) ? null : Errors.MaximumSecretsExceeded());
+            ?? draft.Reserve(secrets.Count, Audit.AccountId);
         if (refusal is not null)
         {
             return refusal;

@@ -12,7 +12,7 @@ public sealed class DeleteStoreCommand(AuditedCall audit, bool force) : StoreCom
     {
         var refusal = StoreAccess.CheckVisible(draft, Audit.Caller, Audit.AccountId)
             ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller)
-            ?? (draft.Count > 0 && !force ? Errors.StoreNotEmpty() : null);
+            ?? (draft.Count > 0 && !force ? Errors.StoreNotEmpty(draft.Count) : null);
         if (refusal is not null)
         {
             return refusal;

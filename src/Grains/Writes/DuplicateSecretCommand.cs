@@ -17,7 +17,7 @@ public sealed class DuplicateSecretCommand(AuditedCall audit, Guid sourceId, Dup
             ?? (source is null ? Errors.SecretNotFound() : null)
             ?? StoreAccess.CheckOwnership(draft.Committed.Row!, Audit.Caller)
             ?? NameRules.FirstTaken([request.Name!], draft.HasName, _ => "/name")
-            ?? (draft.TryReserve(1) ? null : Errors.MaximumSecretsExceeded());
+            ?? draft.Reserve(1, Audit.AccountId);
         if (refusal is not null)
         {
             return refusal;

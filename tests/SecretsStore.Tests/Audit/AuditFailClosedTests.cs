@@ -1,8 +1,6 @@
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Faults;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Audit;
@@ -28,7 +26,7 @@ public sealed class AuditFailClosedTests
         await using var app = await TestHost.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
         var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = $"c{Guid.NewGuid():N}"[..12], scopes = new[] { "workers" } }))
             .Result.GetProperty("token").GetString();
         var store = await api.CreateStoreAsync(account);
@@ -75,7 +73,7 @@ public sealed class AuditFailClosedTests
             await using var app = await TestHost.StartAsync(settings);
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             var api = new ApiClient(http);
-            var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+            var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
             var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = "consumer", scopes = new[] { "workers" } }))
                 .Result.GetProperty("token").GetString();
             var store = await api.CreateStoreAsync(account);

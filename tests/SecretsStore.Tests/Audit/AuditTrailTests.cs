@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Audit;

@@ -1,25 +1,24 @@
 using System.Diagnostics;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Audit;
 
 /// <summary>The README's consumer example runs as written: a command gets exactly the secrets its service may read.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class ConsumerExampleTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class ConsumerExampleTests(AppFixture app)
 {
     [Fact]
     public async Task TheScriptPutsEverySecretAWorkersServiceMayReadAndNoOtherIntoTheCommandsEnvironment()
     {
-        var account = await service.NewAccountAsync();
-        var consumer = await service.NewServiceAsync(["workers"]);
-        var first = await service.Api.CreateStoreAsync(account);
-        await service.SetQuotaAsync(account, secrets: null, stores: 2);
-        var second = await service.Api.CreateStoreAsync(account);
+        var account = await app.NewAccountAsync();
+        var consumer = await app.NewServiceAsync(["workers"]);
+        var first = await app.Api.CreateStoreAsync(account);
+        await app.SetQuotaAsync(account, secrets: null, stores: 2);
+        var second = await app.Api.CreateStoreAsync(account);
         var multiline = $"line one\nline \"two\" $HOME\n";
-        await service.Api.CreateSecretAsync(account, first, "DATABASE_URL", "postgres://u:p@db/app", ["workers"]);
-        await service.Api.CreateSecretAsync(account, second, "MULTILINE", multiline, ["workers", "ai_gateway"]);
-        await service.Api.CreateSecretAsync(account, second, "GATEWAY_ONLY", "not for workers", ["ai_gateway"]);
+        await app.Api.CreateSecretAsync(account, first, "DATABASE_URL", "postgres://u:p@db/app", ["workers"]);
+        await app.Api.CreateSecretAsync(account, second, "MULTILINE", multiline, ["workers", "ai_gateway"]);
+        await app.Api.CreateSecretAsync(account, second, "GATEWAY_ONLY", "not for workers", ["ai_gateway"]);
 
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root(), "examples", "with-secrets.sh"));
@@ -28,7 +27,7 @@ public sealed class ConsumerExampleTests(ServiceFixture service)
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["BASE"] = new Uri(service.App.BaseAddress, "/client/v4").ToString();
+        start.Environment["BASE"] = new Uri(app.App.BaseAddress, "/client/v4").ToString();
         start.Environment["ACCOUNT"] = account.Id;
         start.Environment["LIST_TOKEN"] = account.ReadToken;
         start.Environment["SERVICE_TOKEN"] = consumer.Token;

@@ -7,7 +7,7 @@ namespace SecretsStore.Tests.Benchmarks;
 /// Every benchmark scenario runs for a moment, so the benchmark cannot rot between the runs that measure. Nothing
 /// here is timed: figures from a busy test machine mean nothing.
 /// </summary>
-[Collection(Faults.FaultCollection.Name)]
+[Collection(Infrastructure.FaultCollection.Name)]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     [Fact]

@@ -8,8 +8,8 @@ namespace SecretsStore.Tests.Clients;
 public static class ClientSuite
 {
     /// <summary>The API base URL a client is given: no trailing slash (wrangler would build <c>//accounts</c>).</summary>
-    public static string BaseUrl(ServiceFixture service) =>
-        new Uri(service.App.BaseAddress, "/client/v4").ToString().TrimEnd('/');
+    public static string BaseUrl(AppFixture app) =>
+        new Uri(app.App.BaseAddress, "/client/v4").ToString().TrimEnd('/');
 
     public static async Task AssertPassesAsync(string suite, IReadOnlyDictionary<string, string> environment, TimeSpan bound, ITestOutputHelper output)
     {

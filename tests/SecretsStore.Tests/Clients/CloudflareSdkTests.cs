@@ -1,4 +1,3 @@
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -10,8 +9,8 @@ namespace SecretsStore.Tests.Clients;
 /// with plain fetch (no SDK has the system routes). This driver provisions what they need through the admin
 /// routes and hands it over in SECRETSSTORE_* variables.
 /// </summary>
-[Collection(ServiceCollection.Name)]
-public sealed class CloudflareSdkTests(ServiceFixture service, ITestOutputHelper output)
+[Collection(AppCollection.Name)]
+public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
 {
     private static readonly TimeSpan TimeBound = TimeSpan.FromMinutes(3);
 
@@ -29,17 +28,17 @@ public sealed class CloudflareSdkTests(ServiceFixture service, ITestOutputHelper
     /// </summary>
     private async Task<Dictionary<string, string>> ProvisionAsync()
     {
-        var account = await service.NewAccountAsync();
-        var other = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, secrets: 200, stores: 5);
-        var (email, key) = await service.NewKeyAsync(account.Id);
+        var account = await app.NewAccountAsync();
+        var other = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, secrets: 200, stores: 5);
+        var (email, key) = await app.NewKeyAsync(account.Id);
 
-        var owner = await service.NewServiceAsync();
-        var stranger = await service.NewServiceAsync();
+        var owner = await app.NewServiceAsync();
+        var stranger = await app.NewServiceAsync();
 
         return new Dictionary<string, string>
         {
-            ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(service),
+            ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(app),
             ["SECRETSSTORE_ACCOUNT_ID"] = account.Id,
             ["SECRETSSTORE_ACCOUNT_TOKEN"] = account.WriteToken,
             ["SECRETSSTORE_READ_TOKEN"] = account.ReadToken,

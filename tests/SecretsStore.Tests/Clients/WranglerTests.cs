@@ -8,8 +8,8 @@ namespace SecretsStore.Tests.Clients;
 /// command with a token and an account id, with an account key and email, and with a token but no account id (so
 /// wrangler finds the account through <c>/accounts</c> and <c>/memberships</c>), and <c>whoami</c>.
 /// </summary>
-[Collection(ServiceCollection.Name)]
-public sealed class WranglerTests(ServiceFixture service, ITestOutputHelper output)
+[Collection(AppCollection.Name)]
+public sealed class WranglerTests(AppFixture app, ITestOutputHelper output)
 {
     // About two minutes on two cores: ~60 wrangler processes of 1–2 s each.
     private static readonly TimeSpan TimeBound = TimeSpan.FromMinutes(8);
@@ -23,15 +23,15 @@ public sealed class WranglerTests(ServiceFixture service, ITestOutputHelper outp
 
         // Each flow deletes its store, but the default quota of one store would let a flow that failed halfway
         // fail the next flow on the same account too.
-        var quota = await service.Api.PutAsync($"/admin/v1/accounts/{main.Id}/quota", service.AdminToken, new { secrets = (int?)null, stores = 3 });
+        var quota = await app.Api.PutAsync($"/admin/v1/accounts/{main.Id}/quota", app.AdminToken, new { secrets = (int?)null, stores = 3 });
         Assert.True(quota.Status == 200, $"quota answered {quota.Status}: {quota.Body}");
-        var (email, key) = await service.NewKeyAsync(main.Id);
+        var (email, key) = await app.NewKeyAsync(main.Id);
 
         await ClientSuite.AssertPassesAsync(
             "wrangler.test.mjs",
             new Dictionary<string, string>
             {
-                ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(service),
+                ["SECRETSSTORE_BASE_URL"] = ClientSuite.BaseUrl(app),
                 ["SECRETSSTORE_ACCOUNT_ID"] = main.Id,
                 ["SECRETSSTORE_ACCOUNT_NAME"] = main.Name,
                 ["SECRETSSTORE_ACCOUNT_TOKEN"] = main.Token,
@@ -49,10 +49,10 @@ public sealed class WranglerTests(ServiceFixture service, ITestOutputHelper outp
 
     private async Task<WranglerAccount> NewAccountAsync(string name)
     {
-        var account = await service.Api.PostAsync("/admin/v1/accounts", service.AdminToken, new { name });
+        var account = await app.Api.PostAsync("/admin/v1/accounts", app.AdminToken, new { name });
         Assert.True(account.Status == 200, $"account create answered {account.Status}: {account.Body}");
         var id = account.Result.GetProperty("id").GetString()!;
-        var token = await service.Api.PostAsync($"/admin/v1/accounts/{id}/tokens", service.AdminToken, new { name = "wrangler", permission = "write" });
+        var token = await app.Api.PostAsync($"/admin/v1/accounts/{id}/tokens", app.AdminToken, new { name = "wrangler", permission = "write" });
         Assert.True(token.Status == 200, $"token create answered {token.Status}: {token.Body}");
         return new WranglerAccount(id, name, token.Result.GetProperty("token").GetString()!);
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;
@@ -21,7 +20,7 @@ public sealed class BackupRestoreTests
         {
             using var http = new HttpClient { BaseAddress = original.BaseAddress };
             var api = new ApiClient(http);
-            account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+            account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
             store = await api.CreateStoreAsync(account, "kept");
             secretId = (await api.CreateSecretAsync(account, store, "DATABASE_URL", Value, comment: "primary")).GetProperty("id").GetString()!;
             await api.CreateSecretAsync(account, store, "OTHER");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;
@@ -20,7 +19,7 @@ public sealed class RestartTests
         {
             using var http = new HttpClient { BaseAddress = first.BaseAddress };
             var api = new ApiClient(http);
-            account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+            account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
             await api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", settings.AdminToken, new { secrets = 20, stores = 2 });
             for (var s = 0; s < 2; s++)
             {

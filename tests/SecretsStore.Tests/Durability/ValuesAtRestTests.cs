@@ -1,25 +1,24 @@
 using System.Text;
 using Npgsql;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;
 
-[Collection(ServiceCollection.Name)]
-public sealed class ValuesAtRestTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class ValuesAtRestTests(AppFixture app)
 {
     [Fact]
     public async Task NoRowInAnyTableHoldsAValueOrATokenInPlaintext()
     {
-        var account = await service.NewAccountAsync();
-        var store = await service.Api.CreateStoreAsync(account);
+        var account = await app.NewAccountAsync();
+        var store = await app.Api.CreateStoreAsync(account);
         var value = $"plaintext-canary-{Guid.NewGuid():N}";
-        var secret = await service.Api.CreateSecretAsync(account, store, "CANARY", value);
-        await service.Api.PostAsync($"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}/duplicate",
+        var secret = await app.Api.CreateSecretAsync(account, store, "CANARY", value);
+        await app.Api.PostAsync($"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}/duplicate",
             account.WriteToken, new { name = "CANARY_COPY", scopes = new[] { "workers" } });
 
-        var dump = await DumpAllRowsAsync(service.Settings.ConnectionString);
-        foreach (var needle in new[] { value, account.WriteToken, account.ReadToken, service.AdminToken })
+        var dump = await DumpAllRowsAsync(app.Settings.ConnectionString);
+        foreach (var needle in new[] { value, account.WriteToken, account.ReadToken, app.AdminToken })
         {
             Assert.DoesNotContain(needle, dump, StringComparison.Ordinal);
             // bytea columns print as hex, so look for the hex form too.

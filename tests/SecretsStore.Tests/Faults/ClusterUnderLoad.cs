@@ -1,4 +1,3 @@
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Faults;
@@ -10,7 +9,7 @@ public static class ClusterUnderLoad
     {
         using var http = new HttpClient { BaseAddress = gateway };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, adminToken);
+        var account = await AppFixture.NewAccountAsync(api, adminToken);
         Assert.Equal(200, (await api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", adminToken, new { secrets = 1_000_000, stores = 64 })).Status);
         var ids = new List<string>();
         for (var i = 0; i < stores; i++)

@@ -11,7 +11,9 @@ namespace SecretsStore.Tests.Faults;
 /// <param name="Status">The HTTP status; 0 when the connection failed, -1 when the test gave up waiting (no answer either way).</param>
 /// <param name="Gateway">Which gateway the request went through.</param>
 /// <param name="Finished">When the answer came, measured from the start of the load.</param>
-public sealed record Attempt(string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter, TimeSpan Finished = default);
+/// <param name="Failure">For status 0, how the connection failed.</param>
+public sealed record Attempt(
+    string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter, TimeSpan Finished = default, string? Failure = null);
 
 /// <summary>
 /// Writers creating one uniquely named secret per request, spread over stores and gateways, until stopped. Every
@@ -53,7 +55,8 @@ public sealed class WriteLoad
     /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
     public string Summary() =>
         $"{_attempts.Count} requests: " + string.Join(", ", _attempts.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"))
-        + $"; slowest {(_attempts.IsEmpty ? 0 : _attempts.Max(a => a.Took.TotalSeconds)):N2} s";
+        + $"; slowest {(_attempts.IsEmpty ? 0 : _attempts.Max(a => a.Took.TotalSeconds)):N2} s"
+        + string.Concat(_attempts.Where(a => a.Failure is not null).GroupBy(a => a.Failure).Select(g => $"; {g.Count()} × {g.Key}"));
 
     /// <summary>Starts no new request, lets those under way finish within <paramref name="grace"/>, then abandons them.</summary>
     public async Task StopAsync(TimeSpan grace)
@@ -99,9 +102,9 @@ public sealed class WriteLoad
                 i--; // the same secret again, through the next gateway
                 await Task.Delay(20);
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
-                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed));
+                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.HttpRequestError}: {e.InnerException?.Message ?? e.Message}"));
                 await Task.Delay(50);
             }
         }

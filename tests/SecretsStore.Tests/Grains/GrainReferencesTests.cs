@@ -1,5 +1,6 @@
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Grains;
 

@@ -1,4 +1,5 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Grains;
 

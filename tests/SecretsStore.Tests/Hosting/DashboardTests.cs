@@ -6,15 +6,15 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Hosting;
 
 /// <summary>The Orleans dashboard opens for the operator's token and for no one else.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class DashboardTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class DashboardTests(AppFixture app)
 {
     private async Task<HttpResponseMessage> GetAsync(AuthenticationHeaderValue? authorization)
     {
         // The trailing slash: "/dashboard" redirects there, and a client drops credentials on a redirect.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
         request.Headers.Authorization = authorization;
-        return await service.Http.SendAsync(request);
+        return await app.Http.SendAsync(request);
     }
 
     private static AuthenticationHeaderValue Basic(string password) =>
@@ -27,7 +27,7 @@ public sealed class DashboardTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString());
 
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         using var accountToken = await GetAsync(new AuthenticationHeaderValue("Bearer", account.WriteToken));
         Assert.Equal(HttpStatusCode.Unauthorized, accountToken.StatusCode);
         using var wrongPassword = await GetAsync(Basic("guess"));
@@ -37,10 +37,10 @@ public sealed class DashboardTests(ServiceFixture service)
     [Fact]
     public async Task TheAdminTokenOpensTheDashboardFromABrowserOrAScript()
     {
-        using var basic = await GetAsync(Basic(service.AdminToken));
+        using var basic = await GetAsync(Basic(app.AdminToken));
         Assert.Equal(HttpStatusCode.OK, basic.StatusCode);
         Assert.Contains("html", basic.Content.Headers.ContentType?.MediaType);
-        using var bearer = await GetAsync(new AuthenticationHeaderValue("Bearer", service.AdminToken));
+        using var bearer = await GetAsync(new AuthenticationHeaderValue("Bearer", app.AdminToken));
         Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
     }
 }

@@ -4,7 +4,7 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Hosting;
 
 /// <summary>One run command per data folder: a second start leaves the first alone, a killed one blocks nothing.</summary>
-[Collection(Faults.FaultCollection.Name)]
+[Collection(FaultCollection.Name)]
 public sealed class DataFolderLockTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-lock-{Guid.NewGuid():N}");

@@ -5,7 +5,7 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Hosting;
 
 /// <summary>The run command with its default settings: a short start, the banner last, and no line per request.</summary>
-[Collection(Faults.FaultCollection.Name)]
+[Collection(FaultCollection.Name)]
 public sealed class QuietStartTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-quiet-{Guid.NewGuid():N}");

@@ -84,7 +84,7 @@ public sealed class TelemetryTests
         await using var app = await TestHost.StartAsync(settings, $"--{Telemetry.TracingEnabledKey}=true");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
         var store = await api.CreateStoreAsync(account);
         var value = $"canary-{Guid.NewGuid():N}";
         await api.CreateSecretAsync(account, store, "TRACED", value);
@@ -175,7 +175,7 @@ public sealed class TelemetryTests
         await using var b = await TestHost.StartAsync(settings, $"--{Telemetry.TracingEnabledKey}=true");
         using var http = new HttpClient { BaseAddress = a.BaseAddress };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
         Assert.Equal(200, (await api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", settings.AdminToken, new { secrets = 100, stores = 20 })).Status);
         var grains = a.Web.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);

@@ -32,16 +32,16 @@ public sealed record ManagedWorld(TestAccount Account, TestService Owner, TestSe
         _ => null,
     };
 
-    public static async Task<ManagedWorld> CreateAsync(ServiceFixture service)
+    public static async Task<ManagedWorld> CreateAsync(AppFixture app)
     {
-        var account = await service.NewAccountAsync();
-        var owner = await service.NewServiceAsync();
-        var other = await service.NewServiceAsync();
-        var store = await service.Api.PostAsync($"{TestService.Base(account.Id)}/stores", owner.Token, new { name = "managed", account_id = 1 });
+        var account = await app.NewAccountAsync();
+        var owner = await app.NewServiceAsync();
+        var other = await app.NewServiceAsync();
+        var store = await app.Api.PostAsync($"{TestService.Base(account.Id)}/stores", owner.Token, new { name = "managed", account_id = 1 });
         var storeId = store.Result.GetProperty("id").GetString()!;
-        var secret = await service.Api.PostAsync($"{TestService.Base(account.Id)}/stores/{storeId}/secrets", owner.Token,
+        var secret = await app.Api.PostAsync($"{TestService.Base(account.Id)}/stores/{storeId}/secrets", owner.Token,
             new[] { new { name = "SECRET", value = "value", scopes = new[] { "workers" } } });
-        return new ManagedWorld(account, owner, other, storeId, secret.Result[0].GetProperty("id").GetString()!, service.AdminToken);
+        return new ManagedWorld(account, owner, other, storeId, secret.Result[0].GetProperty("id").GetString()!, app.AdminToken);
     }
 
     /// <summary>The store's whole visible state, read by its owner: any change to it (values included, through modified) shows.</summary>
@@ -88,18 +88,18 @@ public static class MatrixRoutes
 
     /// <summary>One cell of a matrix: a fresh world, the call, and the store's digest before and after it.</summary>
     public static async Task<(ApiResponse Response, string Before, string After)> CallAsync(
-        ServiceFixture service, MatrixRoute route, CallerKindUnderTest caller, int expectedStatus, int? expectedCode)
+        AppFixture app, MatrixRoute route, CallerKindUnderTest caller, int expectedStatus, int? expectedCode)
     {
-        var world = await ManagedWorld.CreateAsync(service);
-        var before = await world.DigestAsync(service.Api);
-        var response = await service.Api.SendAsync(route.Method, route.Path(world), world.TokenOf(caller), route.Body(world));
+        var world = await ManagedWorld.CreateAsync(app);
+        var before = await world.DigestAsync(app.Api);
+        var response = await app.Api.SendAsync(route.Method, route.Path(world), world.TokenOf(caller), route.Body(world));
         Assert.True(expectedStatus == response.Status, $"{route.Name} as {caller}: expected {expectedStatus}, got {response.Status} {response.Body}");
         if (expectedCode is not null)
         {
             Assert.Equal(expectedCode, response.ErrorCode);
         }
 
-        return (response, before, await world.DigestAsync(service.Api));
+        return (response, before, await world.DigestAsync(app.Api));
     }
 
     public static TheoryData<string, CallerKindUnderTest> Cases(IReadOnlyList<MatrixRoute> routes)

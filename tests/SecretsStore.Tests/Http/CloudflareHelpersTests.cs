@@ -6,18 +6,18 @@ namespace SecretsStore.Tests.Http;
 /// The helper routes wrangler calls (docs/access.md, "Cloudflare's account routes"): what each credential sees, and the
 /// refusals wrangler itself never provokes. WranglerTests shows that wrangler accepts the answers.
 /// </summary>
-[Collection(ServiceCollection.Name)]
-public sealed class CloudflareHelpersTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class CloudflareHelpersTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     private static readonly string[] Routes = ["/client/v4/user/tokens/verify", "/client/v4/user", "/client/v4/accounts", "/client/v4/memberships"];
 
     [Fact]
     public async Task ATokenSeesItselfAndItsOneAccount()
     {
-        var account = await service.NewAccountAsync();
-        var tokens = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/tokens", service.AdminToken);
+        var account = await app.NewAccountAsync();
+        var tokens = await Api.GetAsync($"/admin/v1/accounts/{account.Id}/tokens", app.AdminToken);
         var writeTokenId = tokens.Result.EnumerateArray().Single(t => t.GetProperty("permission").GetString() == "write").GetProperty("id").GetString();
 
         var verify = await Api.GetAsync("/client/v4/user/tokens/verify", account.WriteToken);
@@ -40,8 +40,8 @@ public sealed class CloudflareHelpersTests(ServiceFixture service)
     [Fact]
     public async Task AKeyIsAUserWithAnEmailButNotAToken()
     {
-        var account = await service.NewAccountAsync();
-        var created = await Api.PostAsync($"/admin/v1/accounts/{account.Id}/keys", service.AdminToken, new { email = "ops@example.com" });
+        var account = await app.NewAccountAsync();
+        var created = await Api.PostAsync($"/admin/v1/accounts/{account.Id}/keys", app.AdminToken, new { email = "ops@example.com" });
         var headers = new Dictionary<string, string> { ["X-Auth-Email"] = "ops@example.com", ["X-Auth-Key"] = created.Result.GetProperty("key").GetString()! };
 
         var user = await Api.SendAsync(HttpMethod.Get, "/client/v4/user", null, headers: headers);
@@ -56,7 +56,7 @@ public sealed class CloudflareHelpersTests(ServiceFixture service)
     [Fact]
     public async Task ListsArePagedLikeTheOtherLists()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var pastTheEnd = await Api.GetAsync("/client/v4/accounts?page=2&per_page=1", account.WriteToken);
         Assert.Equal(200, pastTheEnd.Status);
         Assert.Equal(0, pastTheEnd.Result.GetArrayLength());
@@ -72,13 +72,13 @@ public sealed class CloudflareHelpersTests(ServiceFixture service)
     [Fact]
     public async Task OtherCredentialsAreRefusedInTheUsualOrder()
     {
-        var svc = await service.NewServiceAsync();
+        var svc = await app.NewServiceAsync();
         foreach (var route in Routes)
         {
             Assert.Equal((400, 9106), await StatusAndCode(route, null));
             Assert.Equal((401, 10000), await StatusAndCode(route, "not-a-token"));
             Assert.Equal((403, 9109), await StatusAndCode(route, svc.Token));
-            Assert.Equal((403, 9109), await StatusAndCode(route, service.AdminToken));
+            Assert.Equal((403, 9109), await StatusAndCode(route, app.AdminToken));
         }
     }
 

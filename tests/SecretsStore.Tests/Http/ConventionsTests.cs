@@ -4,10 +4,10 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Http;
 
 /// <summary>docs/api.md, "Requests and answers" and "Errors": envelope, headers, route errors and the order in which checks answer.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed partial class ConventionsTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed partial class ConventionsTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     [Fact]
     public async Task AnUnknownPathIs404WithCode7000()
@@ -21,7 +21,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task AKnownPathWithTheWrongMethodIs405WithCode7001()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PutAsync($"{account.Base}/quota", account.WriteToken, new { });
         Assert.Equal((405, 7001), (response.Status, response.ErrorCode));
     }
@@ -38,7 +38,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task NoCredentialsIs400WithCode9106()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.GetAsync($"{account.Base}/quota", null);
         Assert.Equal((400, 9106), (response.Status, response.ErrorCode));
         Assert.Equal("Missing X-Auth-Key, X-Auth-Email or Authorization headers", response.ErrorMessage);
@@ -49,7 +49,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [InlineData("Basic dXNlcjpwYXNz")]
     public async Task UnknownOrMalformedCredentialsAre401WithCode10000(string authorization)
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.SendAsync(HttpMethod.Get, $"{account.Base}/quota", null,
             headers: new Dictionary<string, string> { ["Authorization"] = authorization });
         Assert.Equal((401, 10000, "Authentication error"), (response.Status, response.ErrorCode, response.ErrorMessage));
@@ -58,7 +58,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task AReadTokenCannotWrite()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.ReadToken, new { name = "x" });
         Assert.Equal((403, 9109), (response.Status, response.ErrorCode));
         Assert.Equal(200, (await Api.GetAsync($"{account.Base}/stores", account.ReadToken)).Status);
@@ -67,8 +67,8 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task ATokenOfOneAccountIsRefusedOnAnother()
     {
-        var a = await service.NewAccountAsync();
-        var b = await service.NewAccountAsync();
+        var a = await app.NewAccountAsync();
+        var b = await app.NewAccountAsync();
         var response = await Api.GetAsync($"{b.Base}/stores", a.WriteToken);
         Assert.Equal((403, 9109), (response.Status, response.ErrorCode));
         Assert.Equal("false", response.Header("x-should-retry"));
@@ -77,22 +77,22 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task TheOperatorTokenIsNotAnAccountCredential()
     {
-        var account = await service.NewAccountAsync();
-        var response = await Api.GetAsync($"{account.Base}/stores", service.AdminToken);
+        var account = await app.NewAccountAsync();
+        var response = await Api.GetAsync($"{account.Base}/stores", app.AdminToken);
         Assert.Equal((403, 9109), (response.Status, response.ErrorCode));
     }
 
     [Fact]
     public async Task AnAccountTokenCannotUseTheAdminRoutes()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         Assert.Equal(403, (await Api.GetAsync("/admin/v1/accounts", account.WriteToken)).Status);
     }
 
     [Fact]
     public async Task ABodyOver8MiBIs413()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         var huge = $"[{{\"name\":\"a\",\"value\":\"{new string('x', 8 * 1024 * 1024)}\",\"scopes\":[\"workers\"]}}]";
         var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken, huge);
@@ -103,7 +103,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task BodiesAreReadAsJsonWhateverTheContentType()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.SendAsync(HttpMethod.Post, $"{account.Base}/stores", account.WriteToken,
             "{\"name\":\"plain\"}", contentType: "text/plain; charset=UTF-8");
         Assert.Equal(200, response.Status);
@@ -113,7 +113,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task ABodyThatIsNotJsonIsInvalidJsonBody()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, "{not json");
         Assert.Equal((400, 1001, "invalid_json_body: the body is not valid JSON"), (response.Status, response.ErrorCode, response.ErrorMessage));
     }
@@ -121,7 +121,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task SuccessfulAnswersUseTheEnvelope()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, new { name = "enveloped" });
         Assert.True(response.Success);
         Assert.Empty(response.Body.GetProperty("errors").EnumerateArray());
@@ -139,7 +139,7 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task IdsInPathsMatchWhateverTheirCase()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         var response = await Api.GetAsync($"/client/v4/accounts/{account.Id.ToUpperInvariant()}/secrets_store/stores/{store.ToUpperInvariant()}", account.ReadToken);
         Assert.Equal(200, response.Status);
@@ -149,10 +149,10 @@ public sealed partial class ConventionsTests(ServiceFixture service)
     [Fact]
     public async Task ValidationComesBeforeExistence()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores/{Guid.NewGuid():N}/secrets", account.WriteToken,
             new[] { new { name = "", value = "v", scopes = new[] { "workers" } } });
-        Assert.Equal((400, "secret_name_empty"), (response.Status, response.ErrorMessage));
+        Assert.Equal((400, "secret_name_empty"), (response.Status, response.ErrorToken));
     }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]

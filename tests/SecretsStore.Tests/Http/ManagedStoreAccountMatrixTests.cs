@@ -3,8 +3,8 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Http;
 
 /// <summary>Every account route on a store a service manages × every kind of caller: reads pass, changes do not.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class ManagedStoreAccountMatrixTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class ManagedStoreAccountMatrixTests(AppFixture app)
 {
     public static TheoryData<string, CallerKindUnderTest> Cases => MatrixRoutes.Cases(MatrixRoutes.Account);
 
@@ -14,7 +14,7 @@ public sealed class ManagedStoreAccountMatrixTests(ServiceFixture service)
     {
         var route = MatrixRoutes.Account.Single(r => r.Name == routeName);
         var (status, code) = Expected(route, caller);
-        var (_, before, after) = await MatrixRoutes.CallAsync(service, route, caller, status, code);
+        var (_, before, after) = await MatrixRoutes.CallAsync(app, route, caller, status, code);
         Assert.Equal(before, after);
     }
 

@@ -3,14 +3,14 @@ using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Http;
 
-[Collection(ServiceCollection.Name)]
-public sealed class SecretRoutesTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class SecretRoutesTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     private async Task<(TestAccount Account, string Store)> NewStoreAsync()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         return (account, await Api.CreateStoreAsync(account));
     }
 
@@ -43,7 +43,7 @@ public sealed class SecretRoutesTests(ServiceFixture service)
             new { name = "good", value = "1", scopes = new[] { "workers" } },
             new { name = "bad", value = "", scopes = new[] { "workers" } },
         });
-        Assert.Equal((400, "secret_value_empty", "/1/value"), (response.Status, response.ErrorMessage, response.ErrorPointer));
+        Assert.Equal((400, "secret_value_empty", "/1/value"), (response.Status, response.ErrorToken, response.ErrorPointer));
         Assert.Equal(0, (await Api.GetAsync($"{account.Base}/stores/{store}/secrets", account.ReadToken)).Result.GetArrayLength());
     }
 
@@ -80,7 +80,7 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     {
         var (account, store) = await NewStoreAsync();
         var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken, body);
-        Assert.Equal((400, 1001, message), (response.Status, response.ErrorCode, response.ErrorMessage));
+        Assert.Equal((400, 1001, message), (response.Status, response.ErrorCode, response.ErrorMessageStarting(message)));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class SecretRoutesTests(ServiceFixture service)
         var (account, store) = await NewStoreAsync();
         var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken,
             new[] { new { name = "BIG", value = new string('x', 65_537), scopes = new[] { "workers" } } });
-        Assert.Equal((400, 1001, "secret_value_too_long", "/0/value"), (response.Status, response.ErrorCode, response.ErrorMessage, response.ErrorPointer));
+        Assert.Equal((400, 1001, "secret_value_too_long", "/0/value"), (response.Status, response.ErrorCode, response.ErrorToken, response.ErrorPointer));
     }
 
     [Fact]
@@ -165,11 +165,11 @@ public sealed class SecretRoutesTests(ServiceFixture service)
         var secret = await Api.CreateSecretAsync(account, store, "FIXED");
         var path = $"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}";
 
-        Assert.Equal("secret_name_immutable", (await Api.PatchAsync(path, account.WriteToken, new { name = "OTHER" })).ErrorMessage);
+        Assert.Equal("secret_name_immutable", (await Api.PatchAsync(path, account.WriteToken, new { name = "OTHER" })).ErrorToken);
         Assert.Equal(200, (await Api.PatchAsync(path, account.WriteToken, new { name = "FIXED" })).Status);
-        Assert.Equal("secret_value_empty", (await Api.PatchAsync(path, account.WriteToken, new { value = "" })).ErrorMessage);
-        Assert.Equal("secret_scopes_empty", (await Api.PatchAsync(path, account.WriteToken, new { scopes = Array.Empty<string>() })).ErrorMessage);
-        Assert.Equal("secret_comment_too_long", (await Api.PatchAsync(path, account.WriteToken, new { comment = new string('c', 1025) })).ErrorMessage);
+        Assert.Equal("secret_value_empty", (await Api.PatchAsync(path, account.WriteToken, new { value = "" })).ErrorToken);
+        Assert.Equal("secret_scopes_empty", (await Api.PatchAsync(path, account.WriteToken, new { scopes = Array.Empty<string>() })).ErrorToken);
+        Assert.Equal("secret_comment_too_long", (await Api.PatchAsync(path, account.WriteToken, new { comment = new string('c', 1025) })).ErrorToken);
     }
 
     [Fact]
@@ -251,8 +251,8 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     [Fact]
     public async Task ASecretIdOfAnotherStoreIsNotFoundHere()
     {
-        var account = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, null, 2);
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, null, 2);
         var first = await Api.CreateStoreAsync(account);
         var second = await Api.CreateStoreAsync(account);
         var secret = (await Api.CreateSecretAsync(account, first, "ELSEWHERE")).GetProperty("id").GetString();
@@ -264,10 +264,10 @@ public sealed class SecretRoutesTests(ServiceFixture service)
     public async Task TheSecretQuotaHoldsAcrossABatch()
     {
         var (account, store) = await NewStoreAsync();
-        await service.SetQuotaAsync(account, 3, null);
+        await app.SetQuotaAsync(account, 3, null);
         var items = Enumerable.Range(0, 4).Select(i => new { name = $"s{i}", value = "v", scopes = new[] { "workers" } });
         var response = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken, items);
-        Assert.Equal((400, 1003, "maximum_secrets_exceeded"), (response.Status, response.ErrorCode, response.ErrorMessage));
+        Assert.Equal((400, 1003, "maximum_secrets_exceeded"), (response.Status, response.ErrorCode, response.ErrorToken));
         Assert.Equal(0, (await Api.GetAsync($"{account.Base}/stores/{store}/secrets", account.ReadToken)).Result.GetArrayLength());
     }
 }

@@ -3,15 +3,15 @@ using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Http;
 
-[Collection(ServiceCollection.Name)]
-public sealed class StoreRoutesTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class StoreRoutesTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     [Fact]
     public async Task TheOlderArrayFormCreatesAStoreAndAnswersAnArray()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, new[] { new { name = "legacy" } });
         Assert.Equal(200, response.Status);
         Assert.Equal(JsonValueKind.Array, response.Result.ValueKind);
@@ -26,39 +26,39 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [InlineData("[{\"name\":\"bad name\"}]", "store_name_invalid", "/0/name")]
     public async Task BadStoreNamesAreRefusedAndCreateNothing(string body, string message, string pointer)
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, body);
-        Assert.Equal((400, 1001, message, pointer), (response.Status, response.ErrorCode, response.ErrorMessage, response.ErrorPointer));
+        Assert.Equal((400, 1001, message, pointer), (response.Status, response.ErrorCode, response.ErrorToken, response.ErrorPointer));
         Assert.Equal(0, (await Api.GetAsync($"{account.Base}/stores", account.ReadToken)).Result.GetArrayLength());
     }
 
     [Fact]
     public async Task AStoreNameIsUniquePerAccount()
     {
-        var account = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, null, 5);
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, null, 5);
         await Api.CreateStoreAsync(account, "twice");
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, new { name = "twice" });
         Assert.Equal((409, 1003, "store_name_already_exists: twice"), (response.Status, response.ErrorCode, response.ErrorMessage));
         Assert.Equal("false", response.Header("x-should-retry"));
 
-        var other = await service.NewAccountAsync();
+        var other = await app.NewAccountAsync();
         await Api.CreateStoreAsync(other, "twice");
     }
 
     [Fact]
     public async Task TheDefaultQuotaIsOneStore()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         await Api.CreateStoreAsync(account);
         var response = await Api.PostAsync($"{account.Base}/stores", account.WriteToken, new { name = "second" });
-        Assert.Equal((400, 1003, "maximum_stores_exceeded"), (response.Status, response.ErrorCode, response.ErrorMessage));
+        Assert.Equal((400, 1003, "maximum_stores_exceeded"), (response.Status, response.ErrorCode, response.ErrorToken));
     }
 
     [Fact]
     public async Task GetAnswersTheStoreAndUnknownIdsAreNotFound()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account, "findme");
         var found = await Api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken);
         Assert.Equal("findme", found.Result.GetProperty("name").GetString());
@@ -73,8 +73,8 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task AStoreOfAnotherAccountIsNotFound()
     {
-        var owner = await service.NewAccountAsync();
-        var other = await service.NewAccountAsync();
+        var owner = await app.NewAccountAsync();
+        var other = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(owner);
         Assert.Equal(404, (await Api.GetAsync($"{other.Base}/stores/{store}", other.ReadToken)).Status);
         Assert.Equal(404, (await Api.DeleteAsync($"{other.Base}/stores/{store}", other.WriteToken)).Status);
@@ -84,12 +84,12 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task DeletingANonEmptyStoreWithoutForceIsAConflict()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         await Api.CreateSecretAsync(account, store, "kept");
 
         var refused = await Api.DeleteAsync($"{account.Base}/stores/{store}", account.WriteToken);
-        Assert.Equal((409, 1003, "store_not_empty"), (refused.Status, refused.ErrorCode, refused.ErrorMessage));
+        Assert.Equal((409, 1003, "store_not_empty"), (refused.Status, refused.ErrorCode, refused.ErrorToken));
         Assert.Equal(200, (await Api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken)).Status);
 
         var forced = await Api.DeleteAsync($"{account.Base}/stores/{store}?force=true", account.WriteToken);
@@ -105,7 +105,7 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task DeletingAnEmptyStoreFreesItsQuotaSlot()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         Assert.Equal(200, (await Api.DeleteAsync($"{account.Base}/stores/{store}", account.WriteToken)).Status);
         await Api.CreateStoreAsync(account);
@@ -114,8 +114,8 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task StoresPageByNameWithCountsAndAnEmptyPagePastTheEnd()
     {
-        var account = await service.NewAccountAsync();
-        await service.SetQuotaAsync(account, null, 10);
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, null, 10);
         foreach (var name in new[] { "c", "a", "e", "b", "d" })
         {
             await Api.CreateStoreAsync(account, name);
@@ -147,7 +147,7 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [InlineData("direction=sideways", "invalid_direction")]
     public async Task BadListQueriesAre400(string query, string token)
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.GetAsync($"{account.Base}/stores?{query}", account.ReadToken);
         Assert.Equal((400, 1001), (response.Status, response.ErrorCode));
         Assert.StartsWith(token, response.ErrorMessage);
@@ -156,7 +156,7 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task PerPageOf100IsAllowed()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var response = await Api.GetAsync($"{account.Base}/stores?per_page=100", account.ReadToken);
         Assert.Equal(100, response.Body.GetProperty("result_info").GetProperty("per_page").GetInt32());
     }
@@ -164,7 +164,7 @@ public sealed class StoreRoutesTests(ServiceFixture service)
     [Fact]
     public async Task QuotaReportsLimitsAndUsage()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         await Api.CreateSecretAsync(account, store, "one");
         var quota = (await Api.GetAsync($"{account.Base}/quota", account.ReadToken)).Result;

@@ -3,8 +3,8 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Http;
 
 /// <summary>Every system route × every kind of caller: the expected answer, and nothing changed by a refusal.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class SystemAccessMatrixTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class SystemAccessMatrixTests(AppFixture app)
 {
     public static TheoryData<string, CallerKindUnderTest> Cases => MatrixRoutes.Cases(MatrixRoutes.System);
 
@@ -14,7 +14,7 @@ public sealed class SystemAccessMatrixTests(ServiceFixture service)
     {
         var route = MatrixRoutes.System.Single(r => r.Name == routeName);
         var (status, code) = Expected(route, caller);
-        var (response, before, after) = await MatrixRoutes.CallAsync(service, route, caller, status, code);
+        var (response, before, after) = await MatrixRoutes.CallAsync(app, route, caller, status, code);
 
         if (caller != CallerKindUnderTest.OwningService)
         {

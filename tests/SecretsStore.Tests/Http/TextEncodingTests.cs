@@ -4,19 +4,19 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Http;
 
 /// <summary>Text that is valid JSON but not valid Unicode, and bytes that are not UTF-8: always 400, never 500.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class TextEncodingTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class TextEncodingTests(AppFixture app)
 {
     private const string LoneSurrogate = "\\ud800";
 
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     [Theory]
     [InlineData("value")]
     [InlineData("comment")]
     public async Task ALoneSurrogateInANewSecretIs400AndCreatesNothing(string field)
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         var fields = new Dictionary<string, string> { ["name"] = "\"A\"", ["value"] = "\"v\"", ["comment"] = "\"c\"" };
         fields[field] = $"\"x{LoneSurrogate}y\"";
@@ -32,7 +32,7 @@ public sealed class TextEncodingTests(ServiceFixture service)
     [Fact]
     public async Task ALoneSurrogateInAPatchADuplicateABulkDeleteOrAStoreNameIs400()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         var secret = (await Api.CreateSecretAsync(account, store, "A")).GetProperty("id").GetString();
         var path = $"{account.Base}/stores/{store}/secrets/{secret}";
@@ -52,7 +52,7 @@ public sealed class TextEncodingTests(ServiceFixture service)
     [Fact]
     public async Task ABodyThatIsNotUtf8Is400()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{account.Base}/stores/{store}/secrets")
         {
@@ -60,7 +60,7 @@ public sealed class TextEncodingTests(ServiceFixture service)
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.WriteToken);
 
-        using var response = await service.Http.SendAsync(request);
+        using var response = await app.Http.SendAsync(request);
 
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains("invalid_json_body", await response.Content.ReadAsStringAsync());
@@ -69,7 +69,7 @@ public sealed class TextEncodingTests(ServiceFixture service)
     [Fact]
     public async Task ACommentWithANulCharacterIs400ButAValueMayHoldOne()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
 
         var comment = await Api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken,
@@ -85,7 +85,7 @@ public sealed class TextEncodingTests(ServiceFixture service)
     [Fact]
     public async Task ASearchThatIsNotUtf8IsAnsweredNot500()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         var store = await Api.CreateStoreAsync(account);
         var response = await Api.GetAsync($"{account.Base}/stores/{store}/secrets?search=%ED%A0%80%FF", account.ReadToken);
         Assert.Equal(200, response.Status);

@@ -12,6 +12,18 @@ public sealed record ApiResponse(int Status, HttpResponseHeaders Headers, string
     public int ErrorCode => Body.GetProperty("errors")[0].GetProperty("code").GetInt32();
     public string ErrorMessage => Body.GetProperty("errors")[0].GetProperty("message").GetString()!;
 
+    /// <summary>The first error's token: its message up to the first <c>: </c> (what clients match on).</summary>
+    public string ErrorToken => ErrorMessage.Split(": ", 2)[0];
+
+    /// <summary>
+    /// <paramref name="start"/> when the first error's message is it, or goes on from it with a hint (<c>: </c> or
+    /// <c>; </c>); else the whole message, so that an assertion shows what was said.
+    /// </summary>
+    public string ErrorMessageStarting(string start) =>
+        ErrorMessage == start || ErrorMessage.StartsWith(start + ": ", StringComparison.Ordinal) || ErrorMessage.StartsWith(start + "; ", StringComparison.Ordinal)
+            ? start
+            : ErrorMessage;
+
     public string? ErrorPointer =>
         Body.GetProperty("errors")[0].TryGetProperty("source", out var source) ? source.GetProperty("pointer").GetString() : null;
 

@@ -17,7 +17,7 @@ public sealed record SecretWorkload(TestAccount Account, string StoreId, string 
     {
         var value = $"canary-value-{Guid.NewGuid():N}";
         var patched = $"canary-patched-{Guid.NewGuid():N}";
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
         var store = await api.CreateStoreAsync(account);
         var secrets = $"{account.Base}/stores/{store}/secrets";
 

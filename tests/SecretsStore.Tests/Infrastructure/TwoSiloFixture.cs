@@ -43,7 +43,7 @@ public sealed class TwoSiloFixture : IAsyncLifetime
         }
     }
 
-    public Task<TestAccount> NewAccountAsync() => ServiceFixture.NewAccountAsync(A, AdminToken);
+    public Task<TestAccount> NewAccountAsync() => AppFixture.NewAccountAsync(A, AdminToken);
 
     public async Task<TestService> NewServiceAsync(params string[] scopes)
     {

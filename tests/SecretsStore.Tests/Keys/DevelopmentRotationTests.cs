@@ -1,5 +1,4 @@
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using static SecretsStore.Tests.Keys.RotationWorld;
 
@@ -10,7 +9,7 @@ namespace SecretsStore.Tests.Keys;
 /// and once the old key is retired, the README's removal step leaves a run that still reads every value.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-[Collection(Faults.FaultCollection.Name)]
+[Collection(FaultCollection.Name)]
 public sealed class DevelopmentRotationTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-devkeys-{Guid.NewGuid():N}");

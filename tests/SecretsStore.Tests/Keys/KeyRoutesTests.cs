@@ -1,43 +1,42 @@
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using static SecretsStore.Tests.Keys.RotationWorld;
 
 namespace SecretsStore.Tests.Keys;
 
 /// <summary>The operator's key routes on the shared service, which has one configured key: what they show and whom they refuse.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class KeyRoutesTests(ServiceFixture service)
+[Collection(AppCollection.Name)]
+public sealed class KeyRoutesTests(AppFixture app)
 {
-    private ApiClient Api => service.Api;
+    private ApiClient Api => app.Api;
 
     [Fact]
     public async Task TheKeysRouteShowsTheCurrentKeyByFingerprintAndNeverTheKey()
     {
-        var account = await service.NewAccountAsync();
+        var account = await app.NewAccountAsync();
         await Api.CreateStoreAsync(account);
 
-        var keys = await Api.GetAsync("/admin/v1/keys", service.AdminToken);
+        var keys = await Api.GetAsync("/admin/v1/keys", app.AdminToken);
 
         Assert.Equal(200, keys.Status);
         var key = Assert.Single(keys.Result.EnumerateArray());
-        Assert.Equal(FingerprintOf(service.Settings.MasterKey), key.GetProperty("fingerprint").GetString());
+        Assert.Equal(FingerprintOf(app.Settings.MasterKey), key.GetProperty("fingerprint").GetString());
         Assert.Equal("current", key.GetProperty("state").GetString());
         Assert.True(key.GetProperty("stores").GetInt64() >= 1);
         Assert.True(key.GetProperty("configured").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, key.GetProperty("retired").ValueKind);
-        AssertNoneIn(keys.Body.GetRawText(), [service.Settings.MasterKey, Convert.ToHexStringLower(Convert.FromBase64String(service.Settings.MasterKey))], "the keys route");
+        AssertNoneIn(keys.Body.GetRawText(), [app.Settings.MasterKey, Convert.ToHexStringLower(Convert.FromBase64String(app.Settings.MasterKey))], "the keys route");
     }
 
     [Fact]
     public async Task RotatingWhenNoNewKeyIsConfiguredIsAConflictAndChangesNothing()
     {
-        var before = await Api.GetAsync("/admin/v1/keys", service.AdminToken);
+        var before = await Api.GetAsync("/admin/v1/keys", app.AdminToken);
 
-        var rotated = await Api.PostAsync("/admin/v1/keys/rotate", service.AdminToken, null);
+        var rotated = await Api.PostAsync("/admin/v1/keys/rotate", app.AdminToken, null);
 
         Assert.Equal((409, 1003, false), (rotated.Status, rotated.ErrorCode, rotated.Success));
         Assert.StartsWith("no_new_master_key: ", rotated.ErrorMessage, StringComparison.Ordinal);
-        var after = await Api.GetAsync("/admin/v1/keys", service.AdminToken);
+        var after = await Api.GetAsync("/admin/v1/keys", app.AdminToken);
         Assert.Equal(States(before), States(after));
     }
 
@@ -46,9 +45,9 @@ public sealed class KeyRoutesTests(ServiceFixture service)
     [InlineData("POST", "/admin/v1/keys/rotate")]
     public async Task OnlyTheOperatorMayUseTheKeyRoutes(string method, string path)
     {
-        var account = await service.NewAccountAsync();
-        var (email, key) = await service.NewKeyAsync(account.Id);
-        var serviceToken = (await service.NewServiceAsync()).Token;
+        var account = await app.NewAccountAsync();
+        var (email, key) = await app.NewKeyAsync(account.Id);
+        var serviceToken = (await app.NewServiceAsync()).Token;
         var verb = new HttpMethod(method);
 
         foreach (var token in new[] { account.WriteToken, account.ReadToken, serviceToken })
@@ -61,14 +60,14 @@ public sealed class KeyRoutesTests(ServiceFixture service)
         Assert.Equal((403, 9109), (byKey.Status, byKey.ErrorCode));
         var missing = await Api.SendAsync(verb, path, null);
         Assert.Equal((400, 9106), (missing.Status, missing.ErrorCode));
-        var unknown = await Api.SendAsync(verb, path, $"{service.AdminToken}x");
+        var unknown = await Api.SendAsync(verb, path, $"{app.AdminToken}x");
         Assert.Equal((401, 10000), (unknown.Status, unknown.ErrorCode));
     }
 
     [Fact]
     public async Task TheRotateRouteTakesOnlyPost()
     {
-        var wrongMethod = await Api.GetAsync("/admin/v1/keys/rotate", service.AdminToken);
+        var wrongMethod = await Api.GetAsync("/admin/v1/keys/rotate", app.AdminToken);
         Assert.Equal((405, 7001), (wrongMethod.Status, wrongMethod.ErrorCode));
     }
 

@@ -8,7 +8,7 @@ namespace SecretsStore.Tests.Keys;
 /// Rotations interrupted by kill -9, on real silo processes sharing one PostgreSQL: a restarted silo resumes the
 /// rotation, and with two silos the survivor finishes what the dead one started. Values open throughout.
 /// </summary>
-[Collection(Faults.FaultCollection.Name)]
+[Collection(FaultCollection.Name)]
 public sealed class RotationResumeTests
 {
     private const int SeededStores = 150;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using SecretsStore.Tests.Durability;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using static SecretsStore.Tests.Keys.RotationWorld;
 
@@ -13,7 +12,7 @@ namespace SecretsStore.Tests.Keys;
 /// A rotation on a real silo and PostgreSQL while clients create and read: nothing they do fails, every store ends up
 /// wrapped by the new key, and a restart with only the new key reads every value.
 /// </summary>
-[Collection(Faults.FaultCollection.Name)]
+[Collection(FaultCollection.Name)]
 public sealed class RotationUnderLoadTests
 {
     private const int SeededStores = 90;

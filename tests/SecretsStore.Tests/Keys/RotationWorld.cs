@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Keys;
@@ -21,7 +20,7 @@ public static class RotationWorld
     /// <summary>An account with room for <paramref name="stores"/> stores, each made with one secret.</summary>
     public static async Task<(TestAccount Account, ConcurrentBag<WrittenSecret> Secrets)> SeedAsync(ApiClient api, string adminToken, int stores)
     {
-        var account = await ServiceFixture.NewAccountAsync(api, adminToken);
+        var account = await AppFixture.NewAccountAsync(api, adminToken);
         var quota = await api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", adminToken, new { secrets = 100_000, stores = 10_000 });
         Assert.Equal(200, quota.Status);
         var secrets = new ConcurrentBag<WrittenSecret>();

@@ -8,12 +8,12 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.OpenApi;
 
 /// <summary>The published document describes every route the service serves, with the names the wire uses.</summary>
-[Collection(Infrastructure.ServiceCollection.Name)]
-public sealed partial class OpenApiDocumentTests(ServiceFixture service)
+[Collection(Infrastructure.AppCollection.Name)]
+public sealed partial class OpenApiDocumentTests(AppFixture app)
 {
     private async Task<JsonElement> DocumentAsync()
     {
-        using var response = await service.Http.GetAsync("/openapi/v1.json");
+        using var response = await app.Http.GetAsync("/openapi/v1.json");
         Assert.Equal(200, (int)response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
@@ -22,7 +22,7 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
     public async Task EveryRouteTheServiceServesIsInTheDocument()
     {
         var paths = (await DocumentAsync()).GetProperty("paths");
-        var served = service.App.Web.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var served = app.App.Web.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             // The document itself and the operator's dashboard (a UI, not an API) are the only routes left out.
             .Where(e => e.RoutePattern.RawText is { } raw && !raw.StartsWith("/openapi/", StringComparison.Ordinal) && !raw.StartsWith("/dashboard", StringComparison.Ordinal))
@@ -104,6 +104,41 @@ public sealed partial class OpenApiDocumentTests(ServiceFixture service)
         Assert.Contains("secret.read_value", audit["action"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("date-time", audit["since"].GetProperty("schema").GetProperty("format").GetString());
         Assert.True(paths.TryGetProperty("/admin/v1/audit", out _));
+    }
+
+    [Fact]
+    public async Task TheAdminRoutesAreDescribedWithTheirOwnShapes()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        var account = paths.GetProperty("/admin/v1/accounts/{account_id}");
+        Assert.Contains("EnvelopeOfAdminAccountDto", account.GetProperty("get").GetProperty("responses").GetProperty("200").GetRawText());
+        var delete = account.GetProperty("delete");
+        Assert.True(delete.GetProperty("responses").TryGetProperty("409", out _));
+        var force = delete.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "force");
+        Assert.Contains("account", force.GetProperty("description").GetString());
+
+        var quota = paths.GetProperty("/admin/v1/accounts/{account_id}/quota");
+        foreach (var method in new[] { "get", "put", "patch" })
+        {
+            Assert.Contains("EnvelopeOfAdminQuotaDto", quota.GetProperty(method).GetProperty("responses").GetProperty("200").GetRawText());
+        }
+
+        Assert.Contains("QuotaChangeRequest", quota.GetProperty("patch").GetProperty("requestBody").GetRawText());
+        Assert.Contains("EnvelopeOfAdminKeyDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/keys").GetProperty("get").GetRawText());
+        Assert.Contains("EnvelopeOfAdminTokenDtoList", paths.GetProperty("/admin/v1/accounts/{account_id}/tokens").GetProperty("get").GetRawText());
+
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("post").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty("/client/v4/system/accounts/{account_tag}/stores").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Contains("hint", schemas.GetProperty("ErrorItem").GetProperty("properties").GetProperty("message").GetProperty("description").GetString());
+        Assert.True(schemas.GetProperty("AdminQuotaCounter").GetProperty("properties").TryGetProperty("override", out _));
+        // Repository records never reach the wire.
+        foreach (var record in new[] { "AccountRecord", "TokenRecord", "KeyRecord", "ServiceRecord" })
+        {
+            Assert.False(schemas.TryGetProperty(record, out _), $"{record} is a repository record, yet the document has it");
+        }
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]

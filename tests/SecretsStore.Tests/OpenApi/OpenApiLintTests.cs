@@ -3,14 +3,14 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.OpenApi;
 
 /// <summary>A real OpenAPI linter (Redocly CLI, recommended rules) finds no error in the published document.</summary>
-[Collection(Infrastructure.ServiceCollection.Name)]
-public sealed class OpenApiLintTests(ServiceFixture service)
+[Collection(Infrastructure.AppCollection.Name)]
+public sealed class OpenApiLintTests(AppFixture app)
 {
     [Fact]
     public async Task TheDocumentPassesTheRedoclyLinterWithoutErrors()
     {
         var document = Path.Combine(Path.GetTempPath(), $"secretsstore-openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(document, await service.Http.GetStringAsync("/openapi/v1.json"));
+        await File.WriteAllTextAsync(document, await app.Http.GetStringAsync("/openapi/v1.json"));
         try
         {
             var lint = await NodeProcess.RunAsync(

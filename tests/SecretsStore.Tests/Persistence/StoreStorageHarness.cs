@@ -61,7 +61,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         var account = accountId ?? Guid.NewGuid();
         var now = DateTime.UtcNow;
         var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
-        Assert.Equal(StoreInsert.Inserted, await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate)));
+        Assert.Equal(StoreInsert.Inserted, (await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate))).Outcome);
         return store;
     }
 

@@ -75,7 +75,7 @@ public sealed class StoreStorageTests
         // insert ran, and the careful retry under locks refuses it.
         var refused = await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "C", "D")));
 
-        Assert.Equal("maximum_secrets_exceeded", refused.Answer!.Error!.Message);
+        Assert.Equal("maximum_secrets_exceeded", refused.Answer!.Error!.Token);
         Assert.Equal(["A", "B"], (await storage.LoadAsync(store.Id)).Secrets.Select(s => s.Name).Order());
         Assert.Equal((1, 2), (await storage.VersionAsync(store.Id), await storage.UsageAsync(store.AccountId)));
         var fits = await storage.CommitAsync(loaded, new CreateSecretsCommand(StoreStorageHarness.Audited(store.AccountId), StoreStorageHarness.NewSecrets(loaded, "C")));

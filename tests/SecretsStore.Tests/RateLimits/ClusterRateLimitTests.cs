@@ -1,5 +1,4 @@
 using System.Globalization;
-using SecretsStore.Tests.Faults;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -23,7 +22,7 @@ public sealed class ClusterRateLimitTests(ITestOutputHelper output)
         using var firstHttp = new HttpClient { BaseAddress = first.BaseAddress };
         using var secondHttp = new HttpClient { BaseAddress = second.BaseAddress };
         ApiClient[] gateways = [new(firstHttp), new(secondHttp)];
-        var account = await ServiceFixture.NewAccountAsync(gateways[0], settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(gateways[0], settings.AdminToken);
 
         // Twice the budget, half through each gateway: counted per process, every one of them would pass.
         var spent = await SpendAsync(gateways, $"{account.Base}/quota", account.ReadToken, 2 * Budget);
@@ -49,7 +48,7 @@ public sealed class ClusterRateLimitTests(ITestOutputHelper output)
         using var killedHttp = new HttpClient { BaseAddress = killed.BaseAddress };
         using var survivingHttp = new HttpClient { BaseAddress = surviving.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var (viaKilled, viaSurviving) = (new ApiClient(killedHttp), new ApiClient(survivingHttp));
-        var account = await ServiceFixture.NewAccountAsync(viaSurviving, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(viaSurviving, settings.AdminToken);
         var tokens = new List<string>();
         for (var i = 0; i < 6; i++)
         {

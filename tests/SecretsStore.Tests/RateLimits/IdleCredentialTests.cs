@@ -16,7 +16,7 @@ public sealed class IdleCredentialTests
         await using var app = await TestHost.StartAsync(settings, "--SecretsStore:RateLimit:Requests=100", "--SecretsStore:RateLimit:Window=00:02:00");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
 
         // One request takes a lease of 10 (100 ÷ (10 × 1 gateway)) and spends one permit of it.
         Assert.Equal(200, (await api.GetAsync("/client/v4/user/tokens/verify", account.ReadToken)).Status);

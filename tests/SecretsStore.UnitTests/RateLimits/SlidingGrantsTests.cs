@@ -1,6 +1,6 @@
 using SecretsStore.Grains.RateLimits;
 
-namespace SecretsStore.Tests.RateLimits;
+namespace SecretsStore.UnitTests.RateLimits;
 
 public sealed class SlidingGrantsTests
 {

@@ -1,7 +1,7 @@
 using SecretsStore.Api.Cluster;
 using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Tests.Cluster;
+namespace SecretsStore.UnitTests.Cluster;
 
 /// <summary>Which failures prove a grain call never ran, so the gateway may send a write again.</summary>
 public sealed class RepeatUnprocessedCallsTests

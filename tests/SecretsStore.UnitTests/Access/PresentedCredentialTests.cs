@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Access;
 
-namespace SecretsStore.Tests.Access;
+namespace SecretsStore.UnitTests.Access;
 
 /// <summary>A request's credential is hashed once and named by its digest, never by itself.</summary>
 public sealed class PresentedCredentialTests

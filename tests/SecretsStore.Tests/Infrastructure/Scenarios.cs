@@ -1,7 +1,6 @@
 using System.Text.Json;
-using SecretsStore.Tests.Infrastructure;
 
-namespace SecretsStore.Tests.Http;
+namespace SecretsStore.Tests.Infrastructure;
 
 /// <summary>Short ways to set up state through the public API.</summary>
 public static class Scenarios
@@ -22,9 +21,9 @@ public static class Scenarios
         return response.Result[0];
     }
 
-    public static async Task SetQuotaAsync(this ServiceFixture service, TestAccount account, int? secrets, int? stores)
+    public static async Task SetQuotaAsync(this AppFixture app, TestAccount account, int? secrets, int? stores)
     {
-        var response = await service.Api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", service.AdminToken, new { secrets, stores });
+        var response = await app.Api.PutAsync($"/admin/v1/accounts/{account.Id}/quota", app.AdminToken, new { secrets, stores });
         Assert.Equal(200, response.Status);
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SecretsStore.Api.Wire;
 
-namespace SecretsStore.Tests.Wire;
+namespace SecretsStore.UnitTests.Wire;
 
 /// <summary>Faults answer 503 when storage or the cluster could not be reached, else 500 — never with their text.</summary>
 public sealed class FaultResultsTests

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SecretsStore.Grains.Crypto;
 
-namespace SecretsStore.Tests.Rules;
+namespace SecretsStore.UnitTests.Rules;
 
 public sealed class ValueCipherTests
 {

@@ -1,6 +1,6 @@
 using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Tests.Rules;
+namespace SecretsStore.UnitTests.Rules;
 
 public sealed class PagingTests
 {

@@ -1,4 +1,4 @@
-namespace SecretsStore.Tests.Faults;
+namespace SecretsStore.Tests.Infrastructure;
 
 /// <summary>
 /// Fault tests start processes, stop servers and measure how long things take; they run one at a time so that they

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using SecretsStore.Api.Wire;
 
-namespace SecretsStore.Tests.Wire;
+namespace SecretsStore.UnitTests.Wire;
 
 /// <summary>Timestamps keep exactly six fractional digits and 'Z'; envelopes go out whole, with their length.</summary>
 public sealed class WireJsonTests

@@ -5,9 +5,8 @@ using SecretsStore.Grains;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
-using SecretsStore.Tests.Infrastructure;
 
-namespace SecretsStore.Tests.Grains;
+namespace SecretsStore.Tests.Infrastructure;
 
 /// <summary>An in-process Orleans test cluster of two silos whose grains persist to a real PostgreSQL through our SQL.</summary>
 public sealed class GrainClusterFixture : IAsyncLifetime

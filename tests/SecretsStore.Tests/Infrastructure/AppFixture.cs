@@ -3,10 +3,10 @@ using SecretsStore.Silo.Hosting;
 namespace SecretsStore.Tests.Infrastructure;
 
 /// <summary>
-/// One running service on a fresh database, shared by the HTTP tests; each test makes its own account, so tests
+/// The app under test, running on a fresh database and shared by the HTTP tests; each test makes its own account, so tests
 /// never see each other's stores.
 /// </summary>
-public sealed class ServiceFixture : IAsyncLifetime
+public sealed class AppFixture : IAsyncLifetime
 {
     private SecretsStoreApp? _app;
 
@@ -64,7 +64,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+public sealed class AppCollection : ICollectionFixture<AppFixture>
 {
-    public const string Name = "service";
+    public const string Name = "app";
 }

@@ -1,7 +1,7 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
 
-namespace SecretsStore.Tests.Rules;
+namespace SecretsStore.UnitTests.Rules;
 
 public sealed class SecretRulesTests
 {
@@ -22,7 +22,7 @@ public sealed class SecretRulesTests
     public void BadNamesAreRefusedWithThePointerOfTheName(string? name, string message)
     {
         var error = _rules.ValidateNew(new NewSecret(name, new SecretValue("v"), ["workers"], null), "/3");
-        Assert.Equal(message, error!.Message);
+        Assert.Equal(message, error!.Token);
         Assert.Equal("/3/name", error.Pointer);
     }
 
@@ -30,28 +30,28 @@ public sealed class SecretRulesTests
     public void ANameOf255CharactersIsAllowedAnd256IsNot()
     {
         Assert.Null(_rules.ValidateNew(Valid(new string('a', 255)), ""));
-        Assert.Equal("secret_name_invalid", _rules.ValidateNew(Valid(new string('a', 256)), "")!.Message);
+        Assert.Equal("secret_name_invalid", _rules.ValidateNew(Valid(new string('a', 256)), "")!.Token);
     }
 
     [Fact]
     public void ValuesAreMeasuredInUtf8Bytes()
     {
         Assert.Null(_rules.ValidateNew(Valid(value: new string('x', 65_536)), ""));
-        Assert.Equal("secret_value_too_long", _rules.ValidateNew(Valid(value: new string('x', 65_537)), "")!.Message);
+        Assert.Equal("secret_value_too_long", _rules.ValidateNew(Valid(value: new string('x', 65_537)), "")!.Token);
         // 'é' is two bytes: 32,769 of them are 65,538 bytes though only 32,769 characters.
-        Assert.Equal("secret_value_too_long", _rules.ValidateNew(Valid(value: new string('é', 32_769)), "")!.Message);
+        Assert.Equal("secret_value_too_long", _rules.ValidateNew(Valid(value: new string('é', 32_769)), "")!.Token);
     }
 
     [Fact]
     public void AnEmptyValueIsRefused() =>
-        Assert.Equal("secret_value_empty", _rules.ValidateNew(new NewSecret("a", null, ["workers"], null), "")!.Message);
+        Assert.Equal("secret_value_empty", _rules.ValidateNew(new NewSecret("a", null, ["workers"], null), "")!.Token);
 
     [Fact]
     public void ScopesMustBeNonEmptyAndKnown()
     {
-        Assert.Equal("secret_scopes_empty", _rules.ValidateNew(Valid(scopes: []), "")!.Message);
+        Assert.Equal("secret_scopes_empty", _rules.ValidateNew(Valid(scopes: []), "")!.Token);
         var unknown = _rules.ValidateNew(Valid(scopes: ["workers", "nope"]), "/0")!;
-        Assert.Equal("secret_scope_invalid: nope", unknown.Message);
+        Assert.StartsWith("secret_scope_invalid: nope; valid scopes are workers, ai_gateway", unknown.Message, StringComparison.Ordinal);
         Assert.Equal("/0/scopes/1", unknown.Pointer);
     }
 
@@ -59,13 +59,13 @@ public sealed class SecretRulesTests
     public void CommentsUpTo1024CharactersAreAllowed()
     {
         Assert.Null(_rules.ValidateNew(Valid(comment: new string('c', 1024)), ""));
-        Assert.Equal("secret_comment_too_long", _rules.ValidateNew(Valid(comment: new string('c', 1025)), "")!.Message);
+        Assert.Equal("secret_comment_too_long", _rules.ValidateNew(Valid(comment: new string('c', 1025)), "")!.Token);
     }
 
     [Fact]
     public void APatchThatRenamesIsRefusedButRepeatingTheNameIsFine()
     {
-        Assert.Equal("secret_name_immutable", _rules.ValidatePatch(new SecretPatch("other", null, null, false, null), "mine")!.Message);
+        Assert.Equal("secret_name_immutable", _rules.ValidatePatch(new SecretPatch("other", null, null, false, null), "mine")!.Token);
         Assert.Null(_rules.ValidatePatch(new SecretPatch("mine", null, null, false, null), "mine"));
     }
 

@@ -1,0 +1,42 @@
+using SecretsStore.Api.Access;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Api.Wire;
+
+// What the operator's routes answer (docs/access.md, "The operator's routes"). They are shapes of the wire, made
+// from the repositories' records and grain views, so that a column added to a table never leaks onto the wire.
+
+/// <summary>An account.</summary>
+public sealed record AdminAccountDto(string Id, string Name, DateTime Created)
+{
+    public static AdminAccountDto From(AccountRecord a) => new(a.Id, a.Name, a.Created);
+}
+
+/// <summary>An account token as listed: never its value.</summary>
+public sealed record AdminTokenDto(string Id, string Name, string Permission, DateTime Created)
+{
+    public static AdminTokenDto From(TokenRecord t) => new(t.Id, t.Name, t.Permission, t.Created);
+}
+
+/// <summary>An account key as listed: its email, never the key.</summary>
+public sealed record AdminKeyDto(string Email, DateTime Created)
+{
+    public static AdminKeyDto From(KeyRecord k) => new(k.Email, k.Created);
+}
+
+/// <summary>A service as listed: never its token.</summary>
+public sealed record AdminServiceDto(string Name, IReadOnlyList<string> Scopes, DateTime Created)
+{
+    public static AdminServiceDto From(ServiceRecord s) => new(s.Name, s.Scopes, s.Created);
+}
+
+/// <summary>The quota object as the operator sees it: each half also says whether the account has its own limit.</summary>
+public sealed record AdminQuotaDto(AdminQuotaCounter Secrets, AdminQuotaCounter Stores)
+{
+    public static AdminQuotaDto From(QuotaView q) =>
+        new(new(q.SecretsQuota, q.SecretsUsage, q.SecretsOverride), new(q.StoresQuota, q.StoresUsage, q.StoresOverride));
+}
+
+/// <param name="Quota">The limit in force.</param>
+/// <param name="Override">The account's own limit; null when the deployment's default is in force.</param>
+public sealed record AdminQuotaCounter(int Quota, int Usage, int? Override);

@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace SecretsStore.Grains.Storage;
+
+/// <summary>What a committed, allowed request left in the audit trail of one store: its status and the secret it named.</summary>
+public sealed record CommittedRecord(int Status, Guid? SecretId);
+
+/// <summary>
+/// Finds what an earlier request with a given id committed to a store. The audit trail is written in the same
+/// transaction as every change, so an allowed record with the request's id exists exactly when its change is durable.
+/// </summary>
+/// <remarks>
+/// The trail has no index on request ids (it would cost every commit, for a look-up made only when a silo went away
+/// mid-call). The search walks the primary key back from the newest row only as far as rows stamped before
+/// <c>notBefore</c>: a repeat follows its first run within Orleans' response timeout, so that is a few seconds of rows.
+/// </remarks>
+internal static class FirstRuns
+{
+    private const string Select = """
+        SELECT status, secret_id FROM audit_log
+         WHERE request_id = $1 AND store_id = $2 AND code IS NULL
+           AND seq > COALESCE((SELECT seq FROM audit_log WHERE at < $3 ORDER BY seq DESC LIMIT 1), 0)
+         ORDER BY seq
+        """;
+
+    public static async Task<IReadOnlyList<CommittedRecord>> FindAsync(
+        NpgsqlDataSource db, Guid storeId, string requestId, DateTime notBefore, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(Select);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = storeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = notBefore });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var records = new List<CommittedRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            records.Add(new CommittedRecord(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetGuid(1)));
+        }
+
+        return records;
+    }
+}
