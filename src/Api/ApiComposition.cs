@@ -14,6 +14,7 @@ using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Api;
 
@@ -33,6 +34,7 @@ public static class ApiComposition
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
         services.AddSingleton<PrincipalResolver>();
+        services.AddSecretsStoreMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Grains.Abstractions.Telemetry;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
@@ -44,6 +45,7 @@ public static class GrainServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AccountCatalog>();
         services.AddSingleton<Audit.AuditWriter>();
+        services.AddSecretsStoreMetrics();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
         services.AddMasterKeyRotation();

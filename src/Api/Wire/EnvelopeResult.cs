@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Api.Wire;
 
@@ -24,6 +26,12 @@ public sealed class EnvelopeResult(object envelope, int status, int retryAfterSe
         {
             // Without this the Cloudflare SDK repeats a 409 three times.
             response.Headers["x-should-retry"] = "false";
+        }
+
+        if (status is 400 or 401 or 403 && Refusal is { } refusal)
+        {
+            // Credential and quota refusals are counted here, where every one of them is answered.
+            httpContext.RequestServices?.GetService<SecretsStoreMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
         }
 
         if (status is 429 or 503)

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -17,14 +19,20 @@ public sealed class CommitWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _db;
     private readonly IOptions<SecretsStoreOptions> _options;
     private readonly ILogger<CommitWriter> _logger;
+    private readonly SecretsStoreMetrics? _metrics;
     private readonly Task _loop;
 
-    public CommitWriter(NpgsqlDataSource db, IOptions<SecretsStoreOptions> options, ILogger<CommitWriter> logger)
+    public CommitWriter(NpgsqlDataSource db, IOptions<SecretsStoreOptions> options, ILogger<CommitWriter> logger, SecretsStoreMetrics? metrics = null)
     {
         _db = db;
         _options = options;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+        _metrics = metrics;
+        // The loop outlives whichever request first needed this writer: it must not run inside that request's trace.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>Commits the batch together with whatever else is waiting; never throws.</summary>
@@ -66,7 +74,7 @@ public sealed class CommitWriter : IAsyncDisposable
 
             if (round.Count > 0)
             {
-                await CommitRoundAsync(round);
+                await CommitMeasuredAsync(round);
             }
         }
     }
@@ -81,23 +89,70 @@ public sealed class CommitWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// One round with its span and its metrics. The span belongs to the trace of the round's first request and links
+    /// the others, so a request's trace shows the commit (and its SQL) that made it durable.
+    /// </summary>
+    private async Task CommitMeasuredAsync(List<PendingCommit> round)
+    {
+        var requests = round.Sum(p => p.Batch.Commands.Count);
+        using var span = SecretsStoreActivities.Source.HasListeners() ? StartSpan(round, requests) : null;
+        var started = Stopwatch.GetTimestamp();
+        var status = await CommitRoundAsync(round);
+        _metrics?.Commit(Stopwatch.GetElapsedTime(started), requests, status switch
+        {
+            CommitStatus.Committed => true,
+            CommitStatus.Unknown => null,
+            _ => false,
+        });
+        span?.SetTag("secretsstore.commit.outcome", status.ToString());
+        if (status is not CommitStatus.Committed)
+        {
+            span?.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+
+    private static Activity? StartSpan(List<PendingCommit> round, int requests)
+    {
+        var traces = round.SelectMany(p => p.Batch.Commands).Select(c => c.TraceContext).Where(t => t != default).Distinct().ToList();
+        var span = SecretsStoreActivities.Source.StartActivity(
+            "secretsstore.storage.commit", ActivityKind.Internal, traces.FirstOrDefault(), links: traces.Skip(1).Select(t => new ActivityLink(t)));
+        span?.SetTag("secretsstore.commit.requests", requests);
+        span?.SetTag("secretsstore.commit.stores", round.Count);
+        return span;
+    }
+
+    /// <summary>
     /// First as if no account were near its limit, in one round trip: the guards roll that back if a store moved on or
     /// an account would go over its limit, and then the careful path decides each batch under locks.
     /// </summary>
-    private async Task CommitRoundAsync(List<PendingCommit> round)
+    /// <returns>How the round ended (<see cref="CommitStatus.Committed"/> also when some batches were fenced or faulted).</returns>
+    private async Task<CommitStatus> CommitRoundAsync(List<PendingCommit> round)
     {
         var planned = PlanAll(round, _ => QuotaBudget.Unlimited());
         var status = planned.Any(p => p.Draft.HasWork) ? await CommitInOneRoundTripAsync(planned) : CommitStatus.Committed;
         if (status is not { } decided)
         {
-            await CommitCarefullyAsync(round);
-            return;
+            return await CommitCarefullyAsync(round);
         }
 
         foreach (var (pending, draft) in planned)
         {
-            pending.Finish(new CommitResult(decided, decided == CommitStatus.Committed ? draft : null));
+            Finish(pending, decided, draft);
         }
+
+        return decided;
+    }
+
+    private void Finish(PendingCommit pending, CommitStatus status, StoreDraft draft)
+    {
+        if (status != CommitStatus.Committed)
+        {
+            pending.Finish(new CommitResult(status));
+            return;
+        }
+
+        _metrics?.CountCommitted(draft);
+        pending.Finish(new CommitResult(status, draft));
     }
 
     /// <returns>Null when a guard failed and nothing was written.</returns>
@@ -124,7 +179,7 @@ public sealed class CommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitCarefullyAsync(List<PendingCommit> round)
+    private async Task<CommitStatus> CommitCarefullyAsync(List<PendingCommit> round)
     {
         var planned = new List<(PendingCommit Pending, StoreDraft Draft)>();
         var committing = false;
@@ -148,8 +203,10 @@ public sealed class CommitWriter : IAsyncDisposable
             await transaction.CommitAsync();
             foreach (var (pending, draft) in planned)
             {
-                pending.Finish(new CommitResult(CommitStatus.Committed, draft));
+                Finish(pending, CommitStatus.Committed, draft);
             }
+
+            return CommitStatus.Committed;
         }
         catch (Exception ex)
         {
@@ -158,6 +215,8 @@ public sealed class CommitWriter : IAsyncDisposable
             {
                 pending.Finish(new CommitResult(status));
             }
+
+            return status;
         }
     }
 

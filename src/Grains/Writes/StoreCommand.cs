@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
@@ -12,6 +13,9 @@ namespace SecretsStore.Grains.Writes;
 /// </summary>
 public abstract class StoreCommand
 {
+    /// <summary>The trace of the request that made this command (none while tracing is off), for its commit's span.</summary>
+    public ActivityContext TraceContext { get; } = Activity.Current?.Context ?? default;
+
     /// <summary>Runs inside the commit transaction, once per attempt; it may run on the commit writer's thread.</summary>
     public abstract void Plan(StoreDraft draft);
 

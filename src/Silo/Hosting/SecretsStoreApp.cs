@@ -9,6 +9,7 @@ using Npgsql;
 using Orleans.Dashboard;
 using SecretsStore.Api;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Persistence;
 
@@ -54,11 +55,17 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     {
         announce ??= _ => { };
         // appsettings.json sits beside the binaries, wherever the command was typed.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var configuration = builder.Configuration;
-        if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]))
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = DevelopmentEnvironment(args),
+        });
+        var configuration = builder.Configuration;
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(configuration) is not null)
+        {
+            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
         }
 
         var connectionString = configuration.GetConnectionString("Postgres");
@@ -103,9 +110,12 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             configure?.Invoke(builder);
             var web = builder.Build();
+            web.UseSecretsStoreRequestLog(configuration);
+            web.UseSecretsStoreMetricsPort(configuration);
             web.UseSecretsStoreDrain();
             web.UseSecretsStoreErrors();
             web.MapOperatorDashboard(configuration);
+            web.MapSecretsStoreMetrics(configuration);
             web.MapSecretsStoreApi();
             return new SecretsStoreApp(web, dataSource, postgres, folderLock, credentials);
         }
@@ -119,6 +129,22 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             folderLock?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>Development</c> for a development run (no <c>ConnectionStrings:Postgres</c>) unless an environment is named
+    /// (<c>DOTNET_ENVIRONMENT</c>, <c>ASPNETCORE_ENVIRONMENT</c>, <c>--environment</c>); null leaves the host's default,
+    /// Production. Decided before the host is built, because the host reads it while it is being built.
+    /// </summary>
+    private static string? DevelopmentEnvironment(string[] args)
+    {
+        var early = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        var named = early[HostDefaults.EnvironmentKey] ?? early["DOTNET_ENVIRONMENT"] ?? early["ASPNETCORE_ENVIRONMENT"];
+        return string.IsNullOrEmpty(named) && string.IsNullOrEmpty(early.GetConnectionString("Postgres")) ? Environments.Development : null;
     }
 
     public async ValueTask DisposeAsync()

@@ -10,7 +10,7 @@ public static class StartupBanner
         var baseUrl = app.BaseAddress.ToString().TrimEnd('/');
         var text = new StringBuilder()
             .AppendLine()
-            .AppendLine($"SecretsStore is listening on {baseUrl}")
+            .AppendLine($"SecretsStore is listening on {baseUrl} ({app.Web.Environment.EnvironmentName})")
             .AppendLine($"  API base URL (Cloudflare SDK baseURL, wrangler CLOUDFLARE_API_BASE_URL): {baseUrl}/client/v4");
         if (app.Credentials is { } credentials)
         {

@@ -1,27 +1,124 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
-/// Orleans' metrics, always; its traces only when <c>SecretsStore:Tracing:Enabled</c> is true. With nothing to
-/// export them to, traces are pure cost: every grain call made activities and carried their context along, a fifth
-/// of the CPU a GET took. Whoever configures an exporter switches tracing on with it.
+/// Metrics (ASP.NET Core's requests, Orleans and our own meter) for the scrape endpoint at <c>/metrics</c> and,
+/// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, for an OTLP collector. Traces only with that collector (or when
+/// <c>SecretsStore:Tracing:Enabled</c> says so): with nothing to send them to they are pure cost, since every grain call
+/// then makes activities and carries their context along, a fifth of the CPU a GET took. docs/observability.md lists
+/// every metric and setting.
 /// </summary>
 public static class Telemetry
 {
     public const string TracingEnabledKey = "SecretsStore:Tracing:Enabled";
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string MetricsEnabledKey = "SecretsStore:Metrics:Enabled";
+    public const string MetricsAllowAnonymousKey = "SecretsStore:Metrics:AllowAnonymous";
+    public const string MetricsPortKey = "SecretsStore:Metrics:Port";
+    public const string MetricsPath = "/metrics";
 
-    public static bool TracingEnabled(IConfiguration configuration) => configuration.GetValue(TracingEnabledKey, false);
+    private const string ServiceName = "secretsstore";
+
+    // ASP.NET Core's request duration carries the route and status; its routing and rate-limiting meters would add a
+    // measurement to every request for little an operator needs. Npgsql's meter is left out: it names each pool by its
+    // connection string (host, user, database), and the commit histogram already measures storage.
+    private static readonly string[] Meters =
+    [
+        SecretsStoreMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics",
+    ];
+
+    // Orleans' lifecycle source would add a span per start stage; the rest follow a request through the grains.
+    private static readonly string[] Sources =
+        ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", SecretsStoreActivities.SourceName];
+
+    public static bool OtlpEnabled(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
+
+    public static bool TracingEnabled(IConfiguration configuration) => configuration.GetValue<bool?>(TracingEnabledKey) ?? OtlpEnabled(configuration);
+
+    public static bool ScrapeEndpointEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, true);
+
+    /// <summary>A port of its own for <c>/metrics</c>, which then answers nothing else; null serves it beside the API.</summary>
+    public static int? MetricsPort(IConfiguration configuration) =>
+        ScrapeEndpointEnabled(configuration) ? configuration.GetValue<int?>(MetricsPortKey) : null;
+
+    /// <summary>The URLs to listen on: the API's, and the metrics port on the first one's host when one is set.</summary>
+    public static string WithMetricsUrl(string urls, IConfiguration configuration)
+    {
+        if (MetricsPort(configuration) is not { } port)
+        {
+            return urls;
+        }
+
+        var first = BindingAddress.Parse(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        return $"{urls};http://{first.Host}:{port}";
+    }
+
+    /// <summary>With a metrics port, that port answers <c>/metrics</c> and 404 to everything else.</summary>
+    public static WebApplication UseSecretsStoreMetricsPort(this WebApplication app, IConfiguration configuration)
+    {
+        if (MetricsPort(configuration) is { } port)
+        {
+            app.Use((context, next) =>
+            {
+                if (context.Connection.LocalPort == port && !context.Request.Path.StartsWithSegments(MetricsPath))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
+        return app;
+    }
 
     public static IServiceCollection AddSecretsStoreTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var telemetry = services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Microsoft.Orleans"));
+        var otlp = OtlpEnabled(configuration);
+        var scrape = ScrapeEndpointEnabled(configuration);
+        services.AddSecretsStoreMetrics();
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? ServiceName));
+        if (otlp || scrape)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (scrape)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
         if (TracingEnabled(configuration))
         {
-            telemetry.WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage"));
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsHousekeeping(context.Request.Path))
+                    .AddSource(Sources)
+                    .AddNpgsql();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
         }
 
         return services;
@@ -30,4 +127,33 @@ public static class Telemetry
     /// <summary>Carries the caller's trace context into grain calls, when tracing is on.</summary>
     public static ISiloBuilder AddSecretsStoreActivityPropagation(this ISiloBuilder silo, IConfiguration configuration) =>
         TracingEnabled(configuration) ? silo.AddActivityPropagation() : silo;
+
+    /// <summary>
+    /// The Prometheus scrape endpoint, for the operator (<see cref="OperatorGate"/>) unless
+    /// <c>SecretsStore:Metrics:AllowAnonymous</c> opens it. Scrapes are not counted as requests.
+    /// </summary>
+    public static WebApplication MapSecretsStoreMetrics(this WebApplication app, IConfiguration configuration)
+    {
+        if (!ScrapeEndpointEnabled(configuration))
+        {
+            return app;
+        }
+
+        var anonymous = configuration.GetValue(MetricsAllowAnonymousKey, false);
+        var gate = new OperatorGate(configuration);
+        var endpoint = app.MapPrometheusScrapingEndpoint(
+                MetricsPath, meterProvider: null, configureBranchedPipeline: anonymous ? null : branch => gate.Guard(branch, "SecretsStore metrics"), optionsName: null)
+            .DisableHttpMetrics()
+            .ExcludeFromDescription();
+        if (MetricsPort(configuration) is { } port)
+        {
+            endpoint.RequireHost($"*:{port}");
+        }
+
+        return app;
+    }
+
+    private static bool IsHousekeeping(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz")
+        || path.StartsWithSegments(DashboardAccess.Path);
 }

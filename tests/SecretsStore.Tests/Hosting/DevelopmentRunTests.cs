@@ -48,6 +48,9 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
             await api.CreateSecretAsync(account, store, "KEPT");
             Assert.Equal(200, (await api.GetAsync("/admin/v1/accounts", first.AdminToken)).Status);
             Assert.Contains("curl", StartupBanner.Describe(app));
+            // A development run says so, and starts under the host's development checks (scope validation on build).
+            Assert.Equal("Development", app.Web.Environment.EnvironmentName);
+            Assert.Contains("(Development)", StartupBanner.Describe(app));
         }
 
         await using (var again = await StartAsync())

@@ -23,7 +23,12 @@ public sealed class RotationUnderLoadTests
         var (oldKey, newKey) = (NewKey(), NewKey());
         var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("rotate")) with { MasterKey = oldKey };
         var logs = new CapturingLoggerProvider();
-        string[] verbose = ["--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Orleans=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace"];
+        // appsettings.json names Microsoft, System and Npgsql, so a Default alone no longer reaches them.
+        string[] verbose =
+        [
+            "--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft=Trace", "--Logging:LogLevel:System=Trace", "--Logging:LogLevel:Npgsql=Trace",
+            "--Logging:LogLevel:Orleans=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace",
+        ];
         void Capture(WebApplicationBuilder builder)
         {
             builder.Logging.AddProvider(logs);

@@ -1,0 +1,68 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using SecretsStore.Api.Access;
+
+namespace SecretsStore.Silo.Hosting;
+
+/// <summary>
+/// Lets only the operator through to the pages that are not the API's (the Orleans dashboard, the metrics): the admin
+/// token as a bearer token, or as the password of HTTP Basic authentication, which a browser asks for and a
+/// Prometheus scrape job can send (any user name). Without an admin token configured it refuses everyone.
+/// </summary>
+public sealed class OperatorGate
+{
+    private readonly byte[]? _adminHash;
+
+    public OperatorGate(IConfiguration configuration)
+    {
+        var adminToken = configuration["SecretsStore:AdminToken"];
+        _adminHash = string.IsNullOrEmpty(adminToken) ? null : TokenHasher.Hash(adminToken);
+    }
+
+    /// <summary>Adds the check to a branch of the pipeline; what follows it runs only for the operator.</summary>
+    public void Guard(IApplicationBuilder branch, string realm)
+    {
+        var challenge = $"Basic realm=\"{realm}\", charset=\"UTF-8\"";
+        branch.Use(async (context, next) =>
+        {
+            if (Admits(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = challenge;
+        });
+    }
+
+    public bool Admits(HttpRequest request) =>
+        _adminHash is not null && PresentedToken(request) is { } token && TokenHasher.FixedTimeEquals(TokenHasher.Hash(token), _adminHash);
+
+    private static string? PresentedToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            var colon = pair.IndexOf(':');
+            return colon < 0 ? null : pair[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
