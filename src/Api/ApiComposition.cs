@@ -43,10 +43,19 @@ public static class ApiComposition
         });
         services.AddSecretsStoreOpenApi();
         services.AddSecretsStoreRateLimiting(configuration);
-        services.AddSingleton<DrainBeforeStop>().AddHostedService(s => s.GetRequiredService<DrainBeforeStop>());
+        services.AddSecretsStoreProbes();
+        // Orleans takes its outgoing filters from the host's services, for a silo and for a client alike, so this one
+        // guards a standalone gateway's calls as it does a co-hosted one's.
         services.AddSingleton<IOutgoingGrainCallFilter, RepeatUnprocessedCalls>();
         return services;
     }
+
+    /// <summary>
+    /// What <c>/healthz</c> and <c>/readyz</c> (<see cref="HealthApi"/>) need beyond the host's data source and grain
+    /// factory, for a process that serves them without the API: readiness turns 503 as soon as a stop begins.
+    /// </summary>
+    public static IServiceCollection AddSecretsStoreProbes(this IServiceCollection services) =>
+        services.AddSingleton<DrainBeforeStop>().AddHostedService(s => s.GetRequiredService<DrainBeforeStop>());
 
     /// <summary>
     /// While the process drains before a stop (<see cref="DrainBeforeStop"/>), every answer closes its connection. A

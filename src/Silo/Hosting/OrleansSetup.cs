@@ -17,14 +17,15 @@ public static class OrleansSetup
     /// <summary>Under <c>Orleans</c>: run with Orleans' Kubernetes hosting (off unless set, so other runs are unchanged).</summary>
     public const string KubernetesEnabledKey = "Kubernetes:Enabled";
 
+    /// <summary>Under <c>Orleans</c>: how often a gateway re-reads the live silos from the membership table.</summary>
+    public const string GatewayListRefreshPeriodKey = "GatewayListRefreshPeriod";
+
+    public static readonly TimeSpan DefaultGatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
+
     public static ISiloBuilder ConfigureSecretsStoreSilo(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
         var orleans = configuration.GetSection("Orleans");
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = orleans["ClusterId"] ?? "secretsstore";
-            o.ServiceId = orleans["ServiceId"] ?? "secretsstore";
-        });
+        silo.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
         var siloPort = orleans.GetValue("SiloPort", 11111);
         var gatewayPort = orleans.GetValue("GatewayPort", 30000);
         var kubernetes = orleans.GetValue(KubernetesEnabledKey, false);
@@ -71,6 +72,36 @@ public static class OrleansSetup
         silo.AddSecretsStoreGrainStorage(connectionString);
         silo.AddSecretsStoreActivityPropagation(configuration);
         return silo;
+    }
+
+    /// <summary>
+    /// A standalone gateway: an Orleans client of the silos of the same cluster, found through the membership table.
+    /// It asks the table for live silos every <c>Orleans:GatewayListRefreshPeriod</c>, so one that was added or
+    /// restarted takes requests within that time; Orleans' default of a minute would leave a restarted silo idle.
+    /// </summary>
+    public static IClientBuilder ConfigureSecretsStoreClient(this IClientBuilder client, IConfiguration configuration, string connectionString)
+    {
+        var orleans = configuration.GetSection("Orleans");
+        client.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = orleans.GetValue(GatewayListRefreshPeriodKey, DefaultGatewayListRefreshPeriod));
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
+        });
+        client.Services.AddSingleton<IClientConnectionRetryFilter, ConnectUntilStopped>();
+        if (Telemetry.TracingEnabled(configuration))
+        {
+            client.AddActivityPropagation();
+        }
+
+        return client;
+    }
+
+    private static void IdentifyCluster(ClusterOptions options, IConfigurationSection orleans)
+    {
+        options.ClusterId = orleans["ClusterId"] ?? "secretsstore";
+        options.ServiceId = orleans["ServiceId"] ?? "secretsstore";
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Npgsql;
 using Orleans.Dashboard;
 using SecretsStore.Api;
 using SecretsStore.Api.Access;
+using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Persistence;
@@ -16,8 +17,10 @@ using SecretsStore.Grains.Persistence;
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
-/// One silo co-hosting the gateway. Without <c>ConnectionStrings:Postgres</c> it is a development run: it starts a
-/// private PostgreSQL under the data folder and makes its own master key and credentials there.
+/// One process of the service: by default a silo co-hosting the gateway, or either of them alone
+/// (<see cref="HostRole"/>). Without <c>ConnectionStrings:Postgres</c> it is a development run: it starts a private
+/// PostgreSQL under the data folder and makes its own master key and credentials there. A gateway never does; it
+/// needs the connection string.
 /// </summary>
 public sealed class SecretsStoreApp : IAsyncDisposable
 {
@@ -26,20 +29,25 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     private readonly EmbeddedPostgres? _postgres;
     private readonly DataFolderLock? _folderLock;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly CancellationToken _stopped;
 
     private SecretsStoreApp(
-        WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DataFolderLock? folderLock, DevelopmentCredentials? credentials)
+        HostRole role, WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DataFolderLock? folderLock, DevelopmentCredentials? credentials)
     {
+        Role = role;
         Web = web;
         _dataSource = dataSource;
         _postgres = postgres;
         _folderLock = folderLock;
         Credentials = credentials;
+        _stopped = web.Lifetime.ApplicationStopped;
         if (folderLock is not null)
         {
             web.Lifetime.ApplicationStarted.Register(() => folderLock.Announce(BaseAddress));
         }
     }
+
+    public HostRole Role { get; }
 
     public WebApplication Web { get; }
 
@@ -68,7 +76,14 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
         }
 
+        var role = HostRoles.Read(configuration);
         var connectionString = configuration.GetConnectionString("Postgres");
+        if (role == HostRole.Gateway && string.IsNullOrEmpty(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"A gateway ({HostRoles.Key}=gateway) needs ConnectionStrings:Postgres: it finds the silos in the membership table there, and never starts a PostgreSQL of its own.");
+        }
+
         var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(configuration) : null;
         EmbeddedPostgres? postgres = null;
         // Claimed before anything in the folder is touched: a second start on it must leave the first one's
@@ -95,29 +110,58 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 configuration.AddInMemoryCollection([new("SecretsStore:AdminToken", credentials.AdminToken)]);
             }
 
-            var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce, out var developmentKeys);
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
-            builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
-            builder.Services.AddSingleton(dataSource);
-            if (developmentKeys is not null)
+            if (role == HostRole.Gateway)
             {
-                builder.Services.AddSingleton<Grains.Keys.IMasterKeyGenerator>(developmentKeys);
+                // Values are sealed and opened inside the grains: a gateway holds no master key.
+                builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(configuration, connectionString!).AddDashboard());
+            }
+            else
+            {
+                var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce, out var developmentKeys);
+                builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
+                if (developmentKeys is not null)
+                {
+                    builder.Services.AddSingleton<Grains.Keys.IMasterKeyGenerator>(developmentKeys);
+                }
+
+                builder.Services.AddStoreGrainServices(configuration, masterKeys);
             }
 
-            builder.Services.AddStoreGrainServices(configuration, masterKeys);
-            builder.Services.AddSecretsStoreApi(configuration);
+            builder.Services.AddSingleton(dataSource);
+            if (role == HostRole.Silo)
+            {
+                builder.Services.AddSecretsStoreProbes();
+            }
+            else
+            {
+                builder.Services.AddSecretsStoreApi(configuration);
+            }
+
             builder.Services.AddSecretsStoreTelemetry(configuration);
 
             configure?.Invoke(builder);
             var web = builder.Build();
-            web.UseSecretsStoreRequestLog(configuration);
-            web.UseSecretsStoreMetricsPort(configuration);
-            web.UseSecretsStoreDrain();
-            web.UseSecretsStoreErrors();
-            web.MapOperatorDashboard(configuration);
-            web.MapSecretsStoreMetrics(configuration);
-            web.MapSecretsStoreApi();
-            return new SecretsStoreApp(web, dataSource, postgres, folderLock, credentials);
+            if (role == HostRole.Silo)
+            {
+                // Probes and metrics only: an orchestrator still sees the silo start, live and drain, and its Orleans
+                // metrics can be scraped, but no request is served here.
+                web.UseSecretsStoreMetricsPort(configuration);
+                web.MapHealthApi();
+                web.MapSecretsStoreMetrics(configuration);
+            }
+            else
+            {
+                web.UseSecretsStoreRequestLog(configuration);
+                web.UseSecretsStoreMetricsPort(configuration);
+                web.UseSecretsStoreDrain();
+                web.UseSecretsStoreErrors();
+                web.MapOperatorDashboard(configuration);
+                web.MapSecretsStoreMetrics(configuration);
+                web.MapSecretsStoreApi();
+            }
+
+            return new SecretsStoreApp(role, web, dataSource, postgres, folderLock, credentials);
         }
         catch
         {
@@ -150,7 +194,13 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Stopping first lets the silo deactivate its grains and leave the cluster; disposing alone would cancel that.
-        await Web.StopAsync();
+        // After RunAsync the host has stopped and disposed itself already, and a second stop would run Orleans'
+        // shutdown again on disposed services (a client logs errors for it).
+        if (!_stopped.IsCancellationRequested)
+        {
+            await Web.StopAsync();
+        }
+
         await Web.DisposeAsync();
         await _dataSource.DisposeAsync();
         if (_postgres is not null)
