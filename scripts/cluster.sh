@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# A local cluster for trying scale-out: three silos and one standalone gateway, on the development run's PostgreSQL
+# under .data/ (SECRETSSTORE_DATA overrides). The gateway serves the API on http://127.0.0.1:8787; the silos answer
+# only probes, on 8788-8790 (silo ports 11111-11113, gateway ports 30000-30002). SECRETSSTORE_PORT_OFFSET=N adds N to
+# every one of these ports, for a second cluster on another data folder.
+#
+# The first silo is a development run in the silo role: it holds the data folder's lock, starts its PostgreSQL and
+# makes the master key and credentials there, exactly as ./scripts/run.sh does. So a second start on the same folder
+# (this command or run.sh) is refused before anything else starts. The other silos and the gateway join it through
+# the connection string. Every line a process prints is prefixed with its name. silo2 and silo3 are started again
+# when they end (SIGTERM one to watch the gateway carry on through a restart); silo1 or the gateway ending stops all.
+# Ctrl-C or SIGTERM stops the gateway and the joined silos first, then silo1 and its PostgreSQL.
+set -euo pipefail
+if [ -n "${SECRETSSTORE_DATA:-}" ]; then SECRETSSTORE_DATA=$(realpath -m "$SECRETSSTORE_DATA"); fi
+cd "$(dirname "$0")/.."
+export SECRETSSTORE_DATA="${SECRETSSTORE_DATA:-$PWD/.data}"
+bash scripts/ensure-prerequisites.sh
+dotnet build src/Silo -c Release --nologo -v quiet
+binary=src/Silo/bin/Release/net10.0/SecretsStore.Silo.dll
+offset=${SECRETSSTORE_PORT_OFFSET:-0}
+port() { echo $(($1 + offset)); }
+
+declare -A pids=() ports=() settings=()
+
+# start NAME ROLE HTTP-PORT [NAME=VALUE...]: one process of the cluster, in the background, its lines prefixed with
+# its name. What it was started with is kept, to start it again the same way.
+start() {
+  local name=$1 role=$2 http
+  http=$(port "$3")
+  ports[$name]=$3
+  shift 3
+  settings[$name]="$*"
+  # shellcheck disable=SC2086 # the settings are NAME=VALUE words without spaces
+  env ${settings[$name]} SecretsStore__Role="$role" ASPNETCORE_URLS="http://127.0.0.1:$http" \
+    dotnet "$binary" > >(trap '' INT; exec sed -u "s/^/[$name] /") 2>&1 &
+  pids[$name]=$!
+}
+
+# ready NAME PORT: waits for the process's /readyz; fails with its exit code if it ends first.
+ready() {
+  local name=$1 port
+  port=$(port "$2")
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; do
+    if ! kill -0 "${pids[$name]}" 2>/dev/null; then
+      local code=0
+      wait "${pids[$name]}" || code=$?
+      unset "pids[$name]"
+      echo "$name exited with $code before it was ready." >&2
+      return $((code == 0 ? 1 : code))
+    fi
+    sleep 0.5
+  done
+}
+
+# stop NAME...: SIGTERM (each one's graceful stop), then waits for all of them.
+stop() {
+  local name
+  for name in "$@"; do [ -n "${pids[$name]:-}" ] && kill -TERM "${pids[$name]}" 2>/dev/null || true; done
+  for name in "$@"; do [ -n "${pids[$name]:-}" ] && { wait "${pids[$name]}" 2>/dev/null || true; unset "pids[$name]"; }; done
+}
+
+stopping=0
+stop_all() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  trap '' INT TERM
+  echo "Stopping the cluster ..."
+  stop gateway silo2 silo3
+  # Last: its PostgreSQL is everyone's.
+  stop silo1
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+# Unset, SECRETSSTORE_DATA's master key and credentials are made by silo1; configured ones are passed on to all.
+start silo1 silo 8788 Orleans__SiloPort="$(port 11111)" Orleans__GatewayPort="$(port 30000)"
+ready silo1 8788
+
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$SECRETSSTORE_DATA/postgres/port");Username=postgres;Database=secretsstore"
+if [ -z "${SecretsStore__MasterKey:-}${SecretsStore__MasterKeyFile:-}${SecretsStore__MasterKeys__0:-}" ]; then
+  export SecretsStore__MasterKeyFile="$SECRETSSTORE_DATA/master.key"
+fi
+credentials="$SECRETSSTORE_DATA/credentials.json"
+if [ -z "${SecretsStore__AdminToken:-}" ]; then
+  SecretsStore__AdminToken="$(jq -r .admin_token "$credentials")"
+  export SecretsStore__AdminToken
+  show_credentials=1
+fi
+
+start silo2 silo 8789 Orleans__SiloPort="$(port 11112)" Orleans__GatewayPort="$(port 30001)"
+start silo3 silo 8790 Orleans__SiloPort="$(port 11113)" Orleans__GatewayPort="$(port 30002)"
+start gateway gateway 8787
+ready silo2 8789
+ready silo3 8790
+ready gateway 8787
+
+echo
+gateway="http://127.0.0.1:$(port 8787)"
+echo "Cluster up: 3 silos and a standalone gateway at $gateway (API base URL $gateway/client/v4)"
+if [ "${show_credentials:-0}" = 1 ]; then
+  echo "  account_id:    $(jq -r .account_id "$credentials")"
+  echo "  account_token: $(jq -r .account_token "$credentials")   (write)"
+  echo "  admin_token:   $SecretsStore__AdminToken"
+fi
+echo "  silos' probes: http://127.0.0.1:$(port 8788)/readyz, :$(port 8789)/readyz, :$(port 8790)/readyz"
+echo "  to watch a silo restart under the gateway: kill -TERM ${pids[silo2]} (silo2) or ${pids[silo3]} (silo3); it is started again."
+echo "Ctrl-C stops everything."
+
+# silo2 and silo3 are started again whenever they end, as an orchestrator would; silo1 or the gateway ending stops all.
+while true; do
+  ended=
+  wait -n -p ended "${pids[@]}" || true
+  for name in "${!pids[@]}"; do [ "${pids[$name]}" = "$ended" ] && break; done
+  unset "pids[$name]"
+  case $name in
+    silo2 | silo3)
+      echo "$name ended; starting it again."
+      # shellcheck disable=SC2086
+      start "$name" silo "${ports[$name]}" ${settings[$name]}
+      ;;
+    *)
+      echo "$name ended; stopping the rest." >&2
+      exit 1
+      ;;
+  esac
+done
