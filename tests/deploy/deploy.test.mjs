@@ -25,8 +25,13 @@ const healthApi = readFileSync(join(root, 'src', 'Api', 'Endpoints', 'HealthApi.
 
 const clone = (value) => structuredClone(value);
 const named = (kind) => manifests.filter((m) => m.object.kind === kind).map((m) => m.object);
-const [deployment] = named('Deployment');
+const component = (kind, name) => named(kind).find((o) => o.metadata.labels?.['app.kubernetes.io/component'] === name
+  || o.spec?.selector?.matchLabels?.['app.kubernetes.io/component'] === name);
+const deployment = component('Deployment', 'silo');
+const gatewayDeployment = component('Deployment', 'gateway');
 const silo = () => deployment.spec.template.spec.containers.find((c) => c.name === 'silo');
+const gateway = () => gatewayDeployment.spec.template.spec.containers.find((c) => c.name === 'gateway');
+const podsOf = (selector, workload) => Object.entries(selector).every(([k, v]) => workload.spec.template.metadata.labels[k] === v);
 
 test('deploy/kubernetes holds the manifests the deployment needs', () => {
   const kinds = new Set(manifests.map((m) => m.object.kind));
@@ -84,10 +89,11 @@ test('the probes use the service\'s health routes: liveness /healthz, readiness 
   for (const route of ['/healthz', '/readyz']) {
     assert.ok(healthApi.includes(`MapGet("${route}"`), `HealthApi.cs maps no ${route}`);
   }
-  const container = silo();
-  assert.equal(container.livenessProbe.httpGet.path, '/healthz');
-  assert.equal(container.startupProbe.httpGet.path, '/healthz');
-  assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+  for (const container of [silo(), gateway()]) {
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.startupProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+  }
   assert.match(dockerfile, /^HEALTHCHECK .*healthcheck\.sh", "\/healthz"\]$/m);
   assert.match(haproxy, /^\s*http-check send meth GET uri \/readyz\b/m);
   assert.match(haproxy, /^\s*http-check expect status 200$/m);
@@ -108,6 +114,19 @@ test('master key, admin token and connection string come from a Secret, never fr
     assert.equal(env.get(name).value, undefined);
   }
   assert.equal(named('Secret').length, 0, 'a Secret manifest would put key material in git');
+});
+
+test('the gateways run in the gateway role, without the master key, and the silos in the silo role', () => {
+  const env = (container) => new Map(container.env.map((e) => [e.name, e]));
+  assert.equal(env(gateway()).get('SecretsStore__Role').value, 'gateway');
+  assert.equal(env(silo()).get('SecretsStore__Role').value, 'silo');
+  assert.ok(!env(gateway()).has('SecretsStore__MasterKey'), 'a gateway never needs the master key');
+  for (const name of ['SecretsStore__AdminToken', 'ConnectionStrings__Postgres']) {
+    assert.ok(env(gateway()).get(name)?.valueFrom?.secretKeyRef, `the gateway's ${name} is not read from a Secret`);
+  }
+  assert.equal(compose.services.gateway.environment.SecretsStore__Role, 'gateway');
+  assert.equal(compose.services.silo.environment.SecretsStore__Role, 'silo');
+  assert.equal(compose.services.gateway.environment.SecretsStore__MasterKey, undefined);
 });
 
 test('Orleans\' Kubernetes hosting is switched on and its labels match the cluster ids', () => {
@@ -133,20 +152,24 @@ test('the Role grants what the Kubernetes hosting calls, to the Deployment\'s se
   assert.ok(binding.subjects.some((s) => s.kind === 'ServiceAccount' && s.name === deployment.spec.template.spec.serviceAccountName));
 });
 
-test('the Service and the PodDisruptionBudget select the silo pods', () => {
-  const podLabels = deployment.spec.template.metadata.labels;
-  const selects = (selector) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-  assert.ok(selects(named('Service')[0].spec.selector));
-  assert.ok(selects(named('PodDisruptionBudget')[0].spec.selector.matchLabels));
+test('the Service selects the gateway pods only, and each Deployment has a PodDisruptionBudget', () => {
+  const [service] = named('Service');
+  assert.ok(podsOf(service.spec.selector, gatewayDeployment));
+  assert.ok(!podsOf(service.spec.selector, deployment), 'the Service would send requests to silos, which serve no API');
+  for (const workload of [deployment, gatewayDeployment]) {
+    assert.equal(named('PodDisruptionBudget').filter((b) => podsOf(b.spec.selector.matchLabels, workload)).length, 1);
+  }
   for (const { object } of manifests.filter((m) => m.object.kind !== 'Namespace')) {
     assert.equal(object.metadata.namespace, 'secretsstore', `${object.kind} ${object.metadata.name} has no namespace`);
   }
 });
 
-test('compose runs PostgreSQL, three silos and a balancer, with secrets that must be set', () => {
+test('compose runs PostgreSQL, three silos, two gateways and a balancer in front of the gateways, with secrets that must be set', () => {
   assert.equal(compose.services.silo.deploy.replicas, 3);
+  assert.equal(compose.services.gateway.deploy.replicas, 2);
   assert.ok(compose.services.postgres && compose.services.balancer);
-  assert.match(haproxy, /server-template silo \d+ silo:8080\b/);
+  assert.match(haproxy, /server-template gateway \d+ gateway:8080\b/);
+  assert.doesNotMatch(haproxy, /server-template silo\b/);
   const environment = compose.services.silo.environment;
   for (const name of ['SecretsStore__MasterKey', 'SecretsStore__AdminToken', 'ConnectionStrings__Postgres']) {
     assert.match(String(environment[name]), /\$\{[A-Z_]+:\?[^}]+\}/, `${name} does not fail when its variable is unset`);
