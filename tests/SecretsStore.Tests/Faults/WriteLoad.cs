@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -28,6 +29,7 @@ public sealed class WriteLoad
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private readonly bool _failOver;
+    private int _connectionsOpened;
 
     private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver)
     {
@@ -40,6 +42,9 @@ public sealed class WriteLoad
     public IEnumerable<Attempt> Acknowledged => _attempts.Where(a => a.Status == 200);
 
     public IEnumerable<Attempt> Failed => _attempts.Where(a => a.Status != 200);
+
+    /// <summary>TCP connections the writers opened: one each, unless a gateway closed or dropped one.</summary>
+    public int ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
 
     /// <summary>How long the load has run.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -73,7 +78,7 @@ public sealed class WriteLoad
     private async Task WriteAsync(int writer, IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores)
     {
         // Long enough to see a request hang for Orleans' 30 s response timeout instead of cutting it short.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = ConnectCountedAsync }) { Timeout = TimeSpan.FromSeconds(60) };
         // Each writer keeps to one gateway, as a client behind a balancer would, and walks every store, so its calls
         // reach grains on every silo.
         var gateway = writer % gateways.Count;
@@ -107,6 +112,22 @@ public sealed class WriteLoad
                 _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.HttpRequestError}: {e.InnerException?.Message ?? e.Message}"));
                 await Task.Delay(50);
             }
+        }
+    }
+
+    private async ValueTask<Stream> ConnectCountedAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, ct);
+            Interlocked.Increment(ref _connectionsOpened);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 }
