@@ -14,6 +14,7 @@ public static class BenchmarkRun
         ("large-store", LargeStoreScenario.RunAsync),
         ("storage-designs", StorageDesignsScenario.RunAsync),
         ("key-rotation", KeyRotationScenario.RunAsync),
+        ("scale-out", ScaleOutScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)

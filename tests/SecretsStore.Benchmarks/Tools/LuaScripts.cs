@@ -10,6 +10,17 @@ public static class LuaScripts
         {{Delay(delayMs)}}
         """;
 
+    /// <summary>GETs of the given paths, taken in turn, so the load reaches every grain behind them.</summary>
+    public static string AuthorizedGets(string token, IReadOnlyList<string> paths) => $$"""
+        local paths = { {{string.Join(", ", paths.Select(p => $"\"{p}\""))}} }
+        local counter = 0
+        wrk.headers["Authorization"] = "Bearer {{token}}"
+        function request()
+          counter = counter + 1
+          return wrk.format("GET", paths[(counter % #paths) + 1])
+        end
+        """;
+
     /// <summary>One secret per request, stores taken in turn; <paramref name="runTag"/> keeps names unique across runs.</summary>
     public static string CreateSecrets(BenchAccount account, IReadOnlyList<string> stores, string runTag) => $$"""
         local stores = { {{string.Join(", ", stores.Select(s => $"\"{s}\""))}} }

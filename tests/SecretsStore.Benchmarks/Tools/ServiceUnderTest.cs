@@ -19,12 +19,14 @@ public sealed record BenchAccount(string Id, string Token)
 public sealed class ServiceUnderTest : IAsyncDisposable
 {
     private readonly SecretsStoreApp _app;
+    private readonly ServiceClient _client;
 
     private ServiceUnderTest(SecretsStoreApp app, string adminToken)
     {
         _app = app;
         AdminToken = adminToken;
         Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        _client = new ServiceClient(Http, adminToken);
     }
 
     public string AdminToken { get; }
@@ -61,17 +63,9 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A new account with a write token and room for millions of secrets and a thousand stores.</summary>
-    public async Task<BenchAccount> NewAccountAsync()
-    {
-        var id = (await SendAsync(HttpMethod.Post, "/admin/v1/accounts", AdminToken, new { name = "bench" })).GetProperty("id").GetString()!;
-        var token = (await SendAsync(HttpMethod.Post, $"/admin/v1/accounts/{id}/tokens", AdminToken, new { name = "w", permission = "write" }))
-            .GetProperty("token").GetString()!;
-        await SendAsync(HttpMethod.Put, $"/admin/v1/accounts/{id}/quota", AdminToken, new { secrets = 100_000_000, stores = 1_000 });
-        return new BenchAccount(id, token);
-    }
+    public Task<BenchAccount> NewAccountAsync() => _client.NewAccountAsync();
 
-    public async Task<string> NewStoreAsync(BenchAccount account, string name) =>
-        (await SendAsync(HttpMethod.Post, $"{account.Base}/stores", account.Token, new { name })).GetProperty("id").GetString()!;
+    public Task<string> NewStoreAsync(BenchAccount account, string name) => _client.NewStoreAsync(account, name);
 
     /// <summary>Fills a store with <paramref name="count"/> secrets, 100 per request, a few requests at a time.</summary>
     public async Task FillAsync(BenchAccount account, string store, int count, string prefix = "FILL")
@@ -87,24 +81,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     }
 
     /// <summary>Sends a request and answers the envelope's result, or throws with the answer when it failed.</summary>
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        }
-
-        using var response = await Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
-        }
-
-        return JsonDocument.Parse(text).RootElement.GetProperty("result").Clone();
-    }
+    public Task<JsonElement> SendAsync(HttpMethod method, string path, string token, object? body = null) => _client.SendAsync(method, path, token, body);
 
     public async Task<byte[]> GetBytesAsync(string path, string token)
     {
