@@ -1,5 +1,4 @@
 using System.Net;
-using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -23,7 +22,7 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = gateway.BaseAddress };
         var api = new ApiClient(http);
 
-        var account = await ServiceFixture.NewAccountAsync(api, settings.AdminToken);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
         var store = await api.CreateStoreAsync(account, "through-the-gateway");
         var created = await api.PostAsync($"{account.Base}/stores/{store}/secrets", account.WriteToken,
             new[] { new { name = "API_KEY", value = "sealed-in-a-grain", scopes = new[] { "workers" } } });
