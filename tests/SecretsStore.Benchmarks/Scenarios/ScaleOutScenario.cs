@@ -79,22 +79,23 @@ public static class ScaleOutScenario
 
     /// <summary>
     /// Fresh processes on a busy machine took three 8 s rounds to reach their rate (the JIT's later tiers compile in
-    /// the background, which a loaded machine starves): a load runs until its rate stops climbing, at most 8 times.
+    /// the background, which a loaded machine starves). A load runs at least three times, then until its rate stops
+    /// climbing, at most eight times: one noisy dip must not end the warm-up early.
     /// </summary>
     private static async Task WarmAsync(BenchmarkContext context, Shape shape, string what, Func<TimeSpan, Task<WrkResult>> run, Action<string> log)
     {
         var duration = context.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
-        var previous = (await run(duration)).RequestsPerSecond;
-        for (var i = 1; i < (context.Smoke ? 1 : 8); i++)
+        var best = 0.0;
+        for (var i = 0; i < (context.Smoke ? 1 : 8); i++)
         {
             var rate = (await run(duration)).RequestsPerSecond;
             log($"  {shape.Name}, warming {what}: {rate:N0}/s");
-            if (rate < previous * 1.1)
+            if (i >= 2 && rate < best * 1.1)
             {
                 return;
             }
 
-            previous = rate;
+            best = Math.Max(best, rate);
         }
     }
 
