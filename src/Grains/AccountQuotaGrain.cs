@@ -77,11 +77,11 @@ public sealed class AccountQuotaGrain(
         var parsed = ListQuery.Parse(query, ListQuery.StoreOrders, scopes: null);
         if (!parsed.Succeeded)
         {
-            return Task.FromResult<Outcome<Page<StoreView>>>(parsed.Error!);
+            return Task.FromResult<Outcome<Page<StoreView>>>(parsed.Error);
         }
 
         var visible = _stores.Values.Where(s => caller.Kind == CallerKind.Account || s.ManagedBy == caller.ServiceName);
-        var page = Paging.Apply(visible, parsed.Value!, SortKey(parsed.Value!.Order), s => s.Id);
+        var page = Paging.Apply(visible, parsed.Value, SortKey(parsed.Value.Order), s => s.Id);
         return Task.FromResult<Outcome<Page<StoreView>>>(page);
     }
 
@@ -134,7 +134,7 @@ public sealed class AccountQuotaGrain(
         foreach (var storeId in _stores.Keys.ToList())
         {
             var deleted = await StepDownOnFault(() => GrainFactory.GetGrain<IStoreGrain>(storeId).DeleteAsync(caller, AccountId, force: true));
-            if (!deleted.Succeeded && deleted.Error!.Kind != ErrorKind.NotFound)
+            if (!deleted.Succeeded && deleted.Error.Kind != ErrorKind.NotFound)
             {
                 return deleted.Error;
             }

@@ -84,10 +84,10 @@ public sealed class StoreGrain(
         var parsed = ListQuery.Parse(query, ListQuery.SecretOrders, scopes);
         if (!parsed.Succeeded)
         {
-            return Task.FromResult<Outcome<Page<SecretView>>>(parsed.Error!);
+            return Task.FromResult<Outcome<Page<SecretView>>>(parsed.Error);
         }
 
-        var list = parsed.Value!;
+        var list = parsed.Value;
         var matching = Store.Secrets.Where(s => Matches(s, list));
         var page = Paging.Apply(matching, list, SortKey(list.Order), s => s.Id);
         var views = new Page<SecretView>(page.Items.Select(s => s.ToView(Store.StoreId)).ToList(), page.Number, page.PerPage, page.TotalCount);
@@ -176,10 +176,10 @@ public sealed class StoreGrain(
             : await _writes.SubmitAsync(new RefusedCommand<SecretRecord>(audit, refusal, secretId));
         if (!read.Succeeded)
         {
-            return read.Error!;
+            return read.Error;
         }
 
-        var secret = read.Value!;
+        var secret = read.Value;
         return new RevealedSecret(secret.Id, secret.Name, new SecretValue(Store.Keys!.Open(secret)));
     }
 
@@ -208,7 +208,7 @@ public sealed class StoreGrain(
     }
 
     private Outcome<SecretView> ViewOf(Guid? secretId) =>
-        RecordOf(secretId) is { Succeeded: true } found ? found.Value!.ToView(Store.StoreId) : Errors.SecretNotFound();
+        RecordOf(secretId) is { Succeeded: true } found ? found.Value.ToView(Store.StoreId) : Errors.SecretNotFound();
 
     private Outcome<SecretRecord> RecordOf(Guid? secretId) =>
         secretId is { } id && Store.Find(id) is { } secret ? secret : Errors.SecretNotFound();
