@@ -40,8 +40,7 @@ public sealed class AccountQuotaGrain(
     {
         var now = Timestamps.Now(clock);
         var refusal = StoreAccess.CheckPermission(caller)
-            ?? (string.IsNullOrEmpty(name) ? Errors.StoreNameEmpty("/name") : null)
-            ?? (NameRules.IsValid(name!) ? null : Errors.StoreNameInvalid("/name"))
+            ?? NameRules.ValidateStoreName(name, "/name")
             ?? (externalAccountId is not null && state.State.ExternalAccountId is { } known && known != externalAccountId
                 ? Errors.AccountIdMismatch("/account_id")
                 : null)
@@ -72,18 +71,8 @@ public sealed class AccountQuotaGrain(
         }
     }
 
-    public Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query)
-    {
-        var parsed = ListQuery.Parse(query, ListQuery.StoreOrders, scopes: null);
-        if (!parsed.Succeeded)
-        {
-            return Task.FromResult<Outcome<Page<StoreView>>>(parsed.Error);
-        }
-
-        var visible = _stores.Values.Where(s => caller.Kind == CallerKind.Account || s.ManagedBy == caller.ServiceName);
-        var page = Paging.Apply(visible, parsed.Value, SortKey(parsed.Value.Order), s => s.Id);
-        return Task.FromResult<Outcome<Page<StoreView>>>(page);
-    }
+    public Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query) =>
+        Task.FromResult(StoreListing.List(_stores.Values, caller, query));
 
     public async Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force)
     {
@@ -197,11 +186,4 @@ public sealed class AccountQuotaGrain(
             throw;
         }
     }
-
-    private static Func<StoreView, IComparable?> SortKey(string order) => order switch
-    {
-        "name" => s => s.Name,
-        "modified" => s => s.Modified,
-        _ => s => s.Created,
-    };
 }

@@ -76,22 +76,8 @@ public sealed class StoreGrain(
 
     public Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query)
     {
-        if (StoreAccess.CheckVisible(Store, caller, accountId) is { } hidden)
-        {
-            return Task.FromResult<Outcome<Page<SecretView>>>(hidden);
-        }
-
-        var parsed = ListQuery.Parse(query, ListQuery.SecretOrders, scopes);
-        if (!parsed.Succeeded)
-        {
-            return Task.FromResult<Outcome<Page<SecretView>>>(parsed.Error);
-        }
-
-        var list = parsed.Value;
-        var matching = Store.Secrets.Where(s => Matches(s, list));
-        var page = Paging.Apply(matching, list, SortKey(list.Order), s => s.Id);
-        var views = new Page<SecretView>(page.Items.Select(s => s.ToView(Store.StoreId)).ToList(), page.Number, page.PerPage, page.TotalCount);
-        return Task.FromResult<Outcome<Page<SecretView>>>(views);
+        var hidden = StoreAccess.CheckVisible(Store, caller, accountId);
+        return Task.FromResult(hidden ?? SecretListing.List(Store.Secrets, Store.StoreId, query, scopes));
     }
 
     public Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId)
@@ -169,7 +155,7 @@ public sealed class StoreGrain(
     /// </summary>
     private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
     {
-        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService())
+        var refusal = ValueAccess.CheckReader(audit.Caller)
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
         var read = refusal is null
             ? await SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))
@@ -215,20 +201,4 @@ public sealed class StoreGrain(
 
     private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
         new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);
-
-    private static bool Matches(SecretRecord secret, ListQuery query) =>
-        (query.Search is null
-            || secret.Name.Contains(query.Search, StringComparison.OrdinalIgnoreCase)
-            || (secret.Comment?.Contains(query.Search, StringComparison.OrdinalIgnoreCase) ?? false))
-        && query.Scopes.All(scope => secret.Scopes.Contains(scope, StringComparer.Ordinal));
-
-    private static Func<SecretRecord, IComparable?> SortKey(string order) => order switch
-    {
-        "name" => s => s.Name,
-        "comment" => s => s.Comment,
-        "modified" => s => s.Modified,
-        // Every listed secret is active, so ordering by status leaves the id to break the tie.
-        "status" => _ => null,
-        _ => s => s.Created,
-    };
 }
