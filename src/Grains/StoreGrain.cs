@@ -53,7 +53,7 @@ public sealed class StoreGrain(
     {
         var audit = Audited(caller, accountId, AuditActions.SecretCreate);
         var refusal = StoreAccess.CheckPermission(caller)
-            ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.InvalidJsonBody($"expected 1 to {SecretRules.MaxBatch} secrets") : null)
+            ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.SecretBatchSize(SecretRules.MaxBatch) : null)
             ?? items.Select((item, i) => rules.ValidateNew(item, $"/{i}")).FirstOrDefault(e => e is not null)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         if (refusal is not null)
@@ -108,7 +108,7 @@ public sealed class StoreGrain(
         var audit = Audited(caller, accountId, AuditActions.SecretBulkDelete, 202);
         if (ids.Count is 0 or > MaxBulkDelete)
         {
-            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids");
+            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.BulkDeleteSize(MaxBulkDelete);
             return _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal));
         }
 
