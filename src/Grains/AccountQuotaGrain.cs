@@ -15,6 +15,14 @@ namespace SecretsStore.Grains;
 /// two writes leaves nothing to repair. When a write's outcome is unknown this activation steps down, and the next
 /// one reads the truth again. It calls store grains (to delete them); they never call it.
 /// </summary>
+/// <remarks>
+/// The grain type is pinned to what Orleans derived from this class's name (the name, lower-cased, less "Grain"), so
+/// that renaming the class (its job has outgrown "quota": <c>AccountGrain</c>, as the gateway already calls it) keeps
+/// every grain id the same: ids carry the type, and silos and gateway clients of two versions in one cluster must
+/// agree on it. Stored state does not depend on it: grain storage keys rows by state name
+/// (<see cref="StorageNames.AccountState"/>) and key.
+/// </remarks>
+[GrainType("accountquota")]
 public sealed class AccountQuotaGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
