@@ -32,6 +32,13 @@ public static class Errors
         return Validation("invalid_json_body", $"unknown field {shown}{suggestion}; this body takes {string.Join(", ", known)}", pointer);
     }
 
+    /// <summary>A secrets-create body with no secret, or more than one batch holds.</summary>
+    public static StoreError SecretBatchSize(int max) => InvalidJsonBody($"expected 1 to {max} secrets");
+
+    /// <summary>PostgreSQL text cannot hold U+0000, so a field with one is refused rather than failing its commit.</summary>
+    public static StoreError NulCharacter(string field, string? pointer) =>
+        InvalidJsonBody($"{field} must not contain the character U+0000", pointer);
+
     public static StoreError SecretNameEmpty(string? pointer) => Validation("secret_name_empty", $"a secret needs a name of {NameRule}", pointer);
     public static StoreError SecretNameInvalid(string? pointer) => Validation("secret_name_invalid", $"a name is {NameRule}", pointer);
 
@@ -56,7 +63,12 @@ public static class Errors
     public static StoreError StoreNameEmpty(string? pointer) => Validation("store_name_empty", $"a store needs a name of {NameRule}", pointer);
     public static StoreError StoreNameInvalid(string? pointer) => Validation("store_name_invalid", $"a name is {NameRule}", pointer);
     public static StoreError InvalidIds(string? detail, string? pointer = null) => Validation("invalid_ids", detail, pointer);
-    public static StoreError InvalidPaging(string detail) => Validation("invalid_paging", detail, null);
+
+    /// <summary>A bulk delete with no id, or more than one request may delete.</summary>
+    public static StoreError BulkDeleteSize(int max) => InvalidIds($"expected 1 to {max} ids", "/ids");
+
+    public static StoreError InvalidPage() => Validation("invalid_paging", "page must be a non-negative integer", null);
+    public static StoreError InvalidPerPage(int max) => Validation("invalid_paging", $"per_page must be an integer from 1 to {max}", null);
     public static StoreError InvalidOrder(string value) => Validation("invalid_order", value, null);
     public static StoreError InvalidDirection(string value) => Validation("invalid_direction", value, null);
 
@@ -64,12 +76,23 @@ public static class Errors
         Validation("secret_scope_invalid", $"{scope}; valid scopes are {string.Join(", ", valid)}", null);
 
     public static StoreError InvalidId(string field) => Validation("invalid_id", field, null);
+
+    /// <summary>An audit-route query parameter (<c>since</c>, <c>until</c>, <c>action</c>) that is not what it takes.</summary>
+    public static StoreError InvalidAuditFilter(string field) => Validation("invalid_audit_filter", field, null);
     public static StoreError AccountIdMismatch(string? pointer) => Validation("account_id_mismatch", null, pointer);
 
     public static StoreError AccountNotFound() => new(ErrorKind.NotFound, "account_not_found");
 
     public static StoreError StoreNotFound() => new(ErrorKind.NotFound, "store_not_found");
     public static StoreError SecretNotFound() => new(ErrorKind.NotFound, "secret_not_found");
+
+    /// <summary>The operator's routes: an account token, account key or service that is not there.</summary>
+    public static StoreError TokenNotFound() => new(ErrorKind.NotFound, "token_not_found");
+    public static StoreError KeyNotFound() => new(ErrorKind.NotFound, "key_not_found");
+    public static StoreError ServiceNotFound() => new(ErrorKind.NotFound, "service_not_found");
+
+    public static StoreError ServiceNameAlreadyExists(string name, string? pointer = null) =>
+        new(ErrorKind.Conflict, $"service_name_already_exists: {name}", pointer);
 
     public static StoreError SecretNameAlreadyExists(string name, string? pointer = null) =>
         new(ErrorKind.Conflict, $"secret_name_already_exists: {name}", pointer);

@@ -16,12 +16,12 @@ public sealed record ListQuery(int Page, int PerPage, string Order, bool Descend
     {
         if (!TryParseCount(raw.Page, out var page))
         {
-            return Errors.InvalidPaging("page must be a non-negative integer");
+            return Errors.InvalidPage();
         }
 
         if (!TryParseCount(raw.PerPage, out var perPage) || perPage > MaxPerPage)
         {
-            return Errors.InvalidPaging($"per_page must be an integer from 1 to {MaxPerPage}");
+            return Errors.InvalidPerPage(MaxPerPage);
         }
 
         var order = string.IsNullOrEmpty(raw.Order) ? "created" : raw.Order;

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>
@@ -7,6 +9,13 @@ namespace SecretsStore.Grains.Abstractions;
 [GenerateSerializer, Immutable, Alias("SecretsStore.Outcome`1")]
 public sealed record Outcome<T>([property: Id(0)] T? Value, [property: Id(1)] StoreError? Error)
 {
+    /// <summary>
+    /// True for a value, false for a refusal; checking it tells the compiler which of the two is there. A success of a
+    /// nullable <typeparamref name="T"/> (<c>Outcome&lt;string?&gt;</c>) may still carry null, which the annotation
+    /// cannot say: there, keep treating the value as nullable.
+    /// </summary>
+    [MemberNotNullWhen(true, nameof(Value))]
+    [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => Error is null;
 
     public static implicit operator Outcome<T>(T value) => new(value, null);

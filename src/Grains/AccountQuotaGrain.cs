@@ -15,6 +15,14 @@ namespace SecretsStore.Grains;
 /// two writes leaves nothing to repair. When a write's outcome is unknown this activation steps down, and the next
 /// one reads the truth again. It calls store grains (to delete them); they never call it.
 /// </summary>
+/// <remarks>
+/// The grain type is pinned to what Orleans derived from this class's name (the name, lower-cased, less "Grain"), so
+/// that renaming the class (its job has outgrown "quota": <c>AccountGrain</c>, as the gateway already calls it) keeps
+/// every grain id the same: ids carry the type, and silos and gateway clients of two versions in one cluster must
+/// agree on it. Stored state does not depend on it: grain storage keys rows by state name
+/// (<see cref="StorageNames.AccountState"/>) and key.
+/// </remarks>
+[GrainType("accountquota")]
 public sealed class AccountQuotaGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
@@ -40,8 +48,7 @@ public sealed class AccountQuotaGrain(
     {
         var now = Timestamps.Now(clock);
         var refusal = StoreAccess.CheckPermission(caller)
-            ?? (string.IsNullOrEmpty(name) ? Errors.StoreNameEmpty("/name") : null)
-            ?? (NameRules.IsValid(name!) ? null : Errors.StoreNameInvalid("/name"))
+            ?? NameRules.ValidateStoreName(name, "/name")
             ?? (externalAccountId is not null && state.State.ExternalAccountId is { } known && known != externalAccountId
                 ? Errors.AccountIdMismatch("/account_id")
                 : null)
@@ -72,18 +79,8 @@ public sealed class AccountQuotaGrain(
         }
     }
 
-    public Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query)
-    {
-        var parsed = ListQuery.Parse(query, ListQuery.StoreOrders, scopes: null);
-        if (!parsed.Succeeded)
-        {
-            return Task.FromResult<Outcome<Page<StoreView>>>(parsed.Error!);
-        }
-
-        var visible = _stores.Values.Where(s => caller.Kind == CallerKind.Account || s.ManagedBy == caller.ServiceName);
-        var page = Paging.Apply(visible, parsed.Value!, SortKey(parsed.Value!.Order), s => s.Id);
-        return Task.FromResult<Outcome<Page<StoreView>>>(page);
-    }
+    public Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query) =>
+        Task.FromResult(StoreListing.List(_stores.Values, caller, query));
 
     public async Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force)
     {
@@ -134,7 +131,7 @@ public sealed class AccountQuotaGrain(
         foreach (var storeId in _stores.Keys.ToList())
         {
             var deleted = await StepDownOnFault(() => GrainFactory.GetGrain<IStoreGrain>(storeId).DeleteAsync(caller, AccountId, force: true));
-            if (!deleted.Succeeded && deleted.Error!.Kind != ErrorKind.NotFound)
+            if (!deleted.Succeeded && deleted.Error.Kind != ErrorKind.NotFound)
             {
                 return deleted.Error;
             }
@@ -197,11 +194,4 @@ public sealed class AccountQuotaGrain(
             throw;
         }
     }
-
-    private static Func<StoreView, IComparable?> SortKey(string order) => order switch
-    {
-        "name" => s => s.Name,
-        "modified" => s => s.Modified,
-        _ => s => s.Created,
-    };
 }

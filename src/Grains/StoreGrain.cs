@@ -53,7 +53,7 @@ public sealed class StoreGrain(
     {
         var audit = Audited(caller, accountId, AuditActions.SecretCreate);
         var refusal = StoreAccess.CheckPermission(caller)
-            ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.InvalidJsonBody($"expected 1 to {SecretRules.MaxBatch} secrets") : null)
+            ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.SecretBatchSize(SecretRules.MaxBatch) : null)
             ?? items.Select((item, i) => rules.ValidateNew(item, $"/{i}")).FirstOrDefault(e => e is not null)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         if (refusal is not null)
@@ -76,22 +76,8 @@ public sealed class StoreGrain(
 
     public Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query)
     {
-        if (StoreAccess.CheckVisible(Store, caller, accountId) is { } hidden)
-        {
-            return Task.FromResult<Outcome<Page<SecretView>>>(hidden);
-        }
-
-        var parsed = ListQuery.Parse(query, ListQuery.SecretOrders, scopes);
-        if (!parsed.Succeeded)
-        {
-            return Task.FromResult<Outcome<Page<SecretView>>>(parsed.Error!);
-        }
-
-        var list = parsed.Value!;
-        var matching = Store.Secrets.Where(s => Matches(s, list));
-        var page = Paging.Apply(matching, list, SortKey(list.Order), s => s.Id);
-        var views = new Page<SecretView>(page.Items.Select(s => s.ToView(Store.StoreId)).ToList(), page.Number, page.PerPage, page.TotalCount);
-        return Task.FromResult<Outcome<Page<SecretView>>>(views);
+        var hidden = StoreAccess.CheckVisible(Store, caller, accountId);
+        return Task.FromResult(hidden ?? SecretListing.List(Store.Secrets, Store.StoreId, query, scopes));
     }
 
     public Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId)
@@ -122,7 +108,7 @@ public sealed class StoreGrain(
         var audit = Audited(caller, accountId, AuditActions.SecretBulkDelete, 202);
         if (ids.Count is 0 or > MaxBulkDelete)
         {
-            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.InvalidIds($"expected 1 to {MaxBulkDelete} ids", "/ids");
+            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.BulkDeleteSize(MaxBulkDelete);
             return _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal));
         }
 
@@ -169,17 +155,17 @@ public sealed class StoreGrain(
     /// </summary>
     private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
     {
-        var refusal = (audit.Caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService())
+        var refusal = ValueAccess.CheckReader(audit.Caller)
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
         var read = refusal is null
             ? await SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))
             : await _writes.SubmitAsync(new RefusedCommand<SecretRecord>(audit, refusal, secretId));
         if (!read.Succeeded)
         {
-            return read.Error!;
+            return read.Error;
         }
 
-        var secret = read.Value!;
+        var secret = read.Value;
         return new RevealedSecret(secret.Id, secret.Name, new SecretValue(Store.Keys!.Open(secret)));
     }
 
@@ -208,27 +194,11 @@ public sealed class StoreGrain(
     }
 
     private Outcome<SecretView> ViewOf(Guid? secretId) =>
-        RecordOf(secretId) is { Succeeded: true } found ? found.Value!.ToView(Store.StoreId) : Errors.SecretNotFound();
+        RecordOf(secretId) is { Succeeded: true } found ? found.Value.ToView(Store.StoreId) : Errors.SecretNotFound();
 
     private Outcome<SecretRecord> RecordOf(Guid? secretId) =>
         secretId is { } id && Store.Find(id) is { } secret ? secret : Errors.SecretNotFound();
 
     private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
         new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);
-
-    private static bool Matches(SecretRecord secret, ListQuery query) =>
-        (query.Search is null
-            || secret.Name.Contains(query.Search, StringComparison.OrdinalIgnoreCase)
-            || (secret.Comment?.Contains(query.Search, StringComparison.OrdinalIgnoreCase) ?? false))
-        && query.Scopes.All(scope => secret.Scopes.Contains(scope, StringComparer.Ordinal));
-
-    private static Func<SecretRecord, IComparable?> SortKey(string order) => order switch
-    {
-        "name" => s => s.Name,
-        "comment" => s => s.Comment,
-        "modified" => s => s.Modified,
-        // Every listed secret is active, so ordering by status leaves the id to break the tie.
-        "status" => _ => null,
-        _ => s => s.Created,
-    };
 }

@@ -113,10 +113,10 @@ internal static class AdminShapes
         var parsed = BodyFields.Of(body, "", "name");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var name = parsed.Value!.String("name");
+        var name = parsed.Value.String("name");
         return parsed.Value.Error ?? (Outcome<string?>)name;
     }
 
@@ -129,7 +129,7 @@ internal static class AdminShapes
         var parsed = BodyFields.Of(body, "", QuotaFields);
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
         var fields = new (bool Given, int? Limit)[QuotaFields.Length];

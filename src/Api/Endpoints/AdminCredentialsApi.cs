@@ -115,10 +115,10 @@ public static class AdminCredentialsApi
         var parsed = BodyFields.Of(body, "", "name", "permission");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var name = fields.String("name") ?? "";
         var permission = fields.String("permission");
         if (fields.Error is not null)
@@ -139,10 +139,10 @@ public static class AdminCredentialsApi
         var parsed = BodyFields.Of(body, "", "email");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var email = parsed.Value!.String("email");
+        var email = parsed.Value.String("email");
         if (parsed.Value.Error is not null)
         {
             return parsed.Value.Error;

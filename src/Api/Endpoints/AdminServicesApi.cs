@@ -95,10 +95,10 @@ public static partial class AdminServicesApi
         var parsed = BodyFields.Of(body, "", "name", "scopes");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var name = fields.String("name");
         var consumerScopes = fields.Strings("scopes") ?? [];
         if (fields.Error is not null)

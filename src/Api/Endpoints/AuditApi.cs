@@ -64,17 +64,17 @@ public static class AuditApi
         var paging = ListQuery.Parse(new ListRequest(query.Page, query.PerPage), ["created"], scopes: null);
         if (!paging.Succeeded)
         {
-            return ApiResults.Error(paging.Error!);
+            return ApiResults.Error(paging.Error);
         }
 
         var filter = query.ToFilter(accountId);
         if (!filter.Succeeded)
         {
-            return ApiResults.Error(filter.Error!);
+            return ApiResults.Error(filter.Error);
         }
 
-        var page = paging.Value!;
-        var (items, total) = await log.PageAsync(filter.Value!, page, http.RequestAborted);
+        var page = paging.Value;
+        var (items, total) = await log.PageAsync(filter.Value, page, http.RequestAborted);
         return ApiResults.List(new Page<StoredAuditRecord>(items, page.Page, page.PerPage, total), AuditRecordDto.From);
     }
 }

@@ -21,6 +21,6 @@ internal static class BodyHandling
         }
 
         var parsed = parse(body);
-        return parsed.Succeeded ? await handle(parsed.Value!) : await GatewayAudit.RefuseAsync(request.HttpContext, ApiResults.Error(parsed.Error!));
+        return parsed.Succeeded ? await handle(parsed.Value) : await GatewayAudit.RefuseAsync(request.HttpContext, ApiResults.Error(parsed.Error));
     }
 }

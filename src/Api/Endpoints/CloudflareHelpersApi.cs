@@ -127,7 +127,7 @@ public static class CloudflareHelpersApi
         var parsed = ListQuery.Parse(new ListRequest(query.Page, query.PerPage, Direction: "asc"), ["created"], scopes: null);
         if (!parsed.Succeeded)
         {
-            return ApiResults.Error(parsed.Error!);
+            return ApiResults.Error(parsed.Error);
         }
 
         IEnumerable<Guid> ids = principal switch
@@ -148,7 +148,7 @@ public static class CloudflareHelpersApi
         }
 
         // Oldest first, as our other lists page (a page past the end is empty; wrangler pages while page * per_page < total).
-        return ApiResults.List(Paging.Apply(usable, parsed.Value!, a => a.Created, a => Guid.ParseExact(a.Id, "N")), toDto);
+        return ApiResults.List(Paging.Apply(usable, parsed.Value, a => a.Created, a => Guid.ParseExact(a.Id, "N")), toDto);
     }
 
     private static string RoleOf(Principal principal) =>

@@ -78,10 +78,10 @@ public static class StoresApi
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
             if (!outcome.Succeeded)
             {
-                return ApiResults.Error(body.ArrayForm ? InArray(outcome.Error!) : outcome.Error!);
+                return ApiResults.Error(body.ArrayForm ? InArray(outcome.Error) : outcome.Error);
             }
 
-            var store = StoreDto.From(outcome.Value!);
+            var store = StoreDto.From(outcome.Value);
             return body.ArrayForm ? ApiResults.Ok(new[] { store }) : ApiResults.Ok(store);
         });
 

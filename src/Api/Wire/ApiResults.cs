@@ -28,7 +28,7 @@ public static class ApiResults
 
     /// <summary>The answer to a grain outcome: the mapped value, or the refusal.</summary>
     public static IResult From<T>(Outcome<T> outcome, Func<T, IResult> onSuccess) =>
-        outcome.Succeeded ? onSuccess(outcome.Value!) : Error(outcome.Error!);
+        outcome.Succeeded ? onSuccess(outcome.Value) : Error(outcome.Error);
 
     public static IResult NoRoute() => Error(404, 7000, "No route for that URI");
     public static IResult MethodNotAllowed() => Error(405, 7001, "Method not allowed");

@@ -24,10 +24,10 @@ public static class RequestShapes
         var parsed = BodyFields.Of(arrayForm ? body[0] : body, arrayForm ? "/0" : "", "name");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var name = fields.String("name", Errors.StoreNameInvalid);
         return fields.Error ?? (Outcome<StoreCreateBody>)new StoreCreateBody(name, arrayForm);
     }
@@ -38,10 +38,10 @@ public static class RequestShapes
         var parsed = BodyFields.Of(body, "", "name", "account_id");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var name = fields.String("name", Errors.StoreNameInvalid);
         if (fields.Error is not null)
         {
@@ -71,10 +71,10 @@ public static class RequestShapes
             var parsed = BodyFields.Of(element, $"/{index}", "name", "value", "scopes", "comment");
             if (!parsed.Succeeded)
             {
-                return parsed.Error!;
+                return parsed.Error;
             }
 
-            var fields = parsed.Value!;
+            var fields = parsed.Value;
             var secret = new NewSecret(
                 fields.String("name", Errors.SecretNameInvalid),
                 Value(fields.String("value")),
@@ -96,10 +96,10 @@ public static class RequestShapes
         var parsed = BodyFields.Of(body, "", "name", "value", "scopes", "comment");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var valueGiven = fields.Has("value");
         var scopesGiven = fields.Has("scopes");
         var patch = new SecretPatch(
@@ -116,10 +116,10 @@ public static class RequestShapes
         var parsed = BodyFields.Of(body, "", "name", "scopes", "comment");
         if (!parsed.Succeeded)
         {
-            return parsed.Error!;
+            return parsed.Error;
         }
 
-        var fields = parsed.Value!;
+        var fields = parsed.Value;
         var request = new DuplicateSecret(fields.String("name", Errors.SecretNameInvalid), fields.Strings("scopes"), fields.String("comment"));
         return fields.Error ?? (Outcome<DuplicateSecret>)request;
     }

@@ -8,6 +8,14 @@ public static class NameRules
     public static bool IsValid(string name) =>
         name.Length is > 0 and <= MaxLength && name.All(IsAllowed);
 
+    /// <summary>A store's name as a create body gives it: present, and a name.</summary>
+    public static Abstractions.StoreError? ValidateStoreName(string? name, string pointer) => name switch
+    {
+        null or "" => Abstractions.Errors.StoreNameEmpty(pointer),
+        _ when !IsValid(name) => Abstractions.Errors.StoreNameInvalid(pointer),
+        _ => null,
+    };
+
     /// <summary>The first name already taken, or repeated within <paramref name="names"/>, as a conflict naming it.</summary>
     public static Abstractions.StoreError? FirstTaken(IReadOnlyList<string> names, Func<string, bool> isTaken, Func<int, string> pointer)
     {

@@ -64,12 +64,11 @@ public sealed class SecretRules(ScopeSet scopes)
         return null;
     }
 
-    /// <remarks>PostgreSQL text cannot hold U+0000, so a comment with one is refused here rather than failing its commit.</remarks>
     public static StoreError? ValidateComment(string? comment, string pointer) => comment switch
     {
         null => null,
         _ when comment.EnumerateRunes().Count() > MaxCommentLength => Errors.SecretCommentTooLong(pointer, MaxCommentLength),
-        _ when comment.Contains('\0') => Errors.InvalidJsonBody("comment must not contain the character U+0000", pointer),
+        _ when comment.Contains('\0') => Errors.NulCharacter("comment", pointer),
         _ => null,
     };
 }

@@ -9,14 +9,21 @@ public static class StoreAccess
     public static StoreError? CheckPermission(Caller caller) => caller.CanWrite ? null : Errors.ReadOnly();
 
     /// <summary>
+    /// A service sees only the stores it manages; account principals and the operator see every store of the account.
+    /// The one rule behind both a store's own checks and the account's store list.
+    /// </summary>
+    public static bool Sees(Caller caller, string? managedBy) =>
+        caller.Kind != CallerKind.Service || managedBy == caller.ServiceName;
+
+    /// <summary>
     /// A store that does not exist, was deleted, belongs to another account or is managed by another service (or
     /// by nobody, for a service caller) is indistinguishable from no store. None of that can become visible later:
     /// a store's account and manager never change, and a deleted store is never brought back.
     /// </summary>
     public static StoreError? CheckVisible(StoreRow? row, bool live, Caller caller, Guid accountId) =>
-        !live || row is null || row.AccountId != accountId || (caller.Kind == CallerKind.Service && row.ManagedBy != caller.ServiceName)
-            ? Errors.StoreNotFound()
-            : null;
+        live && row is not null && row.AccountId == accountId && Sees(caller, row.ManagedBy)
+            ? null
+            : Errors.StoreNotFound();
 
     /// <summary>Account principals may read a store a service manages, but not change it.</summary>
     public static StoreError? CheckOwnership(StoreRow row, Caller caller) =>

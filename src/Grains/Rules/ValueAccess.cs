@@ -6,6 +6,9 @@ namespace SecretsStore.Grains.Rules;
 /// <summary>Who may read a secret's value (docs/access.md, "Reading a value").</summary>
 public static class ValueAccess
 {
+    /// <summary>Values leave the service only to services; anyone else is refused before anything is looked up.</summary>
+    public static StoreError? CheckReader(Caller caller) => caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService();
+
     /// <summary>
     /// A service that manages the store, or one whose consumer scopes include one of the secret's scopes (as
     /// Cloudflare lets a Worker read a secret scoped <c>workers</c>). Never an account principal or the operator.

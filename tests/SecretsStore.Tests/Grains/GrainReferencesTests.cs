@@ -24,6 +24,11 @@ public sealed class GrainReferencesTests(GrainClusterFixture fixture)
         AssertSame(fixture.Grains.GetGrain<IAccountQuotaGrain>(id), fixture.Grains.AccountGrain(id));
     }
 
+    /// <summary>Grain ids carry the type: a rename of the grain class must not change it (see AccountQuotaGrain).</summary>
+    [Fact]
+    public void TheAccountGrainKeepsItsGrainType() =>
+        Assert.Equal("accountquota", fixture.Grains.GetGrain<IAccountQuotaGrain>(Guid.NewGuid()).GetGrainId().Type.ToString());
+
     [Fact]
     public async Task AReferenceMadeThisWayReachesTheGrain()
     {
