@@ -17,6 +17,9 @@ namespace SecretsStore.Api.Cluster;
 /// This is what a graceful stop needs: Orleans fails the calls still pending to a silo the moment it is declared dead,
 /// although the silo finished them (and committed them) before it left.</item>
 /// </list>
+/// A store write that failed on storage (<see cref="StorageUnavailableException"/>) is repeated once the same way: its
+/// activation was fenced out by another one, or lost track of a commit, and reloads; a repeat either finds the commit
+/// or runs on the reloaded store. While PostgreSQL is really down the repeat fails too, 0.2 s later, and is answered.
 /// Any other failure is answered as it is (503). A call is tried at most <see cref="MaxAttempts"/> times.
 /// </summary>
 public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
@@ -52,7 +55,8 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
         for (var attempt = 1; attempt < MaxAttempts && context.Response?.Exception is { } failure; attempt++)
         {
             var repeatable = ProvablyNotRun(failure)
-                || (IsSiloGone(failure) && (MethodOnlyReads(context) || MarkRepeated(context)));
+                || (IsSiloGone(failure) && (MethodOnlyReads(context) || MarkRepeated(context)))
+                || (attempt == 1 && failure is StorageUnavailableException && MarkRepeated(context));
             if (!repeatable)
             {
                 return;
