@@ -69,17 +69,17 @@ public static class AdminAccountsApi
     public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
         ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToList());
 
-    public static async Task<IResult> GetAccount(HttpContext http, AccountRepository accounts) =>
-        await accounts.FindAsync(AdminAccountFilter.Get(http), http.RequestAborted) is { } account
+    public static async Task<IResult> GetAccount([AsParameters] AdminAccountRoute route, AccountRepository accounts, CancellationToken ct) =>
+        await accounts.FindAsync(route.AccountId, ct) is { } account
             ? ApiResults.Ok(AdminAccountDto.From(account))
             : ApiResults.Error(Errors.AccountNotFound());
 
     public static async Task<IResult> DeleteAccount(
-        HttpContext http, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
+        [AsParameters] AdminAccountRoute route, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
     {
-        var accountId = AdminAccountFilter.Get(http);
+        var accountId = route.AccountId;
         var outcome = await grains.AccountGrain(accountId)
-            .DeleteAccountAsync(AuditScope.Of(http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+            .DeleteAccountAsync(AuditScope.Of(route.Http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         if (outcome.Succeeded)
         {
             // The account's tokens and keys are gone: this node stops honouring them now, the others within the
@@ -91,16 +91,16 @@ public static class AdminAccountsApi
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
     }
 
-    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains) =>
-        ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).GetQuotaAsync()));
+    public static async Task<IResult> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>
+        ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).GetQuotaAsync()));
 
-    public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: true);
+    public static Task<IResult> SetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, replacing: true);
 
-    public static Task<IResult> ChangeQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: false);
+    public static Task<IResult> ChangeQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, replacing: false);
 
-    private static Task<IResult> ChangeQuotaAsync(HttpContext http, IGrainFactory grains, bool replacing) =>
-        BodyHandling.WithBodyAsync(http.Request, body => AdminShapes.Limits(body, replacing), async change =>
-            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).ChangeLimitsAsync(change, AuditScope.Of(http)!.Caller))));
+    private static Task<IResult> ChangeQuotaAsync(AdminAccountRoute route, IGrainFactory grains, bool replacing) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, body => AdminShapes.Limits(body, replacing), async change =>
+            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).ChangeLimitsAsync(change, AuditScope.Of(route.Http)!.Caller))));
 }
 
 /// <summary>Request shapes shared by the admin routes.</summary>

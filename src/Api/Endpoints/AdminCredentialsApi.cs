@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
@@ -62,24 +63,26 @@ public static class AdminCredentialsApi
         return account;
     }
 
-    public static Task<IResult> CreateToken(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(http.Request, TokenRequest, async body =>
+    public static Task<IResult> CreateToken([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, TokenRequest, async body =>
         {
-            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
-            var (id, token) = await credentials.CreateTokenAsync(AdminAccountFilter.Get(http), body.Name, body.Permission, audit, http.RequestAborted);
+            var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var (id, token) = await credentials.CreateTokenAsync(route.AccountId, body.Name, body.Permission, audit, route.Http.RequestAborted);
             return ApiResults.Ok(new CreatedToken(id, token));
         });
 
-    public static async Task<IResult> ListTokens(HttpContext http, CredentialRepository credentials) =>
-        ApiResults.Ok((await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminTokenDto.From).ToList());
+    public static async Task<IResult> ListTokens([AsParameters] AdminAccountRoute route, CredentialRepository credentials, CancellationToken ct) =>
+        ApiResults.Ok((await credentials.ListTokensAsync(route.AccountId, ct)).Select(AdminTokenDto.From).ToList());
 
-    public static async Task<IResult> ListKeys(HttpContext http, CredentialRepository credentials) =>
-        ApiResults.Ok((await credentials.ListKeysAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminKeyDto.From).ToList());
+    public static async Task<IResult> ListKeys([AsParameters] AdminAccountRoute route, CredentialRepository credentials, CancellationToken ct) =>
+        ApiResults.Ok((await credentials.ListKeysAsync(route.AccountId, ct)).Select(AdminKeyDto.From).ToList());
 
-    public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string token_id)
+    public static async Task<IResult> RevokeToken(
+        [AsParameters] AdminAccountRoute route, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, [FromRoute(Name = "token_id")] string tokenId)
     {
+        var http = route.Http;
         var scope = AuditScope.Of(http)!;
-        if (!await credentials.RevokeTokenAsync(AdminAccountFilter.Get(http), token_id, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
+        if (!await credentials.RevokeTokenAsync(route.AccountId, tokenId, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
             return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "token_not_found"));
         }
@@ -88,18 +91,20 @@ public static class AdminCredentialsApi
         return ApiResults.Ok<object?>(null);
     }
 
-    public static Task<IResult> CreateKey(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(http.Request, KeyRequest, async email =>
+    public static Task<IResult> CreateKey([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, KeyRequest, async email =>
         {
-            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
-            var key = await credentials.CreateKeyAsync(AdminAccountFilter.Get(http), email, audit, http.RequestAborted);
+            var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var key = await credentials.CreateKeyAsync(route.AccountId, email, audit, route.Http.RequestAborted);
             return ApiResults.Ok(new CreatedKey(email, key));
         });
 
-    public static async Task<IResult> DeleteKey(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string email)
+    public static async Task<IResult> DeleteKey(
+        [AsParameters] AdminAccountRoute route, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string email)
     {
+        var http = route.Http;
         var scope = AuditScope.Of(http)!;
-        if (!await credentials.DeleteKeyAsync(AdminAccountFilter.Get(http), email, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
+        if (!await credentials.DeleteKeyAsync(route.AccountId, email, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
             return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "key_not_found"));
         }

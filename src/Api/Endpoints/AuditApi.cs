@@ -44,17 +44,17 @@ public static class AuditApi
         return admin;
     }
 
-    public static Task<IResult> ListAccountAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query) =>
-        ListAsync(http, log, query, RouteAccessFilter.Get(http).AccountId);
+    public static Task<IResult> ListAccountAudit([AsParameters] AccountRoute route, AuditLog log, [AsParameters] AuditQueryParameters query) =>
+        ListAsync(route.Http, log, query, route.Call.AccountId);
 
-    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? account_id)
+    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? accountIdAsSent)
     {
-        if (account_id is null)
+        if (accountIdAsSent is null)
         {
             return ListAsync(http, log, query, null);
         }
 
-        return RouteIds.TryParseAccount(account_id, out var accountId)
+        return RouteIds.TryParseAccount(accountIdAsSent, out var accountId)
             ? ListAsync(http, log, query, accountId)
             : Task.FromResult(ApiResults.Error(Errors.InvalidId("account_id")));
     }

@@ -20,10 +20,9 @@ public static class QuotaApi
         return account;
     }
 
-    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> GetQuota([AsParameters] AccountRoute route, IGrainFactory grains)
     {
-        var call = RouteAccessFilter.Get(http);
-        var quota = await grains.AccountGrain(call.AccountId).GetQuotaAsync();
+        var quota = await grains.AccountGrain(route.Call.AccountId).GetQuotaAsync();
         return ApiResults.Ok(QuotaDto.From(quota));
     }
 }
