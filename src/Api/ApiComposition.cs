@@ -11,6 +11,7 @@ using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.Health;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
@@ -43,6 +44,7 @@ public static class ApiComposition
         services.AddSecretsStoreRateLimiting(configuration);
         services.AddSingleton<DrainBeforeStop>().AddHostedService(s => s.GetRequiredService<DrainBeforeStop>());
         services.AddSingleton<IOutgoingGrainCallFilter, RepeatUnprocessedCalls>();
+        services.AddSecretsStoreReadiness();
         return services;
     }
 
