@@ -11,8 +11,8 @@ using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
-using SecretsStore.Api.Health;
 using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Readiness;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 

@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Access;
 

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
 

@@ -1,22 +1,10 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
-
-/// <summary>The value of a new token, shown this once.</summary>
-public sealed record CreatedToken(string Id, string Token);
-
-/// <summary>The value of a new account key, shown this once.</summary>
-public sealed record CreatedKey(string Email, string Key);
 
 /// <summary>Operator routes for account tokens and account keys (docs/access.md, extension).</summary>
 public static class AdminCredentialsApi

@@ -1,19 +1,14 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using SecretsStore.Api.Cluster;
-using SecretsStore.Api.Health;
+using SecretsStore.Api.Readiness;
 
 namespace SecretsStore.Api.Endpoints;
 
 /// <summary>Liveness and readiness for orchestrators.</summary>
 public static class HealthApi
 {
-    public sealed record Health(string Status, string? Storage = null, string? Cluster = null);
-
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Json(new Health("ok")))

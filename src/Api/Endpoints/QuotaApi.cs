@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
 

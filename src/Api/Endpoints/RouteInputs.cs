@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using SecretsStore.Api.Access;
-using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Endpoints;
 

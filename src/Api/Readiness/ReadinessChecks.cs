@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace SecretsStore.Api.Health;
+namespace SecretsStore.Api.Readiness;
 
 /// <summary>
 /// What <c>/readyz</c> asks, one <see cref="IHealthCheck"/> each, registered under the names its answer reports
