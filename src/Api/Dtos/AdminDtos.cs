@@ -50,3 +50,6 @@ public sealed record MasterKeyDto(string Fingerprint, string State, long Stores,
 {
     public static MasterKeyDto From(MasterKeyView k) => new(k.Fingerprint, k.State, k.Stores, k.Configured, k.BecameCurrent, k.Retired);
 }
+
+/// <summary>A service's token, shown this once.</summary>
+public sealed record CreatedService(string Name, string Token);

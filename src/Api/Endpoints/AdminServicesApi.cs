@@ -6,9 +6,6 @@ using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
-/// <summary>A service's token, shown this once.</summary>
-public sealed record CreatedService(string Name, string Token);
-
 /// <summary>
 /// Operator routes for service principals. A service is its name: deleting it revokes its token at once, its
 /// stores stay managed by the name, and creating the name again (with a new token) regains them.
