@@ -33,6 +33,7 @@ public static class ApiComposition
         services.AddSingleton<Audit.AuditLog>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
+        services.AddSingleton<AdminToken>();
         services.AddSingleton<PrincipalResolver>();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o =>
