@@ -57,7 +57,7 @@ public static class AdminAccountsApi
     }
 
     public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
-        BodyHandling.WithBodyAsync(request, body => AdminShapes.OptionalName(body), async name =>
+        BodyHandling.WithBodyAsync(request, AccountCreateRequest.Parse, async name =>
             ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted))));
 
     public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
@@ -88,75 +88,11 @@ public static class AdminAccountsApi
     public static async Task<IResult> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>
         ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).GetQuotaAsync()));
 
-    public static Task<IResult> SetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, replacing: true);
+    public static Task<IResult> SetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaSetRequest.Parse);
 
-    public static Task<IResult> ChangeQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, replacing: false);
+    public static Task<IResult> ChangeQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaChangeRequest.Parse);
 
-    private static Task<IResult> ChangeQuotaAsync(AdminAccountRoute route, IGrainFactory grains, bool replacing) =>
-        BodyHandling.WithBodyAsync(route.Http.Request, body => AdminShapes.Limits(body, replacing), async change =>
+    private static Task<IResult> ChangeQuotaAsync(AdminAccountRoute route, IGrainFactory grains, Func<JsonElement, Outcome<QuotaChange>> parse) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, parse, async change =>
             ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).ChangeLimitsAsync(change, AuditScope.Of(route.Http)!.Caller))));
-}
-
-/// <summary>Request shapes shared by the admin routes.</summary>
-internal static class AdminShapes
-{
-    private static readonly string[] QuotaFields = ["secrets", "stores"];
-
-    public static Outcome<string?> OptionalName(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "name");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error!;
-        }
-
-        var name = parsed.Value!.String("name");
-        return parsed.Value.Error ?? (Outcome<string?>)name;
-    }
-
-    /// <summary>
-    /// <c>{"secrets", "stores"}</c>: each a non-negative integer, or null for the deployment's default. A PUT
-    /// (<paramref name="replacing"/>) sets both and so needs both; a PATCH changes only those present.
-    /// </summary>
-    public static Outcome<QuotaChange> Limits(JsonElement body, bool replacing)
-    {
-        var parsed = BodyFields.Of(body, "", QuotaFields);
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error!;
-        }
-
-        var fields = new (bool Given, int? Limit)[QuotaFields.Length];
-        for (var i = 0; i < QuotaFields.Length; i++)
-        {
-            var name = QuotaFields[i];
-            if (!body.TryGetProperty(name, out var value))
-            {
-                if (replacing)
-                {
-                    var other = QuotaFields[1 - i];
-                    return Errors.InvalidJsonBody(
-                        $"PUT sets both limits, and {name} is missing; send \"{name}\": null to restore its default, or PATCH to change only {other}",
-                        $"/{name}");
-                }
-
-                continue;
-            }
-
-            if (value.ValueKind == JsonValueKind.Null)
-            {
-                fields[i] = (true, null);
-            }
-            else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit >= 0)
-            {
-                fields[i] = (true, limit);
-            }
-            else
-            {
-                return Errors.InvalidJsonBody($"{name} must be a non-negative integer, or null for the default", $"/{name}");
-            }
-        }
-
-        return new QuotaChange(fields[0].Given, fields[0].Limit, fields[1].Given, fields[1].Limit);
-    }
 }

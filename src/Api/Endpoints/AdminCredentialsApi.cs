@@ -52,7 +52,7 @@ public static class AdminCredentialsApi
     }
 
     public static Task<IResult> CreateToken([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(route.Http.Request, TokenRequest, async body =>
+        BodyHandling.WithBodyAsync(route.Http.Request, TokenCreateRequest.Parse, async body =>
         {
             var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
             var (id, token) = await credentials.CreateTokenAsync(route.AccountId, body.Name, body.Permission, audit, route.Http.RequestAborted);
@@ -80,7 +80,7 @@ public static class AdminCredentialsApi
     }
 
     public static Task<IResult> CreateKey([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(route.Http.Request, KeyRequest, async email =>
+        BodyHandling.WithBodyAsync(route.Http.Request, KeyCreateRequest.Parse, async email =>
         {
             var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
             var key = await credentials.CreateKeyAsync(route.AccountId, email, audit, route.Http.RequestAborted);
@@ -99,50 +99,5 @@ public static class AdminCredentialsApi
 
         resolver.Forget();
         return ApiResults.Ok<object?>(null);
-    }
-
-    private sealed record TokenBody(string Name, Permission Permission);
-
-    private static Outcome<TokenBody> TokenRequest(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "name", "permission");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error!;
-        }
-
-        var fields = parsed.Value!;
-        var name = fields.String("name") ?? "";
-        var permission = fields.String("permission");
-        if (fields.Error is not null)
-        {
-            return fields.Error;
-        }
-
-        return permission switch
-        {
-            "read" => new TokenBody(name, Permission.Read),
-            "write" => new TokenBody(name, Permission.Write),
-            _ => Errors.InvalidJsonBody("permission must be \"read\" or \"write\"", "/permission"),
-        };
-    }
-
-    private static Outcome<string> KeyRequest(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "email");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error!;
-        }
-
-        var email = parsed.Value!.String("email");
-        if (parsed.Value.Error is not null)
-        {
-            return parsed.Value.Error;
-        }
-
-        return string.IsNullOrWhiteSpace(email) || !email.Contains('@')
-            ? Errors.InvalidJsonBody("email must be an email address", "/email")
-            : email.Trim();
     }
 }

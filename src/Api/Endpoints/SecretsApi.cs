@@ -64,7 +64,7 @@ public static class SecretsApi
     }
 
     public static Task<IResult> CreateSecrets([AsParameters] StoreRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.NewSecrets, async items =>
+        BodyHandling.WithBodyAsync(request, SecretCreateRequest.ParseBatch, async items =>
         {
             var call = route.Call;
             var outcome = await grains.StoreGrain(route.StoreId).CreateSecretsAsync(call.Caller, call.AccountId, items);
@@ -79,7 +79,7 @@ public static class SecretsApi
     }
 
     public static Task<IResult> DeleteSecrets([AsParameters] StoreRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.SecretIds, async ids =>
+        BodyHandling.WithBodyAsync(request, BulkDeleteRequest.Parse, async ids =>
         {
             var call = route.Call;
             var outcome = await grains.StoreGrain(route.StoreId).DeleteSecretsAsync(call.Caller, call.AccountId, ids);
@@ -94,7 +94,7 @@ public static class SecretsApi
     }
 
     public static Task<IResult> PatchSecret([AsParameters] SecretRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.Patch, async patch =>
+        BodyHandling.WithBodyAsync(request, SecretPatchRequest.Parse, async patch =>
         {
             var call = route.Call;
             var outcome = await grains.StoreGrain(route.StoreId).PatchSecretAsync(call.Caller, call.AccountId, route.SecretId, patch);
@@ -109,7 +109,7 @@ public static class SecretsApi
     }
 
     public static Task<IResult> DuplicateSecret([AsParameters] SecretRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.Duplicate, async duplicate =>
+        BodyHandling.WithBodyAsync(request, SecretDuplicateRequest.Parse, async duplicate =>
         {
             var call = route.Call;
             var outcome = await grains.StoreGrain(route.StoreId).DuplicateSecretAsync(call.Caller, call.AccountId, route.SecretId, duplicate);

@@ -66,7 +66,7 @@ public static class StoresApi
     }
 
     public static Task<IResult> CreateStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.StoreCreate, async body =>
+        BodyHandling.WithBodyAsync(request, StoreCreateRequest.Parse, async body =>
         {
             var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
@@ -80,7 +80,7 @@ public static class StoresApi
         });
 
     public static Task<IResult> CreateManagedStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(request, RequestShapes.ManagedStoreCreate, async body =>
+        BodyHandling.WithBodyAsync(request, ManagedStoreCreateRequest.Parse, async body =>
         {
             var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name, body.AccountNumber);

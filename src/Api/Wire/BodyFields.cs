@@ -12,6 +12,9 @@ public sealed class BodyFields(JsonElement item, string pointer)
 
     public bool Has(string name) => item.TryGetProperty(name, out _);
 
+    /// <summary>A secret's value: a string field, held as a <see cref="SecretValue"/>; null when absent or JSON null.</summary>
+    public SecretValue? SecretValue(string name) => String(name) is { } plaintext ? new SecretValue(plaintext) : null;
+
     /// <summary>A string field; null when absent or JSON null.</summary>
     public string? String(string name, Func<string, StoreError>? wrongType = null)
     {
