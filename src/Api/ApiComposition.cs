@@ -12,6 +12,7 @@ using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.OpenApi;
+using SecretsStore.Api.Readiness;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Telemetry;
@@ -33,6 +34,7 @@ public static class ApiComposition
         services.AddSingleton<Audit.AuditLog>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
+        services.AddSingleton<AdminToken>();
         services.AddSingleton<PrincipalResolver>();
         services.AddSecretsStoreMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
@@ -47,6 +49,7 @@ public static class ApiComposition
         // Orleans takes its outgoing filters from the host's services, for a silo and for a client alike, so this one
         // guards a standalone gateway's calls as it does a co-hosted one's.
         services.AddSingleton<IOutgoingGrainCallFilter, RepeatUnprocessedCalls>();
+        services.AddSecretsStoreReadiness();
         return services;
     }
 

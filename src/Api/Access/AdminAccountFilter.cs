@@ -1,16 +1,17 @@
-using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
+
+/// <summary>The existing account an admin route names, kept in the request's features by <see cref="AdminAccountFilter"/>.</summary>
+public sealed record AdminAccount(Guid Id)
+{
+    public static AdminAccount Of(HttpContext http) =>
+        http.Features.Get<AdminAccount>() ?? throw new InvalidOperationException("Only routes behind AdminAccountFilter name an admin account.");
+}
 
 /// <summary>Resolves the account an admin route names (<c>/admin/v1/accounts/{account_id}/…</c>), or answers 404.</summary>
 public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFilter
 {
-    private const string ItemKey = "AdminAccount";
-
-    public static Guid Get(HttpContext context) => (Guid)context.Items[ItemKey]!;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,7 +22,7 @@ public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFi
             return await GatewayAudit.RefuseAsync(http, ApiResults.Error(Errors.AccountNotFound()));
         }
 
-        http.Items[ItemKey] = accountId;
+        http.Features.Set(new AdminAccount(accountId));
         if (AuditScope.Of(http) is { } scope)
         {
             http.Features.Set(scope with { AccountId = accountId });

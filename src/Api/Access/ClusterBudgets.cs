@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
 

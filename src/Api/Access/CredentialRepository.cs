@@ -1,6 +1,5 @@
 using Npgsql;
 using SecretsStore.Api.Audit;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Access;

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
 

@@ -1,4 +1,3 @@
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
 

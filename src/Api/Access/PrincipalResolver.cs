@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Access;
 
@@ -12,10 +10,10 @@ public readonly record struct Resolution(Principal? Principal, IResult? Failure)
 /// Turns request headers into a principal. Look-ups are cached briefly on each node, which bounds how long a
 /// revoked credential keeps working there; unknown credentials are cached too, so guessing costs no database work.
 /// </summary>
-public sealed class PrincipalResolver(CredentialRepository credentials, ServiceRepository services, IOptions<AccessOptions> options) : IDisposable
+public sealed class PrincipalResolver(
+    CredentialRepository credentials, ServiceRepository services, AdminToken adminToken, IOptions<AccessOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
-    private readonly byte[]? _adminTokenHash = string.IsNullOrEmpty(options.Value.AdminToken) ? null : TokenHasher.Hash(options.Value.AdminToken);
 
     /// <remarks>A cached credential is answered without an await: this runs for every request.</remarks>
     public ValueTask<Resolution> ResolveAsync(HttpRequest request)
@@ -29,7 +27,7 @@ public sealed class PrincipalResolver(CredentialRepository credentials, ServiceR
                 return new(Found(null));
             }
 
-            if (_adminTokenHash is not null && TokenHasher.FixedTimeEquals(hash, _adminTokenHash))
+            if (adminToken.Matches(hash))
             {
                 return new(Found(OperatorPrincipal.Instance));
             }

@@ -1,13 +1,7 @@
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Access;
-
-/// <summary>The account a request addresses and the grain caller its principal is there.</summary>
-public sealed record AccountCall(Guid AccountId, Caller Caller);
 
 /// <summary>
 /// Guards a family of store routes in the order of docs/api.md, "Errors": account id format (7003), credentials (9106, 10000),
@@ -16,9 +10,6 @@ public sealed record AccountCall(Guid AccountId, Caller Caller);
 /// </summary>
 public abstract class RouteAccessFilter(PrincipalResolver resolver, string accountRouteValue) : IEndpointFilter
 {
-    // Kept in the request's features rather than its Items, which would allocate a dictionary per request.
-    public static AccountCall Get(HttpContext context) => context.Features.Get<AccountCall>()!;
-
     /// <summary>The grain caller this principal is on this account, or null when this route family is not for it.</summary>
     protected abstract Caller? CallerFor(Principal principal, Guid accountId);
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Audit;

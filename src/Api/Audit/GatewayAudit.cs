@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.Audit;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Cluster;
 

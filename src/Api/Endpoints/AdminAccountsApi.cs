@@ -1,13 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -63,23 +57,23 @@ public static class AdminAccountsApi
     }
 
     public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
-        BodyHandling.WithBodyAsync(request, body => AdminShapes.OptionalName(body), async name =>
+        BodyHandling.WithBodyAsync(request, AccountCreateRequest.Parse, async name =>
             ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted))));
 
     public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
         ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToList());
 
-    public static async Task<IResult> GetAccount(HttpContext http, AccountRepository accounts) =>
-        await accounts.FindAsync(AdminAccountFilter.Get(http), http.RequestAborted) is { } account
+    public static async Task<IResult> GetAccount([AsParameters] AdminAccountRoute route, AccountRepository accounts, CancellationToken ct) =>
+        await accounts.FindAsync(route.AccountId, ct) is { } account
             ? ApiResults.Ok(AdminAccountDto.From(account))
             : ApiResults.Error(Errors.AccountNotFound());
 
     public static async Task<IResult> DeleteAccount(
-        HttpContext http, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
+        [AsParameters] AdminAccountRoute route, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
     {
-        var accountId = AdminAccountFilter.Get(http);
+        var accountId = route.AccountId;
         var outcome = await grains.AccountGrain(accountId)
-            .DeleteAccountAsync(AuditScope.Of(http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+            .DeleteAccountAsync(AuditScope.Of(route.Http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         if (outcome.Succeeded)
         {
             // The account's tokens and keys are gone: this node stops honouring them now, the others within the
@@ -91,78 +85,14 @@ public static class AdminAccountsApi
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
     }
 
-    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains) =>
-        ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).GetQuotaAsync()));
+    public static async Task<IResult> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>
+        ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).GetQuotaAsync()));
 
-    public static Task<IResult> SetQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: true);
+    public static Task<IResult> SetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaSetRequest.Parse);
 
-    public static Task<IResult> ChangeQuota(HttpContext http, IGrainFactory grains) => ChangeQuotaAsync(http, grains, replacing: false);
+    public static Task<IResult> ChangeQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaChangeRequest.Parse);
 
-    private static Task<IResult> ChangeQuotaAsync(HttpContext http, IGrainFactory grains, bool replacing) =>
-        BodyHandling.WithBodyAsync(http.Request, body => AdminShapes.Limits(body, replacing), async change =>
-            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(AdminAccountFilter.Get(http)).ChangeLimitsAsync(change, AuditScope.Of(http)!.Caller))));
-}
-
-/// <summary>Request shapes shared by the admin routes.</summary>
-internal static class AdminShapes
-{
-    private static readonly string[] QuotaFields = ["secrets", "stores"];
-
-    public static Outcome<string?> OptionalName(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "name");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error;
-        }
-
-        var name = parsed.Value.String("name");
-        return parsed.Value.Error ?? (Outcome<string?>)name;
-    }
-
-    /// <summary>
-    /// <c>{"secrets", "stores"}</c>: each a non-negative integer, or null for the deployment's default. A PUT
-    /// (<paramref name="replacing"/>) sets both and so needs both; a PATCH changes only those present.
-    /// </summary>
-    public static Outcome<QuotaChange> Limits(JsonElement body, bool replacing)
-    {
-        var parsed = BodyFields.Of(body, "", QuotaFields);
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error;
-        }
-
-        var fields = new (bool Given, int? Limit)[QuotaFields.Length];
-        for (var i = 0; i < QuotaFields.Length; i++)
-        {
-            var name = QuotaFields[i];
-            if (!body.TryGetProperty(name, out var value))
-            {
-                if (replacing)
-                {
-                    var other = QuotaFields[1 - i];
-                    return Errors.InvalidJsonBody(
-                        $"PUT sets both limits, and {name} is missing; send \"{name}\": null to restore its default, or PATCH to change only {other}",
-                        $"/{name}");
-                }
-
-                continue;
-            }
-
-            if (value.ValueKind == JsonValueKind.Null)
-            {
-                fields[i] = (true, null);
-            }
-            else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var limit) && limit >= 0)
-            {
-                fields[i] = (true, limit);
-            }
-            else
-            {
-                return Errors.InvalidJsonBody($"{name} must be a non-negative integer, or null for the default", $"/{name}");
-            }
-        }
-
-        return new QuotaChange(fields[0].Given, fields[0].Limit, fields[1].Given, fields[1].Limit);
-    }
+    private static Task<IResult> ChangeQuotaAsync(AdminAccountRoute route, IGrainFactory grains, Func<JsonElement, Outcome<QuotaChange>> parse) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, parse, async change =>
+            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).ChangeLimitsAsync(change, AuditScope.Of(route.Http)!.Caller))));
 }

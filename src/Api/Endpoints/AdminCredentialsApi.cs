@@ -1,21 +1,10 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
+using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
-
-/// <summary>The value of a new token, shown this once.</summary>
-public sealed record CreatedToken(string Id, string Token);
-
-/// <summary>The value of a new account key, shown this once.</summary>
-public sealed record CreatedKey(string Email, string Key);
 
 /// <summary>Operator routes for account tokens and account keys (docs/access.md, extension).</summary>
 public static class AdminCredentialsApi
@@ -62,24 +51,26 @@ public static class AdminCredentialsApi
         return account;
     }
 
-    public static Task<IResult> CreateToken(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(http.Request, TokenRequest, async body =>
+    public static Task<IResult> CreateToken([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, TokenCreateRequest.Parse, async body =>
         {
-            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
-            var (id, token) = await credentials.CreateTokenAsync(AdminAccountFilter.Get(http), body.Name, body.Permission, audit, http.RequestAborted);
+            var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var (id, token) = await credentials.CreateTokenAsync(route.AccountId, body.Name, body.Permission, audit, route.Http.RequestAborted);
             return ApiResults.Ok(new CreatedToken(id, token));
         });
 
-    public static async Task<IResult> ListTokens(HttpContext http, CredentialRepository credentials) =>
-        ApiResults.Ok((await credentials.ListTokensAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminTokenDto.From).ToList());
+    public static async Task<IResult> ListTokens([AsParameters] AdminAccountRoute route, CredentialRepository credentials, CancellationToken ct) =>
+        ApiResults.Ok((await credentials.ListTokensAsync(route.AccountId, ct)).Select(AdminTokenDto.From).ToList());
 
-    public static async Task<IResult> ListKeys(HttpContext http, CredentialRepository credentials) =>
-        ApiResults.Ok((await credentials.ListKeysAsync(AdminAccountFilter.Get(http), http.RequestAborted)).Select(AdminKeyDto.From).ToList());
+    public static async Task<IResult> ListKeys([AsParameters] AdminAccountRoute route, CredentialRepository credentials, CancellationToken ct) =>
+        ApiResults.Ok((await credentials.ListKeysAsync(route.AccountId, ct)).Select(AdminKeyDto.From).ToList());
 
-    public static async Task<IResult> RevokeToken(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string token_id)
+    public static async Task<IResult> RevokeToken(
+        [AsParameters] AdminAccountRoute route, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, [FromRoute(Name = "token_id")] string tokenId)
     {
+        var http = route.Http;
         var scope = AuditScope.Of(http)!;
-        if (!await credentials.RevokeTokenAsync(AdminAccountFilter.Get(http), token_id, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
+        if (!await credentials.RevokeTokenAsync(route.AccountId, tokenId, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
             return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "token_not_found"));
         }
@@ -88,68 +79,25 @@ public static class AdminCredentialsApi
         return ApiResults.Ok<object?>(null);
     }
 
-    public static Task<IResult> CreateKey(HttpContext http, CredentialRepository credentials, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(http.Request, KeyRequest, async email =>
+    public static Task<IResult> CreateKey([AsParameters] AdminAccountRoute route, CredentialRepository credentials, TimeProvider clock) =>
+        BodyHandling.WithBodyAsync(route.Http.Request, KeyCreateRequest.Parse, async email =>
         {
-            var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
-            var key = await credentials.CreateKeyAsync(AdminAccountFilter.Get(http), email, audit, http.RequestAborted);
+            var audit = AuditScope.Of(route.Http)!.Allowed(clock.GetUtcNow().UtcDateTime);
+            var key = await credentials.CreateKeyAsync(route.AccountId, email, audit, route.Http.RequestAborted);
             return ApiResults.Ok(new CreatedKey(email, key));
         });
 
-    public static async Task<IResult> DeleteKey(HttpContext http, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string email)
+    public static async Task<IResult> DeleteKey(
+        [AsParameters] AdminAccountRoute route, CredentialRepository credentials, PrincipalResolver resolver, TimeProvider clock, string email)
     {
+        var http = route.Http;
         var scope = AuditScope.Of(http)!;
-        if (!await credentials.DeleteKeyAsync(AdminAccountFilter.Get(http), email, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
+        if (!await credentials.DeleteKeyAsync(route.AccountId, email, scope.Allowed(clock.GetUtcNow().UtcDateTime), http.RequestAborted))
         {
             return await GatewayAudit.RefuseAsync(http, ApiResults.Error(404, 1001, "key_not_found"));
         }
 
         resolver.Forget();
         return ApiResults.Ok<object?>(null);
-    }
-
-    private sealed record TokenBody(string Name, Permission Permission);
-
-    private static Outcome<TokenBody> TokenRequest(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "name", "permission");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error;
-        }
-
-        var fields = parsed.Value;
-        var name = fields.String("name") ?? "";
-        var permission = fields.String("permission");
-        if (fields.Error is not null)
-        {
-            return fields.Error;
-        }
-
-        return permission switch
-        {
-            "read" => new TokenBody(name, Permission.Read),
-            "write" => new TokenBody(name, Permission.Write),
-            _ => Errors.InvalidJsonBody("permission must be \"read\" or \"write\"", "/permission"),
-        };
-    }
-
-    private static Outcome<string> KeyRequest(JsonElement body)
-    {
-        var parsed = BodyFields.Of(body, "", "email");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error;
-        }
-
-        var email = parsed.Value.String("email");
-        if (parsed.Value.Error is not null)
-        {
-            return parsed.Value.Error;
-        }
-
-        return string.IsNullOrWhiteSpace(email) || !email.Contains('@')
-            ? Errors.InvalidJsonBody("email must be an email address", "/email")
-            : email.Trim();
     }
 }

@@ -1,17 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
-
-/// <summary>A master key on the wire: its fingerprint and state, never the key.</summary>
-public sealed record MasterKeyDto(string Fingerprint, string State, long Stores, bool Configured, DateTime? BecameCurrent, DateTime? Retired)
-{
-    public static MasterKeyDto From(MasterKeyView k) => new(k.Fingerprint, k.State, k.Stores, k.Configured, k.BecameCurrent, k.Retired);
-}
 
 /// <summary>Operator routes for the master keys: rotate to a new one online, and watch the old ones retire.</summary>
 public static class AdminKeysApi

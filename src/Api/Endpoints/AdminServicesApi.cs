@@ -1,19 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
-
-/// <summary>A service's token, shown this once.</summary>
-public sealed record CreatedService(string Name, string Token);
 
 /// <summary>
 /// Operator routes for service principals. A service is its name: deleting it revokes its token at once, its
@@ -50,7 +41,7 @@ public static partial class AdminServicesApi
     }
 
     public static Task<IResult> CreateService(HttpRequest request, ServiceRepository services, ScopeSet scopes, TimeProvider clock) =>
-        BodyHandling.WithBodyAsync(request, body => ServiceRequest(body, scopes), async service =>
+        BodyHandling.WithBodyAsync(request, body => ServiceCreateRequest.Parse(body, scopes), async service =>
         {
             var http = request.HttpContext;
             var audit = AuditScope.Of(http)!.Allowed(clock.GetUtcNow().UtcDateTime);
@@ -87,36 +78,4 @@ public static partial class AdminServicesApi
     }
 
     private static IResult ServiceNotFound() => ApiResults.Error(404, 1001, "service_not_found");
-
-    private sealed record ServiceBody(string Name, IReadOnlyList<string> Scopes);
-
-    private static Outcome<ServiceBody> ServiceRequest(JsonElement body, ScopeSet scopes)
-    {
-        var parsed = BodyFields.Of(body, "", "name", "scopes");
-        if (!parsed.Succeeded)
-        {
-            return parsed.Error;
-        }
-
-        var fields = parsed.Value;
-        var name = fields.String("name");
-        var consumerScopes = fields.Strings("scopes") ?? [];
-        if (fields.Error is not null)
-        {
-            return fields.Error;
-        }
-
-        if (name is null || !ServiceName().IsMatch(name))
-        {
-            return Errors.InvalidJsonBody("name must be 1 to 64 characters of a-z 0-9 _ -", "/name");
-        }
-
-        var unknown = consumerScopes.Select((scope, i) => (scope, i)).FirstOrDefault(s => !scopes.IsAllowed(s.scope));
-        return unknown.scope is not null
-            ? Errors.SecretScopeInvalid(unknown.scope, scopes.Names, $"/scopes/{unknown.i}")
-            : new ServiceBody(name, ScopeSet.Canonical(consumerScopes));
-    }
-
-    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
-    private static partial Regex ServiceName();
 }

@@ -1,13 +1,7 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -44,17 +38,17 @@ public static class AuditApi
         return admin;
     }
 
-    public static Task<IResult> ListAccountAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query) =>
-        ListAsync(http, log, query, RouteAccessFilter.Get(http).AccountId);
+    public static Task<IResult> ListAccountAudit([AsParameters] AccountRoute route, AuditLog log, [AsParameters] AuditQueryParameters query) =>
+        ListAsync(route.Http, log, query, route.Call.AccountId);
 
-    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? account_id)
+    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? accountIdAsSent)
     {
-        if (account_id is null)
+        if (accountIdAsSent is null)
         {
             return ListAsync(http, log, query, null);
         }
 
-        return RouteIds.TryParseAccount(account_id, out var accountId)
+        return RouteIds.TryParseAccount(accountIdAsSent, out var accountId)
             ? ListAsync(http, log, query, accountId)
             : Task.FromResult(ApiResults.Error(Errors.InvalidId("account_id")));
     }
@@ -158,35 +152,4 @@ public sealed record AuditQueryParameters(
         id = parsed;
         return true;
     }
-}
-
-/// <summary>An audit record on the wire. It has no field that could hold a value or a credential.</summary>
-public sealed record AuditRecordDto(
-    string Id,
-    DateTime Time,
-    string? AccountId,
-    string Principal,
-    string Action,
-    string Outcome,
-    int Status,
-    int? Code,
-    string? Error,
-    string? StoreId,
-    string? StoreName,
-    string? SecretId,
-    string? SecretName,
-    string? SourceSecretId,
-    string? Subject,
-    string RequestId)
-{
-    public static AuditRecordDto From(StoredAuditRecord stored)
-    {
-        var r = stored.Record;
-        return new AuditRecordDto(
-            stored.Seq.ToString(CultureInfo.InvariantCulture), r.At, Hex(r.AccountId), r.Principal, r.Action,
-            r.IsAllowed ? "allowed" : "refused", r.Status, r.Code, r.Error, Hex(r.StoreId), r.StoreName, Hex(r.SecretId), r.SecretName,
-            Hex(r.SourceSecretId), r.Subject, r.RequestId);
-    }
-
-    private static string? Hex(Guid? id) => id?.ToString("N");
 }

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
 

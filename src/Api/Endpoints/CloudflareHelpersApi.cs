@@ -1,35 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
-
-/// <summary><c>GET /user/tokens/verify</c>: the calling token and whether it works.</summary>
-public sealed record TokenStatusDto(string Id, string Status);
-
-/// <summary>
-/// <c>GET /user</c>. There are no users here: a token stands for itself (its id, no email), a key for its email.
-/// wrangler reads only <c>email</c>, and prints that none is known when it is null.
-/// </summary>
-public sealed record UserDto(string Id, string? Email);
-
-/// <summary>An account as Cloudflare's <c>GET /accounts</c> lists it; wrangler reads <c>id</c> and <c>name</c>.</summary>
-public sealed record AccountDto(string Id, string Name, string Type, DateTime CreatedOn);
-
-/// <summary>
-/// The credential's membership of an account; wrangler keeps only the accounts that appear in both lists
-/// (<c>account.id</c>) and <c>whoami --account</c> prints <c>roles</c>.
-/// </summary>
-public sealed record MembershipDto(string Id, MembershipAccountDto Account, string Status, IReadOnlyList<string> Roles);
-
-public sealed record MembershipAccountDto(string Id, string Name);
 
 /// <summary>The query of the helper lists: paging only.</summary>
 public sealed record PageQueryParameters(

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
 

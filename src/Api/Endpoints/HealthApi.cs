@@ -1,18 +1,14 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
-using Npgsql;
 using SecretsStore.Api.Cluster;
+using SecretsStore.Api.Readiness;
 
 namespace SecretsStore.Api.Endpoints;
 
 /// <summary>Liveness and readiness for orchestrators.</summary>
 public static class HealthApi
 {
-    public sealed record Health(string Status, string? Storage = null, string? Cluster = null);
-
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Json(new Health("ok")))
@@ -26,7 +22,7 @@ public static class HealthApi
         return app;
     }
 
-    public static async Task<IResult> Ready(NpgsqlDataSource db, IGrainFactory grains, DrainBeforeStop drain, CancellationToken ct)
+    public static async Task<IResult> Ready(HealthCheckService health, DrainBeforeStop drain, CancellationToken ct)
     {
         if (drain.Stopping)
         {
@@ -34,42 +30,20 @@ public static class HealthApi
             return Results.Json(new Health("stopping"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var storage = await Probe(async () =>
-        {
-            await using var cmd = db.CreateCommand("select 1");
-            await cmd.ExecuteScalarAsync(ct);
-        });
-        var cluster = await Probe(async () =>
-        {
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            if (hosts.Count == 0)
-            {
-                throw new InvalidOperationException("no active silo");
-            }
-        });
-        var ready = storage && cluster;
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadinessChecks.Readiness), ct);
+        var ready = report.Status == HealthStatus.Healthy;
         return Results.Json(
-            new Health(ready ? "ready" : "unavailable", storage ? "ok" : "unavailable", cluster ? "ok" : "unavailable"),
+            new Health(ready ? "ready" : "unavailable", Answer(report, ReadinessChecks.Storage), Answer(report, ReadinessChecks.Cluster)),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static string? Answer(HealthReport report, string check) =>
+        report.Entries.TryGetValue(check, out var entry) ? entry.Status == HealthStatus.Healthy ? "ok" : "unavailable" : null;
 
     /// <summary>Probes need no credentials, unlike every other route.</summary>
     private static Task NoCredentials(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         operation.Security = [];
         return Task.CompletedTask;
-    }
-
-    private static async Task<bool> Probe(Func<Task> check)
-    {
-        try
-        {
-            await check().WaitAsync(TimeSpan.FromSeconds(5));
-            return true;
-        }
-        catch (Exception)
-        {
-            return false;
-        }
     }
 }

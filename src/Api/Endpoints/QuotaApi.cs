@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -20,10 +14,9 @@ public static class QuotaApi
         return account;
     }
 
-    public static async Task<IResult> GetQuota(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> GetQuota([AsParameters] AccountRoute route, IGrainFactory grains)
     {
-        var call = RouteAccessFilter.Get(http);
-        var quota = await grains.AccountGrain(call.AccountId).GetQuotaAsync();
+        var quota = await grains.AccountGrain(route.Call.AccountId).GetQuotaAsync();
         return ApiResults.Ok(QuotaDto.From(quota));
     }
 }

@@ -1,11 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -69,58 +63,56 @@ public static class SecretsApi
         return account;
     }
 
-    public static Task<IResult> CreateSecrets(HttpContext http, IGrainFactory grains, string store_id) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.NewSecrets, async items =>
+    public static Task<IResult> CreateSecrets([AsParameters] StoreRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, SecretCreateRequest.ParseBatch, async items =>
         {
-            var call = RouteAccessFilter.Get(http);
-            var outcome = await Store(grains, store_id).CreateSecretsAsync(call.Caller, call.AccountId, items);
+            var call = route.Call;
+            var outcome = await grains.StoreGrain(route.StoreId).CreateSecretsAsync(call.Caller, call.AccountId, items);
             return ApiResults.From(outcome, created => ApiResults.Ok(created.Select(SecretDto.From).ToList()));
         });
 
-    public static async Task<IResult> ListSecrets(HttpContext http, IGrainFactory grains, string store_id, [AsParameters] ListQueryParameters query)
+    public static async Task<IResult> ListSecrets([AsParameters] StoreRoute route, IGrainFactory grains, [AsParameters] ListQueryParameters query)
     {
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await Store(grains, store_id).ListSecretsAsync(call.Caller, call.AccountId, query.ToRequest());
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).ListSecretsAsync(call.Caller, call.AccountId, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, SecretDto.From));
     }
 
-    public static Task<IResult> DeleteSecrets(HttpContext http, IGrainFactory grains, string store_id) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.SecretIds, async ids =>
+    public static Task<IResult> DeleteSecrets([AsParameters] StoreRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, BulkDeleteRequest.Parse, async ids =>
         {
-            var call = RouteAccessFilter.Get(http);
-            var outcome = await Store(grains, store_id).DeleteSecretsAsync(call.Caller, call.AccountId, ids);
+            var call = route.Call;
+            var outcome = await grains.StoreGrain(route.StoreId).DeleteSecretsAsync(call.Caller, call.AccountId, ids);
             return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null, StatusCodes.Status202Accepted));
         });
 
-    public static async Task<IResult> GetSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
+    public static async Task<IResult> GetSecret([AsParameters] SecretRoute route, IGrainFactory grains)
     {
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await Store(grains, store_id).GetSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).GetSecretAsync(call.Caller, call.AccountId, route.SecretId);
         return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
     }
 
-    public static Task<IResult> PatchSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.Patch, async patch =>
+    public static Task<IResult> PatchSecret([AsParameters] SecretRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, SecretPatchRequest.Parse, async patch =>
         {
-            var call = RouteAccessFilter.Get(http);
-            var outcome = await Store(grains, store_id).PatchSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id), patch);
+            var call = route.Call;
+            var outcome = await grains.StoreGrain(route.StoreId).PatchSecretAsync(call.Caller, call.AccountId, route.SecretId, patch);
             return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
         });
 
-    public static async Task<IResult> DeleteSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
+    public static async Task<IResult> DeleteSecret([AsParameters] SecretRoute route, IGrainFactory grains)
     {
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await Store(grains, store_id).DeleteSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).DeleteSecretAsync(call.Caller, call.AccountId, route.SecretId);
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null, StatusCodes.Status202Accepted));
     }
 
-    public static Task<IResult> DuplicateSecret(HttpContext http, IGrainFactory grains, string store_id, string secret_id) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.Duplicate, async request =>
+    public static Task<IResult> DuplicateSecret([AsParameters] SecretRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, SecretDuplicateRequest.Parse, async duplicate =>
         {
-            var call = RouteAccessFilter.Get(http);
-            var outcome = await Store(grains, store_id).DuplicateSecretAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id), request);
+            var call = route.Call;
+            var outcome = await grains.StoreGrain(route.StoreId).DuplicateSecretAsync(call.Caller, call.AccountId, route.SecretId, duplicate);
             return ApiResults.From(outcome, secret => ApiResults.Ok(SecretDto.From(secret)));
         });
-
-    private static IStoreGrain Store(IGrainFactory grains, string storeId) => grains.StoreGrain(RouteIds.Resource(storeId));
 }

@@ -1,12 +1,6 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -71,10 +65,10 @@ public static class StoresApi
         return group;
     }
 
-    public static Task<IResult> CreateStore(HttpContext http, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.StoreCreate, async body =>
+    public static Task<IResult> CreateStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, StoreCreateRequest.Parse, async body =>
         {
-            var call = RouteAccessFilter.Get(http);
+            var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
             if (!outcome.Succeeded)
             {
@@ -85,32 +79,32 @@ public static class StoresApi
             return body.ArrayForm ? ApiResults.Ok(new[] { store }) : ApiResults.Ok(store);
         });
 
-    public static Task<IResult> CreateManagedStore(HttpContext http, IGrainFactory grains) =>
-        BodyHandling.WithBodyAsync(http.Request, RequestShapes.ManagedStoreCreate, async body =>
+    public static Task<IResult> CreateManagedStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
+        BodyHandling.WithBodyAsync(request, ManagedStoreCreateRequest.Parse, async body =>
         {
-            var call = RouteAccessFilter.Get(http);
+            var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name, body.AccountNumber);
             return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
         });
 
-    public static async Task<IResult> ListStores(HttpContext http, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
+    public static async Task<IResult> ListStores([AsParameters] AccountRoute route, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
     {
-        var call = RouteAccessFilter.Get(http);
+        var call = route.Call;
         var outcome = await grains.AccountGrain(call.AccountId).ListStoresAsync(call.Caller, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
     }
 
-    public static async Task<IResult> GetStore(HttpContext http, IGrainFactory grains, string store_id)
+    public static async Task<IResult> GetStore([AsParameters] StoreRoute route, IGrainFactory grains)
     {
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).GetAsync(call.Caller, call.AccountId);
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).GetAsync(call.Caller, call.AccountId);
         return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
     }
 
-    public static async Task<IResult> DeleteStore(HttpContext http, IGrainFactory grains, string store_id, [FromQuery(Name = "force")] string? force)
+    public static async Task<IResult> DeleteStore([AsParameters] StoreRoute route, IGrainFactory grains, [FromQuery(Name = "force")] string? force)
     {
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.AccountGrain(call.AccountId).DeleteStoreAsync(call.Caller, RouteIds.Resource(store_id), string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+        var call = route.Call;
+        var outcome = await grains.AccountGrain(call.AccountId).DeleteStoreAsync(call.Caller, route.StoreId, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
         return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
     }
 

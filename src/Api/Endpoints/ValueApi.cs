@@ -1,11 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Api.Wire;
-using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -43,27 +37,27 @@ public static class ValueApi
         return system;
     }
 
-    public static async Task<IResult> ReadValue(HttpContext http, IGrainFactory grains, string store_id, string secret_id)
+    public static async Task<IResult> ReadValue([AsParameters] SecretRoute route, IGrainFactory grains)
     {
-        if ((Malformed(store_id, "store_id") ?? Malformed(secret_id, "secret_id")) is { } malformed)
+        if ((Malformed(route.StoreIdAsSent, "store_id") ?? Malformed(route.SecretIdAsSent, "secret_id")) is { } malformed)
         {
-            return await GatewayAudit.RefuseAsync(http, malformed);
+            return await GatewayAudit.RefuseAsync(route.Http, malformed);
         }
 
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).ReadValueAsync(call.Caller, call.AccountId, RouteIds.Resource(secret_id));
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).ReadValueAsync(call.Caller, call.AccountId, route.SecretId);
         return ApiResults.From(outcome, secret => ApiResults.Ok(SecretValueDto.From(secret)));
     }
 
-    public static async Task<IResult> ReadValueByName(HttpContext http, IGrainFactory grains, string store_id, string name)
+    public static async Task<IResult> ReadValueByName([AsParameters] StoreRoute route, IGrainFactory grains, string name)
     {
-        if (Malformed(store_id, "store_id") is { } malformed)
+        if (Malformed(route.StoreIdAsSent, "store_id") is { } malformed)
         {
-            return await GatewayAudit.RefuseAsync(http, malformed);
+            return await GatewayAudit.RefuseAsync(route.Http, malformed);
         }
 
-        var call = RouteAccessFilter.Get(http);
-        var outcome = await grains.StoreGrain(RouteIds.Resource(store_id)).ReadValueByNameAsync(call.Caller, call.AccountId, name);
+        var call = route.Call;
+        var outcome = await grains.StoreGrain(route.StoreId).ReadValueByNameAsync(call.Caller, call.AccountId, name);
         return ApiResults.From(outcome, secret => ApiResults.Ok(SecretValueDto.From(secret)));
     }
 

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.OpenApi;
-using SecretsStore.Api.Wire;
 
 namespace SecretsStore.Api.OpenApi;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.OpenApi;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 
@@ -12,6 +11,9 @@ public sealed class BodyFields(JsonElement item, string pointer)
     public StoreError? Error { get; private set; }
 
     public bool Has(string name) => item.TryGetProperty(name, out _);
+
+    /// <summary>A secret's value: a string field, held as a <see cref="SecretValue"/>; null when absent or JSON null.</summary>
+    public SecretValue? SecretValue(string name) => String(name) is { } plaintext ? new SecretValue(plaintext) : null;
 
     /// <summary>A string field; null when absent or JSON null.</summary>
     public string? String(string name, Func<string, StoreError>? wrongType = null)

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Npgsql;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 

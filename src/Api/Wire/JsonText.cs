@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 

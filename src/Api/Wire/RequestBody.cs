@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Api.Wire;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SecretsStore.Api.Dtos;
 using SecretsStore.Api.Wire;
 
 namespace SecretsStore.UnitTests.Wire;

@@ -1,7 +1,5 @@
-using SecretsStore.Api.Access;
-using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Api.Wire;
+namespace SecretsStore.Api.Dtos;
 
 // What the operator's routes answer (docs/access.md, "The operator's routes"). They are shapes of the wire, made
 // from the repositories' records and grain views, so that a column added to a table never leaks onto the wire.
@@ -40,3 +38,18 @@ public sealed record AdminQuotaDto(AdminQuotaCounter Secrets, AdminQuotaCounter 
 /// <param name="Quota">The limit in force.</param>
 /// <param name="Override">The account's own limit; null when the deployment's default is in force.</param>
 public sealed record AdminQuotaCounter(int Quota, int Usage, int? Override);
+
+/// <summary>The value of a new token, shown this once.</summary>
+public sealed record CreatedToken(string Id, string Token);
+
+/// <summary>The value of a new account key, shown this once.</summary>
+public sealed record CreatedKey(string Email, string Key);
+
+/// <summary>A master key on the wire: its fingerprint and state, never the key.</summary>
+public sealed record MasterKeyDto(string Fingerprint, string State, long Stores, bool Configured, DateTime? BecameCurrent, DateTime? Retired)
+{
+    public static MasterKeyDto From(MasterKeyView k) => new(k.Fingerprint, k.State, k.Stores, k.Configured, k.BecameCurrent, k.Retired);
+}
+
+/// <summary>A service's token, shown this once.</summary>
+public sealed record CreatedService(string Name, string Token);

@@ -1,6 +1,5 @@
-using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Api.Wire;
+namespace SecretsStore.Api.Dtos;
 
 /// <summary>A store on the wire (docs/api.md, "Objects").</summary>
 public sealed record StoreDto(string Id, string Name, string AccountId, DateTime Created, DateTime Modified, string? ManagedBy)

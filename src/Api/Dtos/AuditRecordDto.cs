@@ -1,0 +1,35 @@
+using System.Globalization;
+using SecretsStore.Api.Audit;
+
+namespace SecretsStore.Api.Dtos;
+
+/// <summary>An audit record on the wire. It has no field that could hold a value or a credential.</summary>
+public sealed record AuditRecordDto(
+    string Id,
+    DateTime Time,
+    string? AccountId,
+    string Principal,
+    string Action,
+    string Outcome,
+    int Status,
+    int? Code,
+    string? Error,
+    string? StoreId,
+    string? StoreName,
+    string? SecretId,
+    string? SecretName,
+    string? SourceSecretId,
+    string? Subject,
+    string RequestId)
+{
+    public static AuditRecordDto From(StoredAuditRecord stored)
+    {
+        var r = stored.Record;
+        return new AuditRecordDto(
+            stored.Seq.ToString(CultureInfo.InvariantCulture), r.At, Hex(r.AccountId), r.Principal, r.Action,
+            r.IsAllowed ? "allowed" : "refused", r.Status, r.Code, r.Error, Hex(r.StoreId), r.StoreName, Hex(r.SecretId), r.SecretName,
+            Hex(r.SourceSecretId), r.Subject, r.RequestId);
+    }
+
+    private static string? Hex(Guid? id) => id?.ToString("N");
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace SecretsStore.Api.Endpoints;
+
+// What a route handler is given, bound with [AsParameters]: the ids in its path, and what its endpoint filter admitted.
+// Endpoint filters run after the handler's parameters are bound (they may inspect them), so what a filter admits is
+// read from the request's features when the handler asks for it, by which time the filter has run. These are structs
+// bound in place: no allocation, where a type with BindAsync costs an array and a state machine on every request.
+
+/// <summary>A route under an account (<c>{account_id}</c> or <c>{account_tag}</c>).</summary>
+public readonly record struct AccountRoute(HttpContext Http)
+{
+    /// <summary>The account and grain caller the route's <see cref="RouteAccessFilter"/> admitted.</summary>
+    public AccountCall Call => AccountCall.Of(Http);
+}
+
+/// <summary>A route naming a store under an account.</summary>
+public readonly record struct StoreRoute(HttpContext Http, [property: FromRoute(Name = "store_id")] string StoreIdAsSent)
+{
+    public AccountCall Call => AccountCall.Of(Http);
+
+    /// <inheritdoc cref="RouteIds.Resource"/>
+    public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
+}
+
+/// <summary>A route naming a secret in a store under an account.</summary>
+public readonly record struct SecretRoute(
+    HttpContext Http,
+    [property: FromRoute(Name = "store_id")] string StoreIdAsSent,
+    [property: FromRoute(Name = "secret_id")] string SecretIdAsSent)
+{
+    public AccountCall Call => AccountCall.Of(Http);
+
+    /// <inheritdoc cref="RouteIds.Resource"/>
+    public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
+
+    /// <inheritdoc cref="RouteIds.Resource"/>
+    public Guid SecretId => RouteIds.Resource(SecretIdAsSent);
+}
+
+/// <summary>An operator route under <c>/admin/v1/accounts/{account_id}</c>.</summary>
+public readonly record struct AdminAccountRoute(HttpContext Http)
+{
+    /// <summary>The existing account <see cref="AdminAccountFilter"/> found.</summary>
+    public Guid AccountId => AdminAccount.Of(Http).Id;
+}
