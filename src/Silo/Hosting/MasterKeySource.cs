@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using SecretsStore.Grains.Crypto;
 
 namespace SecretsStore.Silo.Hosting;
@@ -17,17 +16,16 @@ public static class MasterKeySource
     /// The data folder's key file, when the keys came from there: rotating then adds new keys to it. Null when keys are
     /// configured, so that a rotation never makes a key that configuration would not give the next start.
     /// </param>
-    public static MasterKeyRing Load(IConfiguration configuration, string? developmentDataFolder, Action<string> announce, out DevelopmentMasterKeyFile? developmentKeys)
+    public static MasterKeyRing Load(SecretsStoreHostOptions options, string? developmentDataFolder, Action<string> announce, out DevelopmentMasterKeyFile? developmentKeys)
     {
         developmentKeys = null;
-        var section = configuration.GetSection("SecretsStore");
-        var keys = section.GetSection("MasterKeys").Get<string[]>()?.ToList() ?? [];
-        if (section["MasterKey"] is { Length: > 0 } single)
+        var keys = options.MasterKeys?.ToList() ?? [];
+        if (options.MasterKey is { Length: > 0 } single)
         {
             keys.Add(single);
         }
 
-        if (section["MasterKeyFile"] is { Length: > 0 } file)
+        if (options.MasterKeyFile is { Length: > 0 } file)
         {
             keys.AddRange(File.ReadAllLines(file));
         }

@@ -76,7 +76,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
         }
 
-        var role = HostRoles.Read(configuration);
+        var options = SecretsStoreHostOptions.Read(configuration);
+        var role = options.ReadRole();
         var connectionString = configuration.GetConnectionString("Postgres");
         if (role == HostRole.Gateway && string.IsNullOrEmpty(connectionString))
         {
@@ -84,7 +85,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 $"A gateway ({HostRoles.Key}=gateway) needs ConnectionStrings:Postgres: it finds the silos in the membership table there, and never starts a PostgreSQL of its own.");
         }
 
-        var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(configuration) : null;
+        var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(options) : null;
         EmbeddedPostgres? postgres = null;
         // Claimed before anything in the folder is touched: a second start on it must leave the first one's
         // PostgreSQL, ports and membership alone.
@@ -100,26 +101,28 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString!, ct);
             await DatabaseMigrator.MigrateAsync(connectionString!, ct);
-            var databaseOptions = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-            var dataSource = DatabaseConnections.CreateDataSource(connectionString!, databaseOptions);
-            var credentials = developmentFolder is not null && string.IsNullOrEmpty(configuration["SecretsStore:AdminToken"])
+            var dataSource = DatabaseConnections.CreateDataSource(connectionString!, options.Database);
+            var credentials = developmentFolder is not null && string.IsNullOrEmpty(options.AdminToken)
                 ? await DevelopmentCredentials.EnsureAsync(developmentFolder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct)
                 : null;
+            var hostOptions = SecretsStoreHostOptions.Register(builder.Services);
             if (credentials is not null)
             {
-                configuration.AddInMemoryCollection([new("SecretsStore:AdminToken", credentials.AdminToken)]);
+                // The admin token the development run made stands in for SecretsStore:AdminToken, wherever it is read.
+                hostOptions.PostConfigure(o => o.AdminToken = credentials.AdminToken);
+                builder.Services.PostConfigure<AccessOptions>(o => o.AdminToken = credentials.AdminToken);
             }
 
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
             if (role == HostRole.Gateway)
             {
                 // Values are sealed and opened inside the grains: a gateway holds no master key.
-                builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(configuration, connectionString!).AddDashboard());
+                builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, configuration, connectionString!).AddDashboard());
             }
             else
             {
-                var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce, out var developmentKeys);
-                builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
+                var masterKeys = MasterKeySource.Load(options, developmentFolder, announce, out var developmentKeys);
+                builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(options, configuration, connectionString!).AddDashboard());
                 if (developmentKeys is not null)
                 {
                     builder.Services.AddSingleton<Grains.Keys.IMasterKeyGenerator>(developmentKeys);
@@ -156,7 +159,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 web.UseSecretsStoreMetricsPort(configuration);
                 web.UseSecretsStoreDrain();
                 web.UseSecretsStoreErrors();
-                web.MapOperatorDashboard(configuration);
+                web.MapOperatorDashboard();
                 web.MapSecretsStoreMetrics(configuration);
                 web.MapSecretsStoreApi();
             }

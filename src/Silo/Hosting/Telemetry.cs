@@ -140,7 +140,7 @@ public static class Telemetry
         }
 
         var anonymous = configuration.GetValue(MetricsAllowAnonymousKey, false);
-        var gate = new OperatorGate(configuration);
+        var gate = OperatorGate.For(app.Services);
         var endpoint = app.MapPrometheusScrapingEndpoint(
                 MetricsPath, meterProvider: null, configureBranchedPipeline: anonymous ? null : branch => gate.Guard(branch, "SecretsStore metrics"), optionsName: null)
             .DisableHttpMetrics()

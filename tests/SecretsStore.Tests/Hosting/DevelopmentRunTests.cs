@@ -67,7 +67,7 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     public void WithoutAnEmbeddedDatabaseAMissingMasterKeyRefusesToStart()
     {
         var configuration = new ConfigurationBuilder().Build();
-        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(configuration, developmentDataFolder: null, _ => { }, out _));
+        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(SecretsStoreHostOptions.Read(configuration), developmentDataFolder: null, _ => { }, out _));
         Assert.Contains("SecretsStore__MasterKey", refusal.Message);
     }
 
