@@ -1,4 +1,4 @@
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>Where a development run keeps its PostgreSQL, master key and credentials: <c>SECRETSSTORE_DATA</c>, default <c>.data</c>.</summary>
 public static class DataFolder
