@@ -50,12 +50,7 @@ public static class OrleansSetup
             o.NumMissedProbesLimit = 3;
             configuration.GetSection($"{OrleansHostOptions.Section}:Membership").Bind(o);
         });
-        silo.UseAdoNetClustering(o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
-        });
-
+        silo.AddSecretsStoreClustering(connectionString);
         if (kubernetes)
         {
             // Names the silo after its pod and declares a silo dead as soon as its pod is deleted, rather than after
@@ -100,16 +95,28 @@ public static class OrleansSetup
         options.ServiceId = orleans.ServiceId;
     }
 
+    /// <summary>Membership in PostgreSQL's table, through our queries, on its own bounded pool; the test silos use it too.</summary>
+    public static ISiloBuilder AddSecretsStoreClustering(this ISiloBuilder silo, string connectionString) =>
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
+        });
+
     /// <summary>
-    /// Orleans grain storage (the account grain's small state), for every host including the test cluster, which
-    /// brings its own membership. Stores and secrets live in tables of their own (see docs/storage.md).
+    /// Orleans grain storage (the account grain's small state), for every host including the test clusters, which
+    /// bring their own membership. Stores and secrets live in tables of their own (see docs/storage.md).
     /// </summary>
-    public static ISiloBuilder AddSecretsStoreGrainStorage(this ISiloBuilder silo, string connectionString) =>
+    /// <param name="name">The provider's name; tests add providers of their own beside the service's.</param>
+    /// <param name="configure">A last change to the provider's options (tests delete rows on clear).</param>
+    public static ISiloBuilder AddSecretsStoreGrainStorage(
+        this ISiloBuilder silo, string connectionString, string name = StorageNames.Provider, Action<AdoNetGrainStorageOptions>? configure = null) =>
         // The binary serializer follows [GenerateSerializer]/[Id]/[Alias], so renaming a class never breaks a stored row.
-        silo.AddAdoNetGrainStorage(StorageNames.Provider, options => options.Configure<Serializer>((o, serializer) =>
+        silo.AddAdoNetGrainStorage(name, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansStoragePoolSize);
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            configure?.Invoke(o);
         }));
 }
