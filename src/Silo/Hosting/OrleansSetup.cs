@@ -14,7 +14,7 @@ public static class OrleansSetup
 {
     public const string Invariant = "Npgsql";
 
-    /// <param name="configuration">For what is bound straight onto Orleans' options (<c>Orleans:Membership</c>) and telemetry.</param>
+    /// <param name="configuration">For what is bound straight onto Orleans' own options (<c>Orleans:Membership</c>).</param>
     public static ISiloBuilder ConfigureSecretsStoreSilo(
         this ISiloBuilder silo, SecretsStoreHostOptions options, IConfiguration configuration, string connectionString)
     {
@@ -59,7 +59,7 @@ public static class OrleansSetup
         }
 
         silo.AddSecretsStoreGrainStorage(connectionString);
-        silo.AddSecretsStoreActivityPropagation(configuration);
+        silo.AddSecretsStoreActivityPropagation(options);
         return silo;
     }
 
@@ -68,8 +68,7 @@ public static class OrleansSetup
     /// It asks the table for live silos every <c>Orleans:GatewayListRefreshPeriod</c>, so one that was added or
     /// restarted takes requests within that time; Orleans' default of a minute would leave a restarted silo idle.
     /// </summary>
-    public static IClientBuilder ConfigureSecretsStoreClient(
-        this IClientBuilder client, SecretsStoreHostOptions options, IConfiguration configuration, string connectionString)
+    public static IClientBuilder ConfigureSecretsStoreClient(this IClientBuilder client, SecretsStoreHostOptions options, string connectionString)
     {
         var orleans = options.Orleans;
         client.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
@@ -81,7 +80,7 @@ public static class OrleansSetup
             o.ConnectionString = DatabaseConnections.ForOrleans(connectionString, DatabaseConnections.OrleansClusteringPoolSize);
         });
         client.Services.AddSingleton<IClientConnectionRetryFilter, ConnectUntilStopped>();
-        if (Telemetry.TracingEnabled(configuration))
+        if (Telemetry.TracingEnabled(options))
         {
             client.AddActivityPropagation();
         }

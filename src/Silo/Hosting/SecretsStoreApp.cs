@@ -79,7 +79,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 AddSilo(builder, options, connectionString, development, announce);
             }
 
-            AddHttp(builder, role, dataSource);
+            AddHttp(builder, options, role, dataSource);
             configure?.Invoke(builder);
             var web = builder.Build();
             MapEndpoints(web, role);
@@ -96,25 +96,13 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         }
     }
 
-    /// <summary>appsettings.json beside the binaries, wherever the command was typed; the URLs, with the metrics port.</summary>
-    private static WebApplicationBuilder CreateBuilder(string[] args)
+    /// <summary>appsettings.json beside the binaries, wherever the command was typed.</summary>
+    private static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = DevelopmentEnvironmentName(args),
-        });
-        var configuration = builder.Configuration;
-        var urls = configuration[WebHostDefaults.ServerUrlsKey];
-        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(configuration) is not null)
-        {
-            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
-        return builder;
-    }
+        Args = args,
+        ContentRootPath = AppContext.BaseDirectory,
+        EnvironmentName = DevelopmentEnvironmentName(args),
+    });
 
     /// <summary>Read and checked now, since they decide how the host is built; registered for what runs later.</summary>
     private static SecretsStoreHostOptions AddHostOptions(WebApplicationBuilder builder)
@@ -143,7 +131,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
     /// <summary>Values are sealed and opened inside the grains: a gateway holds no master key.</summary>
     private static void AddOrleansClient(WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString) =>
-        builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, builder.Configuration, connectionString).AddDashboard());
+        builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, connectionString).AddDashboard());
 
     private static void AddSilo(
         WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString, DevelopmentEnvironment? development, Action<string> announce)
@@ -155,9 +143,16 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         builder.Services.AddStoreGrainServices(builder.Configuration, masterKeys);
     }
 
-    /// <summary>A silo alone answers probes only; the other roles serve the API.</summary>
-    private static void AddHttp(WebApplicationBuilder builder, HostRole role, NpgsqlDataSource dataSource)
+    /// <summary>The URLs (with the metrics port) and what is served there: a silo alone answers probes only.</summary>
+    private static void AddHttp(WebApplicationBuilder builder, SecretsStoreHostOptions options, HostRole role, NpgsqlDataSource dataSource)
     {
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(options) is not null)
+        {
+            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, options));
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
         builder.Services.AddSingleton(dataSource);
         if (role == HostRole.Silo)
         {
@@ -168,28 +163,27 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             builder.Services.AddSecretsStoreApi(builder.Configuration);
         }
 
-        builder.Services.AddSecretsStoreTelemetry(builder.Configuration);
+        builder.Services.AddSecretsStoreTelemetry(options);
     }
 
     private static void MapEndpoints(WebApplication web, HostRole role)
     {
-        var configuration = web.Configuration;
         if (role == HostRole.Silo)
         {
             // Probes and metrics only: an orchestrator still sees the silo start, live and drain, and its Orleans
             // metrics can be scraped, but no request is served here.
-            web.UseSecretsStoreMetricsPort(configuration);
+            web.UseSecretsStoreMetricsPort();
             web.MapHealthApi();
-            web.MapSecretsStoreMetrics(configuration);
+            web.MapSecretsStoreMetrics();
             return;
         }
 
-        web.UseSecretsStoreRequestLog(configuration);
-        web.UseSecretsStoreMetricsPort(configuration);
+        web.UseSecretsStoreRequestLog(web.Configuration);
+        web.UseSecretsStoreMetricsPort();
         web.UseSecretsStoreDrain();
         web.UseSecretsStoreErrors();
         web.MapOperatorDashboard();
-        web.MapSecretsStoreMetrics(configuration);
+        web.MapSecretsStoreMetrics();
         web.MapSecretsStoreApi();
     }
 

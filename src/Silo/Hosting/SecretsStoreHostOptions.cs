@@ -36,6 +36,16 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
 
     public DatabaseOptions Database { get; set; } = new();
 
+    public MetricsHostOptions Metrics { get; set; } = new();
+
+    public TracingHostOptions Tracing { get; set; } = new();
+
+    /// <summary><c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, the OpenTelemetry SDK's own variable: whether to export at all.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary><c>OTEL_SERVICE_NAME</c>; <c>secretsstore</c> when unset.</summary>
+    public string? OtelServiceName { get; set; }
+
     /// <summary>The <c>Orleans</c> section (membership is bound straight onto Orleans' own options).</summary>
     public OrleansHostOptions Orleans { get; set; } = new();
 
@@ -67,6 +77,8 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
         configuration.GetSection(Section).Bind(options);
         configuration.GetSection(OrleansHostOptions.Section).Bind(options.Orleans);
         options.DataFolder = configuration[DataFolderVariable] ?? options.DataFolder;
+        options.OtlpEndpoint = configuration[Telemetry.OtlpEndpointKey];
+        options.OtelServiceName = configuration[Telemetry.ServiceNameKey];
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -94,6 +106,7 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
         // Nested objects are not validated by DataAnnotations on their own.
         var nested = new List<ValidationResult>();
         Validator.TryValidateObject(Orleans, new ValidationContext(Orleans), nested, validateAllProperties: true);
+        Validator.TryValidateObject(Metrics, new ValidationContext(Metrics), nested, validateAllProperties: true);
         foreach (var failure in nested)
         {
             yield return failure;
@@ -160,4 +173,23 @@ public sealed class OrleansHostOptions : IValidatableObject
 public sealed class KubernetesHostOptions
 {
     public bool Enabled { get; set; }
+}
+
+/// <summary><c>SecretsStore:Metrics</c>: the Prometheus scrape endpoint at <c>/metrics</c>.</summary>
+public sealed class MetricsHostOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Serve <c>/metrics</c> without the admin token.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>A port of its own for <c>/metrics</c>; unset serves it beside the API.</summary>
+    [Range(1, 65535, ErrorMessage = "SecretsStore:Metrics:Port must be a port number (1-65535).")]
+    public int? Port { get; set; }
+}
+
+/// <summary><c>SecretsStore:Tracing</c>: unset, traces are recorded only when there is an OTLP endpoint to send them to.</summary>
+public sealed class TracingHostOptions
+{
+    public bool? Enabled { get; set; }
 }
