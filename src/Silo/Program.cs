@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 SecretsStoreApp app;
 try

@@ -1,4 +1,5 @@
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Benchmarks;
 

@@ -1,5 +1,6 @@
 using SecretsStore.Benchmarks.Scenarios;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Benchmarks;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Orleans.Dashboard;
 
 namespace SecretsStore.Silo.Hosting;
@@ -12,9 +11,9 @@ public static class DashboardAccess
 {
     public const string Path = "/dashboard";
 
-    public static WebApplication MapOperatorDashboard(this WebApplication app, IConfiguration configuration)
+    public static WebApplication MapOperatorDashboard(this WebApplication app)
     {
-        var gate = new OperatorGate(configuration);
+        var gate = OperatorGate.For(app.Services);
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), branch => gate.Guard(branch, "SecretsStore dashboard"));
         app.MapOrleansDashboard(Path).ExcludeFromDescription();
         return app;

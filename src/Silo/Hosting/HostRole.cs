@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
@@ -22,7 +20,7 @@ public static class HostRoles
 {
     public const string Key = "SecretsStore:Role";
 
-    public static HostRole Read(IConfiguration configuration) => configuration[Key]?.Trim().ToLowerInvariant() switch
+    public static HostRole Parse(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
         null or "" or "combined" => HostRole.Combined,
         "silo" => HostRole.Silo,

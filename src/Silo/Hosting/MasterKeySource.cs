@@ -1,56 +1,32 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using SecretsStore.Grains.Crypto;
 
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
-/// Finds the master keys: <c>SecretsStore:MasterKeys</c> (base64 keys, newest last), <c>SecretsStore:MasterKey</c>,
-/// or <c>SecretsStore:MasterKeyFile</c> (one base64 key per line). A development run without any gets one
-/// generated under its data folder; anything else without a key refuses to start rather than store plaintext.
+/// The configured master keys: <c>SecretsStore:MasterKeys</c> (base64 keys, newest last), <c>SecretsStore:MasterKey</c>,
+/// or <c>SecretsStore:MasterKeyFile</c> (one base64 key per line). Without any, only a development run starts (with a
+/// key of its own); anything else refuses to start rather than store plaintext.
 /// </summary>
 public static class MasterKeySource
 {
-    public const string DevelopmentKeyFile = "master.key";
-
-    /// <param name="developmentKeys">
-    /// The data folder's key file, when the keys came from there: rotating then adds new keys to it. Null when keys are
-    /// configured, so that a rotation never makes a key that configuration would not give the next start.
-    /// </param>
-    public static MasterKeyRing Load(IConfiguration configuration, string? developmentDataFolder, Action<string> announce, out DevelopmentMasterKeyFile? developmentKeys)
+    /// <summary>The configured keys, or null when none is configured.</summary>
+    public static MasterKeyRing? Configured(SecretsStoreHostOptions options)
     {
-        developmentKeys = null;
-        var section = configuration.GetSection("SecretsStore");
-        var keys = section.GetSection("MasterKeys").Get<string[]>()?.ToList() ?? [];
-        if (section["MasterKey"] is { Length: > 0 } single)
+        var keys = options.MasterKeys?.ToList() ?? [];
+        if (options.MasterKey is { Length: > 0 } single)
         {
             keys.Add(single);
         }
 
-        if (section["MasterKeyFile"] is { Length: > 0 } file)
+        if (options.MasterKeyFile is { Length: > 0 } file)
         {
             keys.AddRange(File.ReadAllLines(file));
         }
 
-        if (keys.Count > 0)
-        {
-            return MasterKeyRing.FromBase64(keys);
-        }
-
-        if (developmentDataFolder is null)
-        {
-            throw new InvalidOperationException(
-                "No master key is configured. Set SecretsStore__MasterKey (base64 of 32 random bytes) or SecretsStore__MasterKeyFile.");
-        }
-
-        var path = Path.Combine(developmentDataFolder, DevelopmentKeyFile);
-        if (!File.Exists(path))
-        {
-            OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes)) + "\n");
-            announce($"Generated a development master key at {path} (keep it: values cannot be read without it).");
-        }
-
-        developmentKeys = new DevelopmentMasterKeyFile(path);
-        return MasterKeyRing.FromBase64(File.ReadAllLines(path));
+        return keys.Count > 0 ? MasterKeyRing.FromBase64(keys) : null;
     }
+
+    /// <summary>The configured keys, refusing to start without one.</summary>
+    public static MasterKeyRing Required(SecretsStoreHostOptions options) => Configured(options) ?? throw new InvalidOperationException(
+        "No master key is configured. Set SecretsStore__MasterKey (base64 of 32 random bytes) or SecretsStore__MasterKeyFile.");
 }

@@ -1,7 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SecretsStore.Api.Access;
 
 namespace SecretsStore.Silo.Hosting;
@@ -15,11 +16,11 @@ public sealed class OperatorGate
 {
     private readonly byte[]? _adminHash;
 
-    public OperatorGate(IConfiguration configuration)
-    {
-        var adminToken = configuration["SecretsStore:AdminToken"];
-        _adminHash = string.IsNullOrEmpty(adminToken) ? null : TokenHasher.Hash(adminToken);
-    }
+    public OperatorGate(string? adminToken) => _adminHash = string.IsNullOrEmpty(adminToken) ? null : TokenHasher.Hash(adminToken);
+
+    /// <summary>The gate for the host's admin token, a development run's included.</summary>
+    public static OperatorGate For(IServiceProvider services) =>
+        new(services.GetRequiredService<IOptions<SecretsStoreHostOptions>>().Value.AdminToken);
 
     /// <summary>Adds the check to a branch of the pipeline; what follows it runs only for the operator.</summary>
     public void Guard(IApplicationBuilder branch, string realm)

@@ -8,43 +8,35 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Dashboard;
 using SecretsStore.Api;
-using SecretsStore.Api.Access;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Persistence;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
 /// One process of the service: by default a silo co-hosting the gateway, or either of them alone
-/// (<see cref="HostRole"/>). Without <c>ConnectionStrings:Postgres</c> it is a development run: it starts a private
-/// PostgreSQL under the data folder and makes its own master key and credentials there. A gateway never does; it
-/// needs the connection string.
+/// (<see cref="HostRole"/>). Without <c>ConnectionStrings:Postgres</c> it is a development run
+/// (<see cref="DevelopmentEnvironment"/>). A gateway never is; it needs the connection string.
 /// </summary>
 public sealed class SecretsStoreApp : IAsyncDisposable
 {
     public const string DefaultUrl = "http://127.0.0.1:8787";
 
-    private readonly EmbeddedPostgres? _postgres;
-    private readonly DataFolderLock? _folderLock;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly DevelopmentEnvironment? _development;
     private readonly CancellationToken _stopped;
 
-    private SecretsStoreApp(
-        HostRole role, WebApplication web, NpgsqlDataSource dataSource, EmbeddedPostgres? postgres, DataFolderLock? folderLock, DevelopmentCredentials? credentials)
+    private SecretsStoreApp(HostRole role, WebApplication web, NpgsqlDataSource dataSource, DevelopmentEnvironment? development)
     {
         Role = role;
         Web = web;
         _dataSource = dataSource;
-        _postgres = postgres;
-        _folderLock = folderLock;
-        Credentials = credentials;
+        _development = development;
         _stopped = web.Lifetime.ApplicationStopped;
-        if (folderLock is not null)
-        {
-            web.Lifetime.ApplicationStarted.Register(() => folderLock.Announce(BaseAddress));
-        }
+        development?.AnnounceWhenListening(web, () => BaseAddress);
     }
 
     public HostRole Role { get; }
@@ -52,7 +44,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     public WebApplication Web { get; }
 
     /// <summary>The credentials a development run made (null when configured from outside).</summary>
-    public DevelopmentCredentials? Credentials { get; }
+    public DevelopmentCredentials? Credentials => _development?.Credentials;
 
     /// <summary>The first address the gateway listens on, once started.</summary>
     public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -62,117 +54,137 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         string[] args, Action<string>? announce = null, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         announce ??= _ => { };
-        // appsettings.json sits beside the binaries, wherever the command was typed.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = DevelopmentEnvironment(args),
-        });
-        var configuration = builder.Configuration;
-        var urls = configuration[WebHostDefaults.ServerUrlsKey];
-        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(configuration) is not null)
-        {
-            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, configuration));
-        }
+        var builder = CreateBuilder(args);
+        var options = AddHostOptions(builder);
+        var role = options.ReadRole();
+        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        RefuseAGatewayWithoutDatabase(role, connectionString);
 
-        var role = HostRoles.Read(configuration);
-        var connectionString = configuration.GetConnectionString("Postgres");
+        var development = string.IsNullOrEmpty(connectionString) ? await DevelopmentEnvironment.StartAsync(options, announce, ct) : null;
+        try
+        {
+            connectionString = development?.ConnectionString ?? connectionString!;
+            var dataSource = await PrepareDatabaseAsync(connectionString, options, ct);
+            if (development is not null)
+            {
+                await development.AddCredentialsAsync(builder.Services, options, dataSource, ct);
+            }
+
+            if (role == HostRole.Gateway)
+            {
+                AddOrleansClient(builder, options, connectionString);
+            }
+            else
+            {
+                AddSilo(builder, options, connectionString, development, announce);
+            }
+
+            AddHttp(builder, options, role, dataSource);
+            configure?.Invoke(builder);
+            var web = builder.Build();
+            MapEndpoints(web, role);
+            return new SecretsStoreApp(role, web, dataSource, development);
+        }
+        catch
+        {
+            if (development is not null)
+            {
+                await development.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>appsettings.json beside the binaries, wherever the command was typed.</summary>
+    private static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        ContentRootPath = AppContext.BaseDirectory,
+        EnvironmentName = DevelopmentEnvironmentName(args),
+    });
+
+    /// <summary>Read and checked now, since they decide how the host is built; registered for what runs later.</summary>
+    private static SecretsStoreHostOptions AddHostOptions(WebApplicationBuilder builder)
+    {
+        var options = SecretsStoreHostOptions.Read(builder.Configuration);
+        SecretsStoreHostOptions.Register(builder.Services);
+        return options;
+    }
+
+    private static void RefuseAGatewayWithoutDatabase(HostRole role, string? connectionString)
+    {
         if (role == HostRole.Gateway && string.IsNullOrEmpty(connectionString))
         {
             throw new InvalidOperationException(
                 $"A gateway ({HostRoles.Key}=gateway) needs ConnectionStrings:Postgres: it finds the silos in the membership table there, and never starts a PostgreSQL of its own.");
         }
+    }
 
-        var developmentFolder = string.IsNullOrEmpty(connectionString) ? DataFolder.Resolve(configuration) : null;
-        EmbeddedPostgres? postgres = null;
-        // Claimed before anything in the folder is touched: a second start on it must leave the first one's
-        // PostgreSQL, ports and membership alone.
-        var folderLock = developmentFolder is null ? null : DataFolderLock.Acquire(developmentFolder);
-        try
+    /// <summary>Before the host exists: Orleans reads its queries and membership from these tables as the silo starts.</summary>
+    private static async Task<NpgsqlDataSource> PrepareDatabaseAsync(string connectionString, SecretsStoreHostOptions options, CancellationToken ct)
+    {
+        await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString, ct);
+        await DatabaseMigrator.MigrateAsync(connectionString, ct);
+        return DatabaseConnections.CreateDataSource(connectionString, options.Database);
+    }
+
+    /// <summary>Values are sealed and opened inside the grains: a gateway holds no master key.</summary>
+    private static void AddOrleansClient(WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString) =>
+        builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, connectionString).AddDashboard());
+
+    private static void AddSilo(
+        WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString, DevelopmentEnvironment? development, Action<string> announce)
+    {
+        var masterKeys = MasterKeySource.Configured(options)
+            ?? development?.AddMasterKeys(builder.Services, announce)
+            ?? MasterKeySource.Required(options);
+        builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(options, builder.Configuration, connectionString).AddDashboard());
+        builder.Services.AddStoreGrainServices(builder.Configuration, masterKeys);
+    }
+
+    /// <summary>The URLs (with the metrics port) and what is served there: a silo alone answers probes only.</summary>
+    private static void AddHttp(WebApplicationBuilder builder, SecretsStoreHostOptions options, HostRole role, NpgsqlDataSource dataSource)
+    {
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(options) is not null)
         {
-            if (developmentFolder is not null)
-            {
-                postgres = await EmbeddedPostgres.StartAsync(Path.Combine(developmentFolder, "postgres"), ct: ct);
-                announce($"Started PostgreSQL under {developmentFolder}/postgres on port {postgres.Port}.");
-                connectionString = postgres.ConnectionStringFor("secretsstore");
-            }
-
-            await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString!, ct);
-            await DatabaseMigrator.MigrateAsync(connectionString!, ct);
-            var databaseOptions = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-            var dataSource = DatabaseConnections.CreateDataSource(connectionString!, databaseOptions);
-            var credentials = developmentFolder is not null && string.IsNullOrEmpty(configuration["SecretsStore:AdminToken"])
-                ? await DevelopmentCredentials.EnsureAsync(developmentFolder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct)
-                : null;
-            if (credentials is not null)
-            {
-                configuration.AddInMemoryCollection([new("SecretsStore:AdminToken", credentials.AdminToken)]);
-            }
-
-            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
-            if (role == HostRole.Gateway)
-            {
-                // Values are sealed and opened inside the grains: a gateway holds no master key.
-                builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(configuration, connectionString!).AddDashboard());
-            }
-            else
-            {
-                var masterKeys = MasterKeySource.Load(configuration, developmentFolder, announce, out var developmentKeys);
-                builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, connectionString!).AddDashboard());
-                if (developmentKeys is not null)
-                {
-                    builder.Services.AddSingleton<Grains.Keys.IMasterKeyGenerator>(developmentKeys);
-                }
-
-                builder.Services.AddStoreGrainServices(configuration, masterKeys);
-            }
-
-            builder.Services.AddSingleton(dataSource);
-            if (role == HostRole.Silo)
-            {
-                builder.Services.AddSecretsStoreProbes();
-            }
-            else
-            {
-                builder.Services.AddSecretsStoreApi(configuration);
-            }
-
-            builder.Services.AddSecretsStoreTelemetry(configuration);
-
-            configure?.Invoke(builder);
-            var web = builder.Build();
-            if (role == HostRole.Silo)
-            {
-                // Probes and metrics only: an orchestrator still sees the silo start, live and drain, and its Orleans
-                // metrics can be scraped, but no request is served here.
-                web.UseSecretsStoreMetricsPort(configuration);
-                web.MapHealthApi();
-                web.MapSecretsStoreMetrics(configuration);
-            }
-            else
-            {
-                web.UseSecretsStoreRequestLog(configuration);
-                web.UseSecretsStoreMetricsPort(configuration);
-                web.UseSecretsStoreDrain();
-                web.UseSecretsStoreErrors();
-                web.MapOperatorDashboard(configuration);
-                web.MapSecretsStoreMetrics(configuration);
-                web.MapSecretsStoreApi();
-            }
-
-            return new SecretsStoreApp(role, web, dataSource, postgres, folderLock, credentials);
+            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, options));
         }
-        catch
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
+        builder.Services.AddSingleton(dataSource);
+        if (role == HostRole.Silo)
         {
-            if (postgres is not null)
-            {
-                await postgres.DisposeAsync();
-            }
-
-            folderLock?.Dispose();
-            throw;
+            builder.Services.AddSecretsStoreProbes();
         }
+        else
+        {
+            builder.Services.AddSecretsStoreApi(builder.Configuration);
+        }
+
+        builder.Services.AddSecretsStoreTelemetry(options);
+    }
+
+    private static void MapEndpoints(WebApplication web, HostRole role)
+    {
+        if (role == HostRole.Silo)
+        {
+            // Probes and metrics only: an orchestrator still sees the silo start, live and drain, and its Orleans
+            // metrics can be scraped, but no request is served here.
+            web.UseSecretsStoreMetricsPort();
+            web.MapHealthApi();
+            web.MapSecretsStoreMetrics();
+            return;
+        }
+
+        web.UseSecretsStoreRequestLog(web.Configuration);
+        web.UseSecretsStoreMetricsPort();
+        web.UseSecretsStoreDrain();
+        web.UseSecretsStoreErrors();
+        web.MapOperatorDashboard();
+        web.MapSecretsStoreMetrics();
+        web.MapSecretsStoreApi();
     }
 
     /// <summary>
@@ -180,7 +192,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     /// (<c>DOTNET_ENVIRONMENT</c>, <c>ASPNETCORE_ENVIRONMENT</c>, <c>--environment</c>); null leaves the host's default,
     /// Production. Decided before the host is built, because the host reads it while it is being built.
     /// </summary>
-    private static string? DevelopmentEnvironment(string[] args)
+    private static string? DevelopmentEnvironmentName(string[] args)
     {
         var early = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -203,14 +215,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
         await Web.DisposeAsync();
         await _dataSource.DisposeAsync();
-        if (_postgres is not null)
+        if (_development is not null)
         {
-            // The providers pool connections by connection string; once our own server stops they are dead, and a
-            // later start in this process (same port) must not be handed one.
-            NpgsqlConnection.ClearAllPools();
-            await _postgres.DisposeAsync();
+            await _development.DisposeAsync();
         }
-
-        _folderLock?.Dispose();
     }
 }

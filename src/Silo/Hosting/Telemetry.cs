@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -21,6 +21,7 @@ public static class Telemetry
 {
     public const string TracingEnabledKey = "SecretsStore:Tracing:Enabled";
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string ServiceNameKey = "OTEL_SERVICE_NAME";
     public const string MetricsEnabledKey = "SecretsStore:Metrics:Enabled";
     public const string MetricsAllowAnonymousKey = "SecretsStore:Metrics:AllowAnonymous";
     public const string MetricsPortKey = "SecretsStore:Metrics:Port";
@@ -41,20 +42,17 @@ public static class Telemetry
     private static readonly string[] Sources =
         ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", SecretsStoreActivities.SourceName];
 
-    public static bool OtlpEnabled(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
+    public static bool OtlpEnabled(SecretsStoreHostOptions options) => !string.IsNullOrWhiteSpace(options.OtlpEndpoint);
 
-    public static bool TracingEnabled(IConfiguration configuration) => configuration.GetValue<bool?>(TracingEnabledKey) ?? OtlpEnabled(configuration);
-
-    public static bool ScrapeEndpointEnabled(IConfiguration configuration) => configuration.GetValue(MetricsEnabledKey, true);
+    public static bool TracingEnabled(SecretsStoreHostOptions options) => options.Tracing.Enabled ?? OtlpEnabled(options);
 
     /// <summary>A port of its own for <c>/metrics</c>, which then answers nothing else; null serves it beside the API.</summary>
-    public static int? MetricsPort(IConfiguration configuration) =>
-        ScrapeEndpointEnabled(configuration) ? configuration.GetValue<int?>(MetricsPortKey) : null;
+    public static int? MetricsPort(SecretsStoreHostOptions options) => options.Metrics.Enabled ? options.Metrics.Port : null;
 
     /// <summary>The URLs to listen on: the API's, and the metrics port on the first one's host when one is set.</summary>
-    public static string WithMetricsUrl(string urls, IConfiguration configuration)
+    public static string WithMetricsUrl(string urls, SecretsStoreHostOptions options)
     {
-        if (MetricsPort(configuration) is not { } port)
+        if (MetricsPort(options) is not { } port)
         {
             return urls;
         }
@@ -64,9 +62,9 @@ public static class Telemetry
     }
 
     /// <summary>With a metrics port, that port answers <c>/metrics</c> and 404 to everything else.</summary>
-    public static WebApplication UseSecretsStoreMetricsPort(this WebApplication app, IConfiguration configuration)
+    public static WebApplication UseSecretsStoreMetricsPort(this WebApplication app)
     {
-        if (MetricsPort(configuration) is { } port)
+        if (MetricsPort(HostOptions(app)) is { } port)
         {
             app.Use((context, next) =>
             {
@@ -83,13 +81,13 @@ public static class Telemetry
         return app;
     }
 
-    public static IServiceCollection AddSecretsStoreTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSecretsStoreTelemetry(this IServiceCollection services, SecretsStoreHostOptions options)
     {
-        var otlp = OtlpEnabled(configuration);
-        var scrape = ScrapeEndpointEnabled(configuration);
+        var otlp = OtlpEnabled(options);
+        var scrape = options.Metrics.Enabled;
         services.AddSecretsStoreMetrics();
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? ServiceName));
+            .ConfigureResource(r => r.AddService(options.OtelServiceName ?? ServiceName));
         if (otlp || scrape)
         {
             telemetry.WithMetrics(metrics =>
@@ -107,7 +105,7 @@ public static class Telemetry
             });
         }
 
-        if (TracingEnabled(configuration))
+        if (TracingEnabled(options))
         {
             telemetry.WithTracing(tracing =>
             {
@@ -125,33 +123,37 @@ public static class Telemetry
     }
 
     /// <summary>Carries the caller's trace context into grain calls, when tracing is on.</summary>
-    public static ISiloBuilder AddSecretsStoreActivityPropagation(this ISiloBuilder silo, IConfiguration configuration) =>
-        TracingEnabled(configuration) ? silo.AddActivityPropagation() : silo;
+    public static ISiloBuilder AddSecretsStoreActivityPropagation(this ISiloBuilder silo, SecretsStoreHostOptions options) =>
+        TracingEnabled(options) ? silo.AddActivityPropagation() : silo;
 
     /// <summary>
     /// The Prometheus scrape endpoint, for the operator (<see cref="OperatorGate"/>) unless
     /// <c>SecretsStore:Metrics:AllowAnonymous</c> opens it. Scrapes are not counted as requests.
     /// </summary>
-    public static WebApplication MapSecretsStoreMetrics(this WebApplication app, IConfiguration configuration)
+    public static WebApplication MapSecretsStoreMetrics(this WebApplication app)
     {
-        if (!ScrapeEndpointEnabled(configuration))
+        var options = HostOptions(app);
+        if (!options.Metrics.Enabled)
         {
             return app;
         }
 
-        var anonymous = configuration.GetValue(MetricsAllowAnonymousKey, false);
-        var gate = new OperatorGate(configuration);
+        var anonymous = options.Metrics.AllowAnonymous;
+        var gate = OperatorGate.For(app.Services);
         var endpoint = app.MapPrometheusScrapingEndpoint(
                 MetricsPath, meterProvider: null, configureBranchedPipeline: anonymous ? null : branch => gate.Guard(branch, "SecretsStore metrics"), optionsName: null)
             .DisableHttpMetrics()
             .ExcludeFromDescription();
-        if (MetricsPort(configuration) is { } port)
+        if (MetricsPort(options) is { } port)
         {
             endpoint.RequireHost($"*:{port}");
         }
 
         return app;
     }
+
+    private static SecretsStoreHostOptions HostOptions(WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<SecretsStoreHostOptions>>().Value;
 
     private static bool IsHousekeeping(PathString path) =>
         path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Benchmarks.Tools;
 

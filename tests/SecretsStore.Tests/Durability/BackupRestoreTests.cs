@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Durability;

@@ -5,6 +5,7 @@ using Orleans.Runtime.Placement;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Hosting;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Hosting;
@@ -37,7 +38,7 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
             first = app.Credentials!;
             var credentialsFile = Path.Combine(_data, DevelopmentCredentials.FileName);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, MasterKeySource.DevelopmentKeyFile)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, DevelopmentMasterKeyFile.FileName)));
             var saved = JsonDocument.Parse(await File.ReadAllTextAsync(credentialsFile)).RootElement;
             Assert.Equal(first.AccountToken, saved.GetProperty("account_token").GetString());
 
@@ -67,7 +68,7 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     public void WithoutAnEmbeddedDatabaseAMissingMasterKeyRefusesToStart()
     {
         var configuration = new ConfigurationBuilder().Build();
-        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Load(configuration, developmentDataFolder: null, _ => { }, out _));
+        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Required(SecretsStoreHostOptions.Read(configuration)));
         Assert.Contains("SecretsStore__MasterKey", refusal.Message);
     }
 

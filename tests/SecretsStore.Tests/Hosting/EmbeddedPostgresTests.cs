@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Tests.Hosting;
 

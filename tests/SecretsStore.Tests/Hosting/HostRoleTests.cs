@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Hosting;
@@ -26,7 +27,7 @@ public sealed class HostRoleTests
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([new(HostRoles.Key, setting)]).Build();
-        Assert.Equal(expected, HostRoles.Read(configuration));
+        Assert.Equal(expected, SecretsStoreHostOptions.Read(configuration).ReadRole());
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class HostRoleTests
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([new(HostRoles.Key, "client")]).Build();
-        var refused = Assert.Throws<InvalidOperationException>(() => (object)HostRoles.Read(configuration));
+        var refused = Assert.Throws<OptionsValidationException>(() => SecretsStoreHostOptions.Read(configuration));
         Assert.Contains("combined (the default), silo or gateway", refused.Message);
     }
 }

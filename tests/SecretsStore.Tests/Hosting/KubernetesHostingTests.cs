@@ -23,7 +23,7 @@ public sealed class KubernetesHostingTests
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(configuration, ConnectionString));
+        builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(SecretsStoreHostOptions.Read(configuration), configuration, ConnectionString));
         return builder.Build();
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Hosting;

@@ -29,7 +29,7 @@ public sealed class TelemetryTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        return new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddLogging().AddSecretsStoreTelemetry(configuration).BuildServiceProvider();
+        return new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddLogging().AddSecretsStoreTelemetry(SecretsStoreHostOptions.Read(configuration)).BuildServiceProvider();
     }
 
     [Fact]

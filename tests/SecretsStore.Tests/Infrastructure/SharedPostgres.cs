@@ -1,6 +1,7 @@
 using Npgsql;
 using SecretsStore.Grains.Persistence;
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Tests.Infrastructure;
 

@@ -2,8 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
+using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Infrastructure;
 
@@ -39,13 +38,9 @@ public static class TestSilo
                 options.ServiceId = ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Loopback, FreePort.Next(), FreePort.Next());
-            silo.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
-            AddStorage(silo, StorageName, connectionString, deleteStateOnClear: false);
-            AddStorage(silo, DeletingStorageName, connectionString, deleteStateOnClear: true);
+            silo.AddSecretsStoreClustering(connectionString);
+            silo.AddSecretsStoreGrainStorage(connectionString, StorageName);
+            silo.AddSecretsStoreGrainStorage(connectionString, DeletingStorageName, options => options.DeleteStateOnClear = true);
         });
 
         return builder.Build();
@@ -56,14 +51,4 @@ public static class TestSilo
         await host.StopAsync();
         host.Dispose();
     }
-
-    private static void AddStorage(ISiloBuilder silo, string name, string connectionString, bool deleteStateOnClear) =>
-        silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((options, serializer) =>
-        {
-            options.Invariant = "Npgsql";
-            options.ConnectionString = connectionString;
-            options.DeleteStateOnClear = deleteStateOnClear;
-            // The default is Newtonsoft JSON with CLR type names in every row.
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
 }

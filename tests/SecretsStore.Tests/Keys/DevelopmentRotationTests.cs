@@ -1,4 +1,5 @@
 using SecretsStore.Silo.Hosting;
+using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
 using static SecretsStore.Tests.Keys.RotationWorld;
 
@@ -14,7 +15,7 @@ public sealed class DevelopmentRotationTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-devkeys-{Guid.NewGuid():N}");
 
-    private string KeyFile => Path.Combine(_data, MasterKeySource.DevelopmentKeyFile);
+    private string KeyFile => Path.Combine(_data, DevelopmentMasterKeyFile.FileName);
 
     [Fact]
     public async Task RotatingGeneratesAKeyIntoTheDataFolderAndTheRetiredKeyCanThenBeRemovedFromIt()

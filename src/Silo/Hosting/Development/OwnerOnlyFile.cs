@@ -1,4 +1,4 @@
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>Writes files that hold keys or tokens so that only the owner can read them, from the first byte on.</summary>
 public static class OwnerOnlyFile

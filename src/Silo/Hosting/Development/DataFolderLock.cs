@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>A data folder that another running process holds.</summary>
 public sealed class DataFolderInUseException(string message) : Exception(message);

@@ -1,13 +1,11 @@
-using Microsoft.Extensions.Configuration;
-
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>Where a development run keeps its PostgreSQL, master key and credentials: <c>SECRETSSTORE_DATA</c>, default <c>.data</c>.</summary>
 public static class DataFolder
 {
-    public static string Resolve(IConfiguration configuration)
+    public static string Resolve(SecretsStoreHostOptions options)
     {
-        var path = Path.GetFullPath(configuration["SECRETSSTORE_DATA"] ?? configuration["SecretsStore:DataFolder"] ?? ".data");
+        var path = Path.GetFullPath(options.DataFolder ?? ".data");
         Directory.CreateDirectory(path);
         if (!OperatingSystem.IsWindows())
         {

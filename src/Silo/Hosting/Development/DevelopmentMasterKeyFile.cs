@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>
 /// A development run's master keys live in one owner-only file under its data folder, oldest first. Rotating there
@@ -10,7 +10,24 @@ namespace SecretsStore.Silo.Hosting;
 /// </summary>
 public sealed class DevelopmentMasterKeyFile(string path) : IMasterKeyGenerator
 {
+    public const string FileName = "master.key";
+
     private readonly Lock _writing = new();
+
+    /// <summary>The data folder's key file, with a first key generated into it when there is none yet.</summary>
+    public static DevelopmentMasterKeyFile Ensure(string dataFolder, Action<string> announce)
+    {
+        var path = Path.Combine(dataFolder, FileName);
+        if (!File.Exists(path))
+        {
+            OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKeyRing.KeyBytes)) + "\n");
+            announce($"Generated a development master key at {path} (keep it: values cannot be read without it).");
+        }
+
+        return new DevelopmentMasterKeyFile(path);
+    }
+
+    public MasterKeyRing Read() => MasterKeyRing.FromBase64(File.ReadAllLines(path));
 
     public byte[] Generate()
     {

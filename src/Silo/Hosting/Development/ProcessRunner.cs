@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>Runs a command line tool to completion and captures what it printed.</summary>
 internal static class ProcessRunner

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using SecretsStore.Api.Access;
 using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Silo.Hosting;
+namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>What a development run prints and keeps in <c>&lt;data&gt;/credentials.json</c> (owner-only).</summary>
 public sealed record DevelopmentCredentials(

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using SecretsStore.Api.Access;
+using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Keys;
+
+namespace SecretsStore.Silo.Hosting.Development;
+
+/// <summary>
+/// What a development run (no <c>ConnectionStrings:Postgres</c>) brings along in its data folder: an exclusive claim
+/// on the folder, a private PostgreSQL, and, unless configured, an admin token, an account and a master key of its own.
+/// A run with a connection string never makes one.
+/// </summary>
+public sealed class DevelopmentEnvironment : IAsyncDisposable
+{
+    public const string DatabaseName = "secretsstore";
+
+    private readonly DataFolderLock _claim;
+    private readonly EmbeddedPostgres _postgres;
+
+    private DevelopmentEnvironment(string folder, DataFolderLock claim, EmbeddedPostgres postgres)
+    {
+        Folder = folder;
+        _claim = claim;
+        _postgres = postgres;
+    }
+
+    public string Folder { get; }
+
+    public string ConnectionString => _postgres.ConnectionStringFor(DatabaseName);
+
+    /// <summary>The credentials this run made or found (null when an admin token is configured).</summary>
+    public DevelopmentCredentials? Credentials { get; private set; }
+
+    /// <exception cref="DataFolderInUseException">Another process holds the folder; nothing in it was touched.</exception>
+    public static async Task<DevelopmentEnvironment> StartAsync(SecretsStoreHostOptions options, Action<string> announce, CancellationToken ct)
+    {
+        var folder = DataFolder.Resolve(options);
+        // Claimed before anything in the folder is touched: a second start on it must leave the first one's
+        // PostgreSQL, ports and membership alone.
+        var claim = DataFolderLock.Acquire(folder);
+        try
+        {
+            var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "postgres"), ct: ct);
+            announce($"Started PostgreSQL under {folder}/postgres on port {postgres.Port}.");
+            return new DevelopmentEnvironment(folder, claim, postgres);
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Without a configured admin token: the credentials of an earlier start (or new ones), whose admin token then
+    /// stands in for <c>SecretsStore:AdminToken</c> wherever the host reads it. Needs the migrated database.
+    /// </summary>
+    public async Task AddCredentialsAsync(IServiceCollection services, SecretsStoreHostOptions options, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(options.AdminToken))
+        {
+            return;
+        }
+
+        var credentials = await DevelopmentCredentials.EnsureAsync(Folder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct);
+        Credentials = credentials;
+        services.PostConfigure<SecretsStoreHostOptions>(o => o.AdminToken = credentials.AdminToken);
+        services.PostConfigure<AccessOptions>(o => o.AdminToken = credentials.AdminToken);
+    }
+
+    /// <summary>
+    /// The master keys in the data folder's key file, made on first use. Rotation then adds keys to that file, so the
+    /// next start has every key the database needs.
+    /// </summary>
+    public MasterKeyRing AddMasterKeys(IServiceCollection services, Action<string> announce)
+    {
+        var file = DevelopmentMasterKeyFile.Ensure(Folder, announce);
+        services.AddSingleton<IMasterKeyGenerator>(file);
+        return file.Read();
+    }
+
+    /// <summary>Writes the listening address into the folder's owner file, for the message a second start prints.</summary>
+    public void AnnounceWhenListening(WebApplication web, Func<Uri> address) =>
+        web.Lifetime.ApplicationStarted.Register(() => _claim.Announce(address()));
+
+    public async ValueTask DisposeAsync()
+    {
+        // The providers pool connections by connection string; once our own server stops they are dead, and a later
+        // start in this process (same port) must not be handed one.
+        NpgsqlConnection.ClearAllPools();
+        await _postgres.DisposeAsync();
+        _claim.Dispose();
+    }
+}
