@@ -12,6 +12,9 @@ public sealed class AdminToken(IOptions<AccessOptions> options)
 {
     private readonly byte[]? _hash = string.IsNullOrEmpty(options.Value.AdminToken) ? null : TokenHasher.Hash(options.Value.AdminToken);
 
+    /// <summary>The check for a token the host holds outside the API's options (a silo without the API has none).</summary>
+    public static AdminToken Of(string? token) => new(Options.Create(new AccessOptions { AdminToken = token }));
+
     public bool Matches(byte[] presentedHash) => _hash is not null && TokenHasher.FixedTimeEquals(presentedHash, _hash);
 
     public bool Matches(string presented) => _hash is not null && Matches(TokenHasher.Hash(presented));

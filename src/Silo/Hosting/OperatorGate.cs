@@ -14,9 +14,10 @@ namespace SecretsStore.Silo.Hosting;
 /// </summary>
 public sealed class OperatorGate
 {
-    private readonly byte[]? _adminHash;
+    private readonly AdminToken _adminToken;
 
-    public OperatorGate(string? adminToken) => _adminHash = string.IsNullOrEmpty(adminToken) ? null : TokenHasher.Hash(adminToken);
+    /// <summary>Parses the token from the request's headers; the comparison is <see cref="AdminToken"/>'s, as for the API.</summary>
+    public OperatorGate(string? adminToken) => _adminToken = AdminToken.Of(adminToken);
 
     /// <summary>The gate for the host's admin token, a development run's included.</summary>
     public static OperatorGate For(IServiceProvider services) =>
@@ -39,8 +40,7 @@ public sealed class OperatorGate
         });
     }
 
-    public bool Admits(HttpRequest request) =>
-        _adminHash is not null && PresentedToken(request) is { } token && TokenHasher.FixedTimeEquals(TokenHasher.Hash(token), _adminHash);
+    public bool Admits(HttpRequest request) => PresentedToken(request) is { } token && _adminToken.Matches(token);
 
     private static string? PresentedToken(HttpRequest request)
     {
