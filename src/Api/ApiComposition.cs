@@ -49,7 +49,6 @@ public static class ApiComposition
         // Orleans takes its outgoing filters from the host's services, for a silo and for a client alike, so this one
         // guards a standalone gateway's calls as it does a co-hosted one's.
         services.AddSingleton<IOutgoingGrainCallFilter, RepeatUnprocessedCalls>();
-        services.AddSecretsStoreReadiness();
         return services;
     }
 
@@ -57,8 +56,12 @@ public static class ApiComposition
     /// What <c>/healthz</c> and <c>/readyz</c> (<see cref="HealthApi"/>) need beyond the host's data source and grain
     /// factory, for a process that serves them without the API: readiness turns 503 as soon as a stop begins.
     /// </summary>
-    public static IServiceCollection AddSecretsStoreProbes(this IServiceCollection services) =>
+    public static IServiceCollection AddSecretsStoreProbes(this IServiceCollection services)
+    {
         services.AddSingleton<DrainBeforeStop>().AddHostedService(s => s.GetRequiredService<DrainBeforeStop>());
+        services.AddSecretsStoreReadiness();
+        return services;
+    }
 
     /// <summary>
     /// While the process drains before a stop (<see cref="DrainBeforeStop"/>), every answer closes its connection. A

@@ -100,6 +100,8 @@ describe('the dashboard without the admin token', () => {
       // Headless Chromium has no one to ask, so it gives up on the challenge instead of showing a prompt.
       await assert.rejects(page.goto(DASHBOARD), /ERR_INVALID_AUTH_CREDENTIALS/);
       assert.deepEqual(statuses, [401]);
+      // The browser goes on to its own error page: read the page once that has loaded, not while it navigates.
+      await page.waitForLoadState('load');
       assert.doesNotMatch(await page.content(), /Orleans|Grain/);
     } finally {
       await browser.close();
