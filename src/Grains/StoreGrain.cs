@@ -68,7 +68,7 @@ public sealed class StoreGrain(
             return new SecretRecord(id, item.Name!, audit.At, audit.At, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
         }).ToList();
         return SubmitOnceAsync(audit, new CreateSecretsCommand(audit, secrets), firstRun => firstRun
-            .Select(r => r.SecretId is { } id ? Store.Find(id) : null)
+            .Select(r => Committed(r.SecretId))
             .OfType<SecretRecord>()
             .Select(s => s.ToView(Store.StoreId))
             .ToList());
@@ -193,11 +193,14 @@ public sealed class StoreGrain(
         return answerOfFirstRun(firstRun);
     }
 
+    /// <summary>The secret a first run's audit record names, as the store holds it now (null if since deleted).</summary>
+    private SecretRecord? Committed(Guid? secretId) => secretId is { } id ? Store.Find(id) : null;
+
     private Outcome<SecretView> ViewOf(Guid? secretId) =>
-        RecordOf(secretId) is { Succeeded: true } found ? found.Value.ToView(Store.StoreId) : Errors.SecretNotFound();
+        Committed(secretId) is { } secret ? secret.ToView(Store.StoreId) : Errors.SecretNotFound();
 
     private Outcome<SecretRecord> RecordOf(Guid? secretId) =>
-        secretId is { } id && Store.Find(id) is { } secret ? secret : Errors.SecretNotFound();
+        Committed(secretId) is { } secret ? secret : Errors.SecretNotFound();
 
     private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
         new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);

@@ -23,7 +23,7 @@ namespace SecretsStore.Api.Cluster;
 /// </summary>
 public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
 {
-    /// <summary>Time for membership and the grain directory to move off the stopping silo before the second try.</summary>
+    /// <summary>Time for membership and the grain directory to move off the stopping silo before a repeat.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
@@ -32,9 +32,6 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
     /// </summary>
     private const int MaxAttempts = 5;
 
-    private static readonly ConcurrentDictionary<MethodInfo, bool> OnlyReads = new();
-
-    private static readonly ConcurrentDictionary<MethodInfo, bool> AnsweredOnce = new();
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
@@ -83,13 +80,12 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
 
     private static bool IsSiloGone(Exception failure) => failure is SiloUnavailableException;
 
-    private static bool MethodOnlyReads(IOutgoingGrainCallContext context) =>
-        OnlyReads.GetOrAdd(context.InterfaceMethod, static method => method.IsDefined(typeof(OnlyReadsAttribute), inherit: false));
+    private static bool MethodOnlyReads(IOutgoingGrainCallContext context) => Marked<OnlyReadsAttribute>.On(context.InterfaceMethod);
 
     /// <summary>Marks the call's caller as repeating its request, where the method and the call allow it.</summary>
     private static bool MarkRepeated(IOutgoingGrainCallContext context)
     {
-        if (!AnsweredOnce.GetOrAdd(context.InterfaceMethod, static method => method.IsDefined(typeof(AnsweredOnceAttribute), inherit: false))
+        if (!Marked<AnsweredOnceAttribute>.On(context.InterfaceMethod)
             || context.Request.GetArgument(0) is not Caller { RequestId.Length: > 0 } caller)
         {
             return false;
@@ -97,5 +93,15 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
 
         context.Request.SetArgument(0, caller with { Repeated = true });
         return true;
+    }
+
+    /// <summary>Whether a grain method carries the mark, looked up once per method.</summary>
+    private static class Marked<TAttribute>
+        where TAttribute : Attribute
+    {
+        private static readonly ConcurrentDictionary<MethodInfo, bool> Methods = new();
+
+        public static bool On(MethodInfo method) =>
+            Methods.GetOrAdd(method, static m => m.IsDefined(typeof(TAttribute), inherit: false));
     }
 }
