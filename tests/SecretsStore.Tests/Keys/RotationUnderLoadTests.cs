@@ -31,6 +31,8 @@ public sealed class RotationUnderLoadTests
         ];
         void Capture(WebApplicationBuilder builder)
         {
+            // Only to the capture: at Trace the console would bury the test run's own log.
+            builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
         }
