@@ -142,7 +142,7 @@ describe('the dashboard for the operator in a browser', () => {
     await browser?.close();
   });
 
-  it('shows StoreGrain and AccountQuotaGrain activations on the grains page, and saves a screenshot', async () => {
+  it('shows StoreGrain and AccountGrain activations on the grains page, and saves a screenshot', async () => {
     const response = await page.goto(`${DASHBOARD}#/grains`);
     assert.equal(response.status(), 200);
     // The page is empty until the dashboard's script has polled the counters and drawn the table.
@@ -156,12 +156,12 @@ describe('the dashboard for the operator in a browser', () => {
         const type = row.cells[0]?.getAttribute('title');
         if (type) activations[type.replace(/^SecretsStore\.Grains\./, '')] = Number(row.cells[column].innerText.trim());
       }
-      return activations.StoreGrain >= 1 && activations.AccountQuotaGrain >= 1 ? activations : null;
+      return activations.StoreGrain >= 1 && activations.AccountGrain >= 1 ? activations : null;
     }, null, { timeout: 30_000, polling: 250 }).then((handle) => handle.jsonValue());
     // The workload's stores are active; other tests of the collection may have added theirs.
     assert.ok(counts.StoreGrain >= STORE_IDS.length, `StoreGrain activations: ${JSON.stringify(counts)}`);
-    assert.ok(counts.AccountQuotaGrain >= 1, `AccountQuotaGrain activations: ${JSON.stringify(counts)}`);
-    for (const type of ['StoreGrain', 'AccountQuotaGrain']) {
+    assert.ok(counts.AccountGrain >= 1, `AccountGrain activations: ${JSON.stringify(counts)}`);
+    for (const type of ['StoreGrain', 'AccountGrain']) {
       await page.getByRole('link', { name: type, exact: true }).waitFor();
     }
 
@@ -176,7 +176,7 @@ describe('the dashboard for the operator in a browser', () => {
     await waitForText(page, 'TOTAL ACTIVATIONS');
     shown.push(['overview', await page.innerText('body')]);
 
-    for (const type of ['StoreGrain', 'AccountQuotaGrain']) {
+    for (const type of ['StoreGrain', 'AccountGrain']) {
       await page.goto(`${DASHBOARD}#/grain/SecretsStore.Grains.${type}`);
       // A type that took no calls in the dashboard's recent history gets an empty page.
       await waitForText(page, `SecretsStore.Grains.${type}`, 'No messages recorded');
@@ -185,7 +185,7 @@ describe('the dashboard for the operator in a browser', () => {
 
     // The grain state endpoint activates a grain and calls its parameterless methods: the one place the
     // dashboard reaches into our grains. Asked from the page, so the answers are the browser's own responses.
-    const keys = [...STORE_IDS.map((id) => ['StoreGrain', id]), ['AccountQuotaGrain', ACCOUNT_ID], ['MasterKeysGrain', '0']];
+    const keys = [...STORE_IDS.map((id) => ['StoreGrain', id]), ['AccountGrain', ACCOUNT_ID], ['MasterKeysGrain', '0']];
     const states = await page.evaluate(async (keys) => Promise.all(keys.map(async ([type, id]) => {
       const response = await fetch(`GrainState?grainType=SecretsStore.Grains.${type}&grainId=${id}`);
       return { type, status: response.status, text: await response.text() };
@@ -241,7 +241,7 @@ describe('the dashboard for the operator in a browser', () => {
     }
 
     // The search itself finds what is there: a grain type the dashboard does show.
-    assert.deepEqual(found(received.map((r) => r.body ?? '').join('\n'), ['SecretsStore.Grains.AccountQuotaGrain']), ['secret #0']);
+    assert.deepEqual(found(received.map((r) => r.body ?? '').join('\n'), ['SecretsStore.Grains.AccountGrain']), ['secret #0']);
 
     const unread = received.filter((r) => r.error && !r.url.endsWith('/Trace'));
     assert.deepEqual(unread.map((r) => `${r.url}: ${r.error}`), [], 'every response body could be read');

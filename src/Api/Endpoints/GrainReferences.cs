@@ -16,8 +16,8 @@ public static class GrainReferences
     public static IStoreGrain StoreGrain(this IGrainFactory grains, Guid storeId) =>
         For(grains).Store.Reference<IStoreGrain>(grains, storeId);
 
-    public static IAccountQuotaGrain AccountGrain(this IGrainFactory grains, Guid accountId) =>
-        For(grains).Account.Reference<IAccountQuotaGrain>(grains, accountId);
+    public static IAccountGrain AccountGrain(this IGrainFactory grains, Guid accountId) =>
+        For(grains).Account.Reference<IAccountGrain>(grains, accountId);
 
     /// <summary>
     /// The factory last asked for: a process has one, and this spares the table look-up on every call. (It keeps
@@ -34,7 +34,7 @@ public static class GrainReferences
         }
 
         return _last = Resolved.GetValue(grains, static g => new Targets(
-            g, Target.Of(g.GetGrain<IStoreGrain>(Guid.Empty)), Target.Of(g.GetGrain<IAccountQuotaGrain>(Guid.Empty))));
+            g, Target.Of(g.GetGrain<IStoreGrain>(Guid.Empty)), Target.Of(g.GetGrain<IAccountGrain>(Guid.Empty))));
     }
 
     private sealed record Targets(IGrainFactory Factory, Target Store, Target Account);

@@ -21,13 +21,13 @@ public sealed class GrainReferencesTests(GrainClusterFixture fixture)
     {
         var id = Guid.NewGuid();
         AssertSame(fixture.Grains.GetGrain<IStoreGrain>(id), fixture.Grains.StoreGrain(id));
-        AssertSame(fixture.Grains.GetGrain<IAccountQuotaGrain>(id), fixture.Grains.AccountGrain(id));
+        AssertSame(fixture.Grains.GetGrain<IAccountGrain>(id), fixture.Grains.AccountGrain(id));
     }
 
-    /// <summary>Grain ids carry the type: a rename of the grain class must not change it (see AccountQuotaGrain).</summary>
+    /// <summary>Grain ids carry the type: a rename of the grain class must not change it (see AccountGrain).</summary>
     [Fact]
     public void TheAccountGrainKeepsItsGrainType() =>
-        Assert.Equal("accountquota", fixture.Grains.GetGrain<IAccountQuotaGrain>(Guid.NewGuid()).GetGrainId().Type.ToString());
+        Assert.Equal("accountquota", fixture.Grains.GetGrain<IAccountGrain>(Guid.NewGuid()).GetGrainId().Type.ToString());
 
     [Fact]
     public async Task AReferenceMadeThisWayReachesTheGrain()

@@ -25,7 +25,7 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
     private async Task<(Guid Account, Guid Store)> NewStoreAsync()
     {
         var account = Guid.NewGuid();
-        var store = await fixture.Grains.GetGrain<IAccountQuotaGrain>(account).CreateStoreAsync(Writer, $"s{Guid.NewGuid():N}");
+        var store = await fixture.Grains.GetGrain<IAccountGrain>(account).CreateStoreAsync(Writer, $"s{Guid.NewGuid():N}");
         return (account, store.Value!.Id);
     }
 

@@ -10,7 +10,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     private static readonly Caller Writer = Caller.Account(Permission.Write, "token:test-writer");
     private static readonly Caller Reader = Caller.Account(Permission.Read, "token:test-reader");
 
-    private IAccountQuotaGrain Account(Guid id) => fixture.Grains.GetGrain<IAccountQuotaGrain>(id);
+    private IAccountGrain Account(Guid id) => fixture.Grains.GetGrain<IAccountGrain>(id);
     private IStoreGrain Store(Guid id) => fixture.Grains.GetGrain<IStoreGrain>(id);
 
     private static NewSecret Secret(string name, string value = "v") => new(name, new SecretValue(value), ["workers"], null);

@@ -12,13 +12,13 @@ internal sealed class RowsDesign(IGrainFactory grains, Guid accountId) : IStorag
 
     public string Name => "rows (ours)";
 
-    private IAccountQuotaGrain Account => grains.GetGrain<IAccountQuotaGrain>(accountId);
+    private IAccountGrain Account => grains.GetGrain<IAccountGrain>(accountId);
 
     /// <summary>An account whose limits leave room for every store and secret the scenario makes.</summary>
     public static async Task<RowsDesign> StartAsync(IGrainFactory grains)
     {
         var accountId = Guid.NewGuid();
-        await grains.GetGrain<IAccountQuotaGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator("benchmark"));
+        await grains.GetGrain<IAccountGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator("benchmark"));
         return new RowsDesign(grains, accountId);
     }
 

@@ -5,8 +5,9 @@ namespace SecretsStore.Grains.Abstractions;
 /// so store creation and deletion go through here. Secret usage is not counted here: it is kept in storage, in
 /// the same transaction as the secrets it counts, so no store ever has to call this grain.
 /// </summary>
+// The alias is the interface's name before it was renamed: calls between versions keep matching.
 [Alias("SecretsStore.IAccountQuotaGrain")]
-public interface IAccountQuotaGrain : IGrainWithGuidKey
+public interface IAccountGrain : IGrainWithGuidKey
 {
     /// <summary>Creates a store; a service caller's store is managed by it and does not count toward the store quota.</summary>
     /// <param name="externalAccountId">

@@ -16,20 +16,19 @@ namespace SecretsStore.Grains;
 /// one reads the truth again. It calls store grains (to delete them); they never call it.
 /// </summary>
 /// <remarks>
-/// The grain type is pinned to what Orleans derived from this class's name (the name, lower-cased, less "Grain"), so
-/// that renaming the class (its job has outgrown "quota": <c>AccountGrain</c>, as the gateway already calls it) keeps
-/// every grain id the same: ids carry the type, and silos and gateway clients of two versions in one cluster must
-/// agree on it. Stored state does not depend on it: grain storage keys rows by state name
-/// (<see cref="StorageNames.AccountState"/>) and key.
+/// This grain was called <c>AccountQuotaGrain</c> until its job outgrew quotas. The grain type stays what Orleans
+/// derived from that name, and the interface keeps its alias, so every grain id and every call stays the same: ids
+/// carry the type, and silos and gateway clients of two versions in one cluster must agree on them. Stored state
+/// does not depend on either: grain storage keys rows by state name (<see cref="StorageNames.AccountState"/>) and key.
 /// </remarks>
 [GrainType("accountquota")]
-public sealed class AccountQuotaGrain(
+public sealed class AccountGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
     AuditWriter audit,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
-    ILogger<AccountQuotaGrain> logger) : Grain, IAccountQuotaGrain
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
     private Dictionary<Guid, StoreView> _stores = [];
 
