@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
@@ -27,13 +28,13 @@ public static class ApiComposition
     /// <summary>Needs an <see cref="NpgsqlDataSource"/> and an <see cref="IGrainFactory"/> registered by the host.</summary>
     public static IServiceCollection AddSecretsStoreApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<AccessOptions>(configuration.GetSection("SecretsStore"));
+        ApiOptions.Register(services, configuration);
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<CredentialRepository>();
         services.AddSingleton<ServiceRepository>();
         services.AddSingleton<Audit.AuditLog>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new ScopeSet(configuration.GetSection("SecretsStore:Scopes").Get<string[]>() ?? ScopeSet.Defaults));
+        services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<AdminToken>();
         services.AddSingleton<PrincipalResolver>();
         services.AddSecretsStoreMetrics();
@@ -44,7 +45,7 @@ public static class ApiComposition
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddSecretsStoreOpenApi();
-        services.AddSecretsStoreRateLimiting(configuration);
+        services.AddSecretsStoreRateLimiting();
         services.AddSecretsStoreProbes();
         // Orleans takes its outgoing filters from the host's services, for a silo and for a client alike, so this one
         // guards a standalone gateway's calls as it does a co-hosted one's.

@@ -37,7 +37,7 @@ public static class GrainServices
     /// </summary>
     public static IServiceCollection AddStoreGrainServices(this IServiceCollection services, IConfiguration configuration, MasterKeyRing masterKeys)
     {
-        services.Configure<SecretsStoreOptions>(configuration.GetSection(SecretsStoreOptions.Section));
+        SecretsStoreOptions.Register(services, configuration);
         services.AddSingleton(sp => new ScopeSet(sp.GetRequiredService<IOptions<SecretsStoreOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<SecretRules>();
         services.AddSingleton(masterKeys);

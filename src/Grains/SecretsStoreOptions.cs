@@ -1,7 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace SecretsStore.Grains;
 
-/// <summary>Deployment settings of the store rules, bound from the <c>SecretsStore</c> configuration section.</summary>
-public sealed class SecretsStoreOptions
+/// <summary>
+/// The grains' part of the <c>SecretsStore</c> section (docs/configuration.md): the store rules, quotas, commit
+/// grouping and key rotation. Bound once and validated when the host starts, as the gateway's part is.
+/// </summary>
+public sealed class SecretsStoreOptions : IValidatableObject
 {
     public const string Section = "SecretsStore";
 
@@ -13,6 +21,38 @@ public sealed class SecretsStoreOptions
     public StorageOptions Storage { get; set; } = new();
 
     public KeyRotationOptions KeyRotation { get; set; } = new();
+
+    public static OptionsBuilder<SecretsStoreOptions> Register(IServiceCollection services, IConfiguration configuration) =>
+        services.AddOptions<SecretsStoreOptions>()
+            .Bind(configuration.GetSection(Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Scopes?.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } badScope)
+        {
+            yield return new ValidationResult(
+                $"{Section}:Scopes holds '{badScope}': scope names must be non-empty and hold no comma.", [nameof(Scopes)]);
+        }
+
+        if (Quota.Secrets < 0 || Quota.Stores < 0)
+        {
+            yield return new ValidationResult($"{Section}:Quota:Secrets and {Section}:Quota:Stores must not be negative.", [nameof(Quota)]);
+        }
+
+        if (Storage.MaxStoresPerCommit < 1 || Storage.MaxRequestsPerCommit < 1)
+        {
+            yield return new ValidationResult(
+                $"{Section}:Storage:MaxStoresPerCommit and {Section}:Storage:MaxRequestsPerCommit must be at least 1.", [nameof(Storage)]);
+        }
+
+        if (KeyRotation.BatchSize < 1 || KeyRotation.BatchPause < TimeSpan.Zero || KeyRotation.PollInterval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                $"{Section}:KeyRotation needs a BatchSize of at least 1, a BatchPause not negative and a positive PollInterval.", [nameof(KeyRotation)]);
+        }
+    }
 }
 
 /// <summary>How stores are re-wrapped under a new master key (<c>SecretsStore:KeyRotation</c>).</summary>

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SecretsStore.Api.Access;
 
 /// <summary>This gateway's side of the cluster-wide rate limit: who it is to the budget grains, and how it asks them.</summary>
-public sealed class ClusterBudgets(IGrainFactory grains, RateLimitOptions limits, ILogger<ClusterBudgets> logger)
+public sealed class ClusterBudgets(IGrainFactory grains, IOptions<ApiOptions> options, ILogger<ClusterBudgets> logger)
 {
+    private readonly RateLimitOptions _limits = options.Value.RateLimit;
+
     /// <summary>
     /// A grain that has not answered by then is treated as unreachable: a request waits at most this long for a lease.
     /// A live grain answers in well under a millisecond; a silo that died holding it takes seconds to be declared dead.
@@ -17,12 +20,12 @@ public sealed class ClusterBudgets(IGrainFactory grains, RateLimitOptions limits
     /// <summary>Names this gateway to the grains for the process's life.</summary>
     public Guid Node { get; } = Guid.NewGuid();
 
-    public RateLimitOptions Limits => limits;
+    public RateLimitOptions Limits => _limits;
 
     /// <param name="partition">The credential's digest (<see cref="PresentedCredential.Partition"/>), never a token.</param>
     public Task<BudgetLease> LeaseAsync(string partition, int unspent, long unspentFrom) =>
         grains.GetGrain<ICredentialBudgetGrain>(partition)
-            .LeaseAsync(new LeaseRequest(Node, limits.Requests, limits.Window, unspent, unspentFrom))
+            .LeaseAsync(new LeaseRequest(Node, _limits.Requests, _limits.Window, unspent, unspentFrom))
             .WaitAsync(GrainTimeout);
 
     /// <summary>One-way: a gateway forgetting an idle credential does not wait for the grain, and a lost message costs only under-admission.</summary>

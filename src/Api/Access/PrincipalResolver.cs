@@ -11,7 +11,7 @@ public readonly record struct Resolution(Principal? Principal, IResult? Failure)
 /// revoked credential keeps working there; unknown credentials are cached too, so guessing costs no database work.
 /// </summary>
 public sealed class PrincipalResolver(
-    CredentialRepository credentials, ServiceRepository services, AdminToken adminToken, IOptions<AccessOptions> options) : IDisposable
+    CredentialRepository credentials, ServiceRepository services, AdminToken adminToken, IOptions<ApiOptions> options) : IDisposable
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 

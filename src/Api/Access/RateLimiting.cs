@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,21 +21,23 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimiting
 {
-    public static IServiceCollection AddSecretsStoreRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSecretsStoreRateLimiting(this IServiceCollection services)
     {
-        var limits = configuration.GetSection("SecretsStore:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddSingleton(s => new ClusterBudgets(s.GetRequiredService<IGrainFactory>(), limits, s.GetRequiredService<ILogger<ClusterBudgets>>()));
+        services.AddSingleton<ClusterBudgets>();
         services.AddOptions<RateLimiterOptions>().Configure<ClusterBudgets>((options, budgets) =>
+        {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz")
                     ? RateLimitPartition.GetNoLimiter("probes")
-                    : RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets))));
-        return services.AddRateLimiter(options => options.OnRejected = (rejected, ct) =>
-        {
-            var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window / 10;
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            return new ValueTask(ApiResults.TooManyRequests(seconds).ExecuteAsync(rejected.HttpContext));
+                    : RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets)));
+            options.OnRejected = (rejected, ct) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : budgets.Limits.Window / 10;
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                return new ValueTask(ApiResults.TooManyRequests(seconds).ExecuteAsync(rejected.HttpContext));
+            };
         });
+        return services.AddRateLimiter(_ => { });
     }
 
     /// <summary>A digest of the presented credential, so the key never holds a token; the client address otherwise.</summary>

@@ -109,7 +109,7 @@ public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAcces
 /// <c>/client/v4/system/accounts/{account_tag}</c>: services, for any account that exists. A service may learn whether
 /// an account exists (it acts for every account), so an unknown <c>account_tag</c> is 404.
 /// </summary>
-public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<AccessOptions> options)
+public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<ApiOptions> options)
     : RouteAccessFilter(resolver, "account_tag")
 {
     /// <remarks>

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace SecretsStore.Api.Cluster;
 
@@ -10,22 +10,14 @@ namespace SecretsStore.Api.Cluster;
 /// and finish the requests it holds, and after it the silo hands off its grains (the host stops its services in the
 /// reverse of their start, and the web server starts last).
 /// </summary>
-public sealed class DrainBeforeStop(IHostApplicationLifetime lifetime, IConfiguration configuration) : IHostedLifecycleService
+public sealed class DrainBeforeStop(IHostApplicationLifetime lifetime, IOptions<ApiOptions> options) : IHostedLifecycleService
 {
-    public const string DrainDelayKey = "SecretsStore:Shutdown:DrainDelay";
-
-    /// <summary>
-    /// Long enough for clients on keep-alive connections to get one answer that closes theirs; behind a balancer,
-    /// set it above the balancer's readiness interval (Kubernetes' preStop sleep does the same job there).
-    /// </summary>
-    public static readonly TimeSpan DefaultDrainDelay = TimeSpan.FromSeconds(1);
-
     /// <summary>True from the moment the process was asked to stop.</summary>
     public bool Stopping => lifetime.ApplicationStopping.IsCancellationRequested;
 
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
-        var delay = configuration.GetValue(DrainDelayKey, DefaultDrainDelay);
+        var delay = options.Value.Shutdown.DrainDelay;
         return delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
     }
 

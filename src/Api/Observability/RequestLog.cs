@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.Wire;
@@ -19,12 +19,11 @@ namespace SecretsStore.Api.Observability;
 /// </summary>
 public static partial class RequestLog
 {
-    public const string EnabledKey = "SecretsStore:Logging:Requests";
     public const string Category = "SecretsStore.Requests";
 
-    public static IApplicationBuilder UseSecretsStoreRequestLog(this IApplicationBuilder app, IConfiguration configuration)
+    public static IApplicationBuilder UseSecretsStoreRequestLog(this IApplicationBuilder app)
     {
-        if (!configuration.GetValue(EnabledKey, false))
+        if (!app.ApplicationServices.GetRequiredService<IOptions<ApiOptions>>().Value.Logging.Requests)
         {
             return app;
         }

@@ -178,7 +178,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             return;
         }
 
-        web.UseSecretsStoreRequestLog(web.Configuration);
+        web.UseSecretsStoreRequestLog();
         web.UseSecretsStoreMetricsPort();
         web.UseSecretsStoreDrain();
         web.UseSecretsStoreErrors();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using SecretsStore.Api;
 using SecretsStore.Api.Access;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
@@ -69,7 +70,7 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
         var credentials = await DevelopmentCredentials.EnsureAsync(Folder, new AccountRepository(dataSource), new CredentialRepository(dataSource), ct);
         Credentials = credentials;
         services.PostConfigure<SecretsStoreHostOptions>(o => o.AdminToken = credentials.AdminToken);
-        services.PostConfigure<AccessOptions>(o => o.AdminToken = credentials.AdminToken);
+        services.PostConfigure<ApiOptions>(o => o.AdminToken = credentials.AdminToken);
     }
 
     /// <summary>
