@@ -30,12 +30,6 @@ public sealed class StoreGrain(
 {
     public const int MaxBulkDelete = 1_000;
 
-    /// <summary>
-    /// How long before a repeat its first run may have been stamped: Orleans' 30 s response timeout, with room for the
-    /// clocks of two silos to differ.
-    /// </summary>
-    private static readonly TimeSpan FirstRunWindow = TimeSpan.FromMinutes(1);
-
     private readonly StoreWriteQueue _writes = new(storage, options.Value.Storage.MaxRequestsPerCommit, logger);
 
     private StoreSnapshot Store => _writes.Store;
@@ -67,7 +61,7 @@ public sealed class StoreGrain(
             var id = Guid.NewGuid();
             return new SecretRecord(id, item.Name!, audit.At, audit.At, item.Comment, ScopeSet.Canonical(item.Scopes!), Store.Keys!.Seal(id, item.Value!));
         }).ToList();
-        return SubmitOnceAsync(audit, new CreateSecretsCommand(audit, secrets), firstRun => firstRun
+        return _writes.SubmitOnceAsync(audit, new CreateSecretsCommand(audit, secrets), firstRun => firstRun
             .Select(r => Committed(r.SecretId))
             .OfType<SecretRecord>()
             .Select(s => s.ToView(Store.StoreId))
@@ -97,7 +91,7 @@ public sealed class StoreGrain(
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
-            : SubmitOnceAsync(audit, new PatchSecretCommand(audit, secretId, patch, audit.At), _ => ViewOf(secretId));
+            : _writes.SubmitOnceAsync(audit, new PatchSecretCommand(audit, secretId, patch, audit.At), _ => ViewOf(secretId));
     }
 
     public Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId) =>
@@ -123,7 +117,7 @@ public sealed class StoreGrain(
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<SecretView>(audit, refusal, secretId))
-            : SubmitOnceAsync(audit, new DuplicateSecretCommand(audit, secretId, request, Guid.NewGuid(), audit.At), firstRun => ViewOf(firstRun[0].SecretId));
+            : _writes.SubmitOnceAsync(audit, new DuplicateSecretCommand(audit, secretId, request, Guid.NewGuid(), audit.At), firstRun => ViewOf(firstRun[0].SecretId));
     }
 
     public Task<Outcome<RevealedSecret>> ReadValueAsync(Caller caller, Guid accountId, Guid secretId) =>
@@ -138,7 +132,7 @@ public sealed class StoreGrain(
         var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal))
-            : SubmitOnceAsync(audit, new DeleteStoreCommand(audit, force), _ => Done.Value);
+            : _writes.SubmitOnceAsync(audit, new DeleteStoreCommand(audit, force), _ => Done.Value);
     }
 
     private Task<Outcome<Done>> DeleteAsync(AuditedCall audit, IReadOnlyList<Guid?> secretIds)
@@ -146,7 +140,7 @@ public sealed class StoreGrain(
         var refusal = StoreAccess.CheckPermission(audit.Caller) ?? StoreAccess.CheckVisible(Store, audit.Caller, audit.AccountId);
         return refusal is not null
             ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal, secretIds.Count == 1 ? secretIds[0] : null))
-            : SubmitOnceAsync(audit, new DeleteSecretsCommand(audit, secretIds), _ => Done.Value);
+            : _writes.SubmitOnceAsync(audit, new DeleteSecretsCommand(audit, secretIds), _ => Done.Value);
     }
 
     /// <summary>
@@ -158,7 +152,7 @@ public sealed class StoreGrain(
         var refusal = ValueAccess.CheckReader(audit.Caller)
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
         var read = refusal is null
-            ? await SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))
+            ? await _writes.SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))
             : await _writes.SubmitAsync(new RefusedCommand<SecretRecord>(audit, refusal, secretId));
         if (!read.Succeeded)
         {
@@ -167,30 +161,6 @@ public sealed class StoreGrain(
 
         var secret = read.Value;
         return new RevealedSecret(secret.Id, secret.Name, new SecretValue(Store.Keys!.Open(secret)));
-    }
-
-    /// <summary>
-    /// Submits a write, unless it repeats a request whose first run already committed: then the answer is rebuilt from
-    /// what that run left, and nothing runs twice. The snapshot includes the first run's changes: an activation loads
-    /// after the commits before it, and a commit it did not see would fence this one's.
-    /// </summary>
-    private Task<Outcome<T>> SubmitOnceAsync<T>(AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun) =>
-        audit.Caller is { Repeated: true, RequestId.Length: > 0 }
-            ? SubmitRepeatAsync(audit, command, answerOfFirstRun)
-            : _writes.SubmitAsync(command);
-
-    private async Task<Outcome<T>> SubmitRepeatAsync<T>(
-        AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun)
-    {
-        var firstRun = await StorageFaults.GuardAsync(
-            () => storage.FindCommittedAsync(Store.StoreId, audit.Caller.RequestId, audit.At - FirstRunWindow, CancellationToken.None), logger);
-        if (firstRun.Count == 0)
-        {
-            return await _writes.SubmitAsync(command);
-        }
-
-        logger.LogInformation("Store {StoreId}: a repeated request was answered from its first run", Store.StoreId);
-        return answerOfFirstRun(firstRun);
     }
 
     /// <summary>The secret a first run's audit record names, as the store holds it now (null if since deleted).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Storage;
 
 namespace SecretsStore.Grains.Writes;
@@ -12,6 +13,12 @@ namespace SecretsStore.Grains.Writes;
 /// <remarks>Used only from its grain's turns, so it needs no locks; the grain must be reentrant for batches to fill.</remarks>
 public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILogger logger)
 {
+    /// <summary>
+    /// How long before a repeat its first run may have been stamped: Orleans' 30 s response timeout, with room for the
+    /// clocks of two silos to differ.
+    /// </summary>
+    private static readonly TimeSpan FirstRunWindow = TimeSpan.FromMinutes(1);
+
     private readonly List<StoreCommand> _waiting = [];
     private StoreSnapshot _store = null!;
     private bool _draining;
@@ -39,6 +46,31 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
         }
 
         return command.Answer;
+    }
+
+    /// <summary>
+    /// Submits a write, unless it repeats a request whose first run already committed (see <c>[AnsweredOnce]</c>):
+    /// then the answer is rebuilt from what that run left, and nothing runs twice. The snapshot includes the first
+    /// run's changes: an activation loads after the commits before it, and a commit it did not see would fence this one's.
+    /// </summary>
+    public Task<Outcome<T>> SubmitOnceAsync<T>(
+        AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun) =>
+        audit.Caller is { Repeated: true, RequestId.Length: > 0 }
+            ? SubmitRepeatAsync(audit, command, answerOfFirstRun)
+            : SubmitAsync(command);
+
+    private async Task<Outcome<T>> SubmitRepeatAsync<T>(
+        AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun)
+    {
+        var firstRun = await StorageFaults.GuardAsync(
+            () => storage.FindCommittedAsync(_store.StoreId, audit.Caller.RequestId, audit.At - FirstRunWindow, CancellationToken.None), logger);
+        if (firstRun.Count == 0)
+        {
+            return await SubmitAsync(command);
+        }
+
+        logger.LogInformation("Store {StoreId}: a repeated request was answered from its first run", _store.StoreId);
+        return answerOfFirstRun(firstRun);
     }
 
     private async Task DrainAsync()
