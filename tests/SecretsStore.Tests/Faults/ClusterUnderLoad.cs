@@ -20,6 +20,31 @@ public static class ClusterUnderLoad
         return (account, ids);
     }
 
+    /// <summary>Gets every store once through <paramref name="entry"/>, which activates each where that process places it.</summary>
+    public static async Task ActivateAsync(Uri entry, TestAccount account, IEnumerable<string> stores)
+    {
+        using var http = new HttpClient { BaseAddress = entry };
+        var api = new ApiClient(http);
+        foreach (var store in stores)
+        {
+            Assert.Equal(200, (await api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken)).Status);
+        }
+    }
+
+    /// <summary>Kills a process two seconds into the load, lets the load run <paramref name="watch"/> longer and stops it.</summary>
+    public static async Task<KillSeen> KillUnderLoadAsync(WriteLoad load, SiloProcess killed, TimeSpan watch)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var killedAt = load.Elapsed;
+        killed.Kill();
+        await Task.Delay(watch);
+        await load.StopAsync(grace: TimeSpan.FromSeconds(45));
+
+        var afterKill = load.Attempts.Where(a => a.Finished > killedAt).ToList();
+        var failed = afterKill.Where(a => a.Status != 200).ToList();
+        return new KillSeen(killedAt, afterKill, failed, failed.Count == 0 ? TimeSpan.Zero : failed.Max(a => a.Finished) - killedAt);
+    }
+
     /// <summary>Holds what storage ended with against what clients were told: nothing acknowledged is missing, and usage counts exactly what is there.</summary>
     public static async Task<HashSet<string>> AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(string connectionString, TestAccount account, WriteLoad load)
     {
@@ -28,5 +53,18 @@ public static class ClusterUnderLoad
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged creates are missing, e.g. {string.Join(", ", lost.Take(5))}");
         Assert.Equal(stored.Count, await StoredSecrets.UsageAsync(connectionString, account.Id));
         return stored;
+    }
+}
+
+/// <summary>What a load saw of a kill: the requests that finished after it, those that failed, and how long after it the last did.</summary>
+public sealed record KillSeen(TimeSpan KilledAt, IReadOnlyList<Attempt> AfterKill, IReadOnlyList<Attempt> Failed, TimeSpan Recovered)
+{
+    public string Summary => $"{Failed.Count} failed after the kill, the last {Recovered.TotalSeconds:N1} s after it";
+
+    /// <summary>The failover goal: every request that failed after the kill failed with a 503, the last within 10 s.</summary>
+    public void AssertRecoveredWithinTenSeconds()
+    {
+        Assert.All(Failed, a => Assert.Equal(503, a.Status));
+        Assert.True(Recovered <= TimeSpan.FromSeconds(10), $"requests failed until {Recovered.TotalSeconds:N1} s after the kill");
     }
 }

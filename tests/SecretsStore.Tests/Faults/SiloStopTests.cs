@@ -69,30 +69,14 @@ public sealed class SiloStopTests(ITestOutputHelper output)
         await using var killed = await SiloProcess.StartAsync(settings, cluster);
         await using var surviving = await SiloProcess.StartAsync(settings, cluster);
         var (account, stores) = await ClusterUnderLoad.PrepareAsync(killed.BaseAddress, settings.AdminToken, stores: 12);
-        using (var http = new HttpClient { BaseAddress = killed.BaseAddress })
-        {
-            // Activated through the silo about to die, most of the stores live there.
-            var api = new ApiClient(http);
-            foreach (var store in stores)
-            {
-                Assert.Equal(200, (await api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken)).Status);
-            }
-        }
+        // Activated through the silo about to die, most of the stores live there.
+        await ClusterUnderLoad.ActivateAsync(killed.BaseAddress, account, stores);
 
         var load = WriteLoad.Start([surviving.BaseAddress], account, stores);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var killedAt = load.Elapsed;
-        killed.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(15));
-        await load.StopAsync(grace: TimeSpan.FromSeconds(45));
-
-        var afterKill = load.Attempts.Where(a => a.Finished > killedAt).ToList();
-        var failed = afterKill.Where(a => a.Status != 200).ToList();
-        var recovered = failed.Count == 0 ? TimeSpan.Zero : failed.Max(a => a.Finished) - killedAt;
-        output.WriteLine($"{load.Summary()}; {failed.Count} failed after the kill, the last {recovered.TotalSeconds:N1} s after it");
-        Assert.All(failed, a => Assert.Equal(503, a.Status));
-        Assert.True(recovered <= TimeSpan.FromSeconds(10), $"requests failed until {recovered.TotalSeconds:N1} s after the kill");
-        var slowest = afterKill.Max(a => a.Took);
+        var kill = await ClusterUnderLoad.KillUnderLoadAsync(load, killed, TimeSpan.FromSeconds(15));
+        output.WriteLine($"{load.Summary()}; {kill.Summary}");
+        kill.AssertRecoveredWithinTenSeconds();
+        var slowest = kill.AfterKill.Max(a => a.Took);
         Assert.True(slowest < TimeSpan.FromSeconds(10), $"a request took {slowest.TotalSeconds:N1} s");
         await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
     }

@@ -80,30 +80,14 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
         await using var _2 = silos[1];
         await using var _3 = gateway;
         var (account, stores) = await ClusterUnderLoad.PrepareAsync(gateway.BaseAddress, settings.AdminToken, stores: 12);
-        using (var http = new HttpClient { BaseAddress = gateway.BaseAddress })
-        {
-            // Activates every store; the gateway places them over both silos.
-            var api = new ApiClient(http);
-            foreach (var store in stores)
-            {
-                Assert.Equal(200, (await api.GetAsync($"{account.Base}/stores/{store}", account.ReadToken)).Status);
-            }
-        }
+        // Activates every store; the gateway places them over both silos.
+        await ClusterUnderLoad.ActivateAsync(gateway.BaseAddress, account, stores);
 
         var load = WriteLoad.Start([gateway.BaseAddress], account, stores, writers: 8);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var killedAt = load.Elapsed;
-        killed.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(12));
-        await load.StopAsync(grace: TimeSpan.FromSeconds(45));
-
-        var afterKill = load.Attempts.Where(a => a.Finished > killedAt).ToList();
-        var failed = afterKill.Where(a => a.Status != 200).ToList();
-        var recovered = failed.Count == 0 ? TimeSpan.Zero : failed.Max(a => a.Finished) - killedAt;
-        output.WriteLine($"{load.Summary()}; {failed.Count} failed after the kill, the last {recovered.TotalSeconds:N1} s after it; {load.ConnectionsOpened} connections opened");
-        Assert.All(failed, a => Assert.Equal(503, a.Status));
-        Assert.True(recovered <= TimeSpan.FromSeconds(10), $"requests failed until {recovered.TotalSeconds:N1} s after the kill");
-        Assert.Contains(afterKill, a => a.Status == 200 && a.Finished > killedAt + recovered);
+        var kill = await ClusterUnderLoad.KillUnderLoadAsync(load, killed, TimeSpan.FromSeconds(12));
+        output.WriteLine($"{load.Summary()}; {kill.Summary}; {load.ConnectionsOpened} connections opened");
+        kill.AssertRecoveredWithinTenSeconds();
+        Assert.Contains(kill.AfterKill, a => a.Status == 200 && a.Finished > kill.KilledAt + kill.Recovered);
         Assert.Equal(8, load.ConnectionsOpened);
         await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
     }
