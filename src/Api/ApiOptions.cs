@@ -52,10 +52,9 @@ public sealed class ApiOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:Shutdown:DrainDelay must not be negative.", [nameof(Shutdown)]);
         }
 
-        if (Scopes?.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } badScope)
+        if (Scopes is not null && ScopeSet.Problem(Scopes) is { } scopeProblem)
         {
-            yield return new ValidationResult(
-                $"{Section}:Scopes holds '{badScope}': scope names must be non-empty and hold no comma.", [nameof(Scopes)]);
+            yield return new ValidationResult($"{Section}:Scopes: {scopeProblem}", [nameof(Scopes)]);
         }
     }
 }

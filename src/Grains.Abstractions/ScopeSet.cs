@@ -20,13 +20,19 @@ public sealed class ScopeSet(IEnumerable<string> allowed)
     private static HashSet<string> Validate(IEnumerable<string> allowed)
     {
         var set = new HashSet<string>(allowed, StringComparer.Ordinal);
-        if (set.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } bad)
+        if (Problem(set) is { } problem)
         {
-            throw new ArgumentException($"The scope name '{bad}' is not allowed: scope names must be non-empty and hold no comma.");
+            throw new ArgumentException(problem);
         }
 
         return set;
     }
+
+    /// <summary>Why these names cannot be a deployment's scopes, or null if they can: what the options' checks report.</summary>
+    public static string? Problem(IEnumerable<string> names) =>
+        names.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } bad
+            ? $"The scope name '{bad}' is not allowed: scope names must be non-empty and hold no comma."
+            : null;
 
     /// <summary>Sorted ascending (ordinal), duplicates removed: how scopes are stored and shown.</summary>
     public static string[] Canonical(IEnumerable<string> scopes) =>

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Grains;
 
@@ -30,10 +31,9 @@ public sealed class SecretsStoreOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Scopes?.FirstOrDefault(s => s.Length == 0 || s.Contains(',')) is { } badScope)
+        if (Scopes is not null && ScopeSet.Problem(Scopes) is { } scopeProblem)
         {
-            yield return new ValidationResult(
-                $"{Section}:Scopes holds '{badScope}': scope names must be non-empty and hold no comma.", [nameof(Scopes)]);
+            yield return new ValidationResult($"{Section}:Scopes: {scopeProblem}", [nameof(Scopes)]);
         }
 
         if (Quota.Secrets < 0 || Quota.Stores < 0)
