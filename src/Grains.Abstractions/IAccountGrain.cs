@@ -21,9 +21,14 @@ public interface IAccountGrain : IGrainWithGuidKey
     [Alias("ListStores"), OnlyReads]
     Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query);
 
+    /// <summary>
+    /// Deletes a store through its own grain and drops it from the account's list; without <paramref name="force"/> a
+    /// store that still holds secrets is refused (<c>store_not_empty</c>).
+    /// </summary>
     [Alias("DeleteStore")]
     Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force);
 
+    /// <summary>The account's limits and what it uses of them: stores from this grain, secrets from storage.</summary>
     [Alias("GetQuota"), OnlyReads]
     Task<QuotaView> GetQuotaAsync();
 

@@ -9,6 +9,7 @@ namespace SecretsStore.Grains.Abstractions;
 [Alias("SecretsStore.IStoreGrain")]
 public interface IStoreGrain : IGrainWithGuidKey
 {
+    /// <summary>The store, if the caller may see it: another account's, or one a service does not manage, is <c>store_not_found</c>.</summary>
     [Alias("Get"), OnlyReads]
     Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId);
 
@@ -16,15 +17,19 @@ public interface IStoreGrain : IGrainWithGuidKey
     [Alias("CreateSecrets"), AnsweredOnce]
     Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items);
 
+    /// <summary>One page of the store's secrets, filtered and sorted as <paramref name="query"/> asks; never a value.</summary>
     [Alias("ListSecrets"), OnlyReads]
     Task<Outcome<Page<SecretView>>> ListSecretsAsync(Caller caller, Guid accountId, ListRequest query);
 
+    /// <summary>One secret's metadata; never its value.</summary>
     [Alias("GetSecret"), OnlyReads]
     Task<Outcome<SecretView>> GetSecretAsync(Caller caller, Guid accountId, Guid secretId);
 
+    /// <summary>Changes a secret's value, comment or scopes; its name never changes.</summary>
     [Alias("PatchSecret"), AnsweredOnce]
     Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch);
 
+    /// <summary>Deletes one secret; answered as 202, as Cloudflare does.</summary>
     [Alias("DeleteSecret"), AnsweredOnce]
     Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId);
 
@@ -49,7 +54,7 @@ public interface IStoreGrain : IGrainWithGuidKey
     Task<Outcome<RevealedSecret>> ReadValueByNameAsync(Caller caller, Guid accountId, string name);
 
     /// <summary>
-    /// Deletes the store (and with <paramref name="force"/> its secrets). Called only by the account's quota grain,
+    /// Deletes the store (and with <paramref name="force"/> its secrets). Called only by the account's grain,
     /// which keeps the account's list of stores; a store grain never calls the account grain, so the two can never
     /// wait on each other.
     /// </summary>
