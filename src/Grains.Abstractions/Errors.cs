@@ -166,6 +166,39 @@ public static class Errors
     public static StoreError ValueReadNeedsService() =>
         Forbidden("only service tokens read values, through /client/v4/system/accounts/{account_tag}/…/value");
 
+    // The gateway's own answers, worded as Cloudflare words them (docs/api.md, "Errors"). The fixed ones are single
+    // instances: they answer every unknown credential and every throttled request, so they cost no allocation.
+    private static readonly StoreError NoCredentials = new(ErrorKind.MissingCredentials, "Missing X-Auth-Key, X-Auth-Email or Authorization headers");
+    private static readonly StoreError UnknownCredentials = new(ErrorKind.Unauthenticated, "Authentication error");
+    private static readonly StoreError BodyOverLimit = new(ErrorKind.BodyTooLarge, "request_body_too_large");
+    private static readonly StoreError UnknownRoute = new(ErrorKind.NoRoute, "No route for that URI");
+    private static readonly StoreError WrongMethod = new(ErrorKind.MethodNotAllowed, "Method not allowed");
+    private static readonly StoreError OverBudget = new(ErrorKind.Throttled, "Please wait and consider throttling your request speed");
+    private static readonly StoreError Fault = new(ErrorKind.Internal, "internal_error");
+    private static readonly StoreError Unreachable = new(ErrorKind.Unavailable, "service_unavailable");
+
+    /// <summary>No Authorization header, and no X-Auth-Email with X-Auth-Key.</summary>
+    public static StoreError MissingCredentials() => NoCredentials;
+
+    /// <summary>Credentials that name no token, key, service or operator.</summary>
+    public static StoreError AuthenticationError() => UnknownCredentials;
+
+    public static StoreError BodyTooLarge() => BodyOverLimit;
+
+    /// <summary>An account id in the path that is not 32 hex digits.</summary>
+    public static StoreError BadAccountId(string accountId) =>
+        new(ErrorKind.UnroutableAccount, $"Could not route to /accounts/{accountId}, perhaps your object identifier is invalid?");
+
+    public static StoreError NoRoute() => UnknownRoute;
+    public static StoreError MethodNotAllowed() => WrongMethod;
+    public static StoreError TooManyRequests() => OverBudget;
+
+    /// <summary>Never the exception's text.</summary>
+    public static StoreError InternalError() => Fault;
+
+    /// <summary>Storage or the cluster could not be reached: the write did not happen, or happened whole.</summary>
+    public static StoreError Unavailable() => Unreachable;
+
     private static StoreError Validation(string token, string? detail, string? pointer) =>
         new(ErrorKind.Validation, detail is null ? token : $"{token}: {detail}", pointer);
 

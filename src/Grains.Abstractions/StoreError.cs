@@ -1,6 +1,10 @@
 namespace SecretsStore.Grains.Abstractions;
 
-/// <summary>The families of refusal a grain can answer with; the gateway maps each to HTTP status and code.</summary>
+/// <summary>
+/// The families of refusal a grain or the gateway can answer with; each maps to one HTTP status and code. The kinds
+/// after <see cref="Forbidden"/> are the gateway's own (credentials, routing, limits, faults): no grain gives them, but
+/// they are here so that every refusal is a <see cref="StoreError"/> from the one catalogue, <see cref="Errors"/>.
+/// </summary>
 public enum ErrorKind
 {
     /// <summary>Bad input: 400, code 1001.</summary>
@@ -20,6 +24,33 @@ public enum ErrorKind
 
     /// <summary>The principal may not do this at all: 403, code 9109.</summary>
     Forbidden = 5,
+
+    /// <summary>No credentials at all: 400, code 9106.</summary>
+    MissingCredentials = 6,
+
+    /// <summary>Credentials that name no principal: 401, code 10000.</summary>
+    Unauthenticated = 7,
+
+    /// <summary>A request body over the limit: 413, code 1001.</summary>
+    BodyTooLarge = 8,
+
+    /// <summary>An account id in the path that cannot be one: 400, code 7003.</summary>
+    UnroutableAccount = 9,
+
+    /// <summary>No route for the path: 404, code 7000.</summary>
+    NoRoute = 10,
+
+    /// <summary>A route that does not take the method: 405, code 7001.</summary>
+    MethodNotAllowed = 11,
+
+    /// <summary>The credential's request budget is spent: 429, code 971.</summary>
+    Throttled = 12,
+
+    /// <summary>A fault of ours: 500, code 10001.</summary>
+    Internal = 13,
+
+    /// <summary>Storage or the cluster could not be reached: 503, code 10002.</summary>
+    Unavailable = 14,
 }
 
 /// <summary>A refusal: its kind, the wire message (<c>snake_case_token[: detail]</c>) and the offending field.</summary>
@@ -39,6 +70,14 @@ public sealed record StoreError(
         ErrorKind.QuotaExceeded => (400, 1003),
         ErrorKind.ManagedByService => (403, 1002),
         ErrorKind.Forbidden => (403, 9109),
+        ErrorKind.MissingCredentials => (400, 9106),
+        ErrorKind.Unauthenticated => (401, 10000),
+        ErrorKind.BodyTooLarge => (413, 1001),
+        ErrorKind.UnroutableAccount => (400, 7003),
+        ErrorKind.NoRoute => (404, 7000),
+        ErrorKind.MethodNotAllowed => (405, 7001),
+        ErrorKind.Throttled => (429, 971),
+        ErrorKind.Unavailable => (503, 10002),
         _ => (500, 10001),
     };
 

@@ -11,7 +11,7 @@ public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
         var (principal, failure) = await resolver.ResolveAsync(http.Request);
         if (failure is not null)
         {
-            return failure;
+            return ApiResults.Error(failure);
         }
 
         if (AuditScope.ActionOf(http) is { } action)

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace SecretsStore.Api.Access;
 
-/// <summary>The principal a request's credentials name, or the error that answers it (9106 none, 10000 unknown).</summary>
-public readonly record struct Resolution(Principal? Principal, IResult? Failure);
+/// <summary>The principal a request's credentials name, or the refusal that answers it (9106 none, 10000 unknown).</summary>
+public readonly record struct Resolution(Principal? Principal, StoreError? Failure);
 
 /// <summary>
 /// Turns request headers into a principal. Look-ups are cached briefly on each node, which bounds how long a
@@ -47,7 +47,7 @@ public sealed class PrincipalResolver(
                 : LookUpKeyAsync(key, email, keyHash, ct);
         }
 
-        return new(new Resolution(null, ApiResults.MissingCredentials()));
+        return new(new Resolution(null, Errors.MissingCredentials()));
     }
 
     /// <summary>Drops every cached look-up on this node, so a revocation made here takes effect at once here.</summary>
@@ -56,7 +56,7 @@ public sealed class PrincipalResolver(
     public void Dispose() => _cache.Dispose();
 
     private static Resolution Found(Principal? principal) =>
-        principal is null ? new Resolution(null, ApiResults.AuthenticationError()) : new Resolution(principal, null);
+        principal is null ? new Resolution(null, Errors.AuthenticationError()) : new Resolution(principal, null);
 
     // Look-ups cache their answer, unknown credentials included.
     private async ValueTask<Resolution> LookUpTokenAsync(string cacheKey, byte[] hash, CancellationToken ct) =>

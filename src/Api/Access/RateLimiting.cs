@@ -17,7 +17,8 @@ public sealed class RateLimitOptions
 /// <summary>
 /// Throttles each credential (or, without one, each client address) with a sliding window shared by every gateway of
 /// the cluster (<see cref="CredentialBudget"/>), and answers the excess with 429, code 971 and Retry-After. Health
-/// probes are never throttled.
+/// probes are never throttled: their endpoints say so with <c>DisableRateLimiting()</c>, which the middleware honours
+/// before it asks this limiter.
 /// </summary>
 public static class RateLimiting
 {
@@ -27,9 +28,7 @@ public static class RateLimiting
         services.AddOptions<RateLimiterOptions>().Configure<ClusterBudgets>((options, budgets) =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/readyz")
-                    ? RateLimitPartition.GetNoLimiter("probes")
-                    : RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets)));
+                RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets)));
             options.OnRejected = (rejected, ct) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : budgets.Limits.Window / 10;

@@ -32,7 +32,7 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         var rawAccountId = http.Request.RouteValues[accountRouteValue] as string ?? "";
         if (!RouteIds.TryParseAccount(rawAccountId, out var accountId))
         {
-            return new(ApiResults.BadAccountId(rawAccountId));
+            return new(ApiResults.Error(Errors.BadAccountId(rawAccountId)));
         }
 
         var resolving = resolver.ResolveAsync(http.Request);
@@ -49,7 +49,7 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         var (principal, failure) = resolution;
         if (failure is not null)
         {
-            return new(failure);
+            return new(ApiResults.Error(failure));
         }
 
         var http = context.HttpContext;

@@ -8,9 +8,10 @@ namespace SecretsStore.Api.Audit;
 /// </summary>
 public static class GatewayAudit
 {
-    public static async Task<IResult> RefuseAsync(HttpContext http, AuditScope scope, IResult refusal)
+    /// <remarks>Generic so that a handler gets its own answer type back.</remarks>
+    public static async Task<TResult> RefuseAsync<TResult>(HttpContext http, AuditScope scope, TResult refusal) where TResult : EnvelopeResult
     {
-        if (refusal is EnvelopeResult { Refusal: { } error })
+        if (refusal.Refusal is { } error)
         {
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             await http.RequestServices.GetRequiredService<AuditLog>()
@@ -20,7 +21,11 @@ public static class GatewayAudit
         return refusal;
     }
 
-    /// <summary>As <see cref="RefuseAsync(HttpContext, AuditScope, IResult)"/> when the request is audited; else the refusal as it is.</summary>
-    public static Task<IResult> RefuseAsync(HttpContext http, IResult refusal) =>
+    /// <summary>As <see cref="RefuseAsync{TResult}(HttpContext, AuditScope, TResult)"/> when the request is audited; else the refusal as it is.</summary>
+    public static Task<TResult> RefuseAsync<TResult>(HttpContext http, TResult refusal) where TResult : EnvelopeResult =>
         AuditScope.Of(http) is { } scope ? RefuseAsync(http, scope, refusal) : Task.FromResult(refusal);
+
+    /// <summary>As above, answering the refusal in a handler's own answer type.</summary>
+    public static Task<TAnswer> RefuseAsync<TAnswer>(HttpContext http, StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
+        RefuseAsync(http, TAnswer.Refuse(refusal));
 }

@@ -12,12 +12,8 @@ public static class AdminAccountsApi
     public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/accounts", CreateAccount).WithName("AdminCreateAccount").WithSummary("Creates an account.")
-            .AcceptsJson<AccountCreateRequest>()
-            .Produces<Envelope<AdminAccountDto>>()
-            .ProducesAccessErrors();
-        admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.")
-            .Produces<Envelope<AdminAccountDto[]>>()
-            .ProducesAccessErrors();
+            .AcceptsJson<AccountCreateRequest>();
+        admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.");
         return admin;
     }
 
@@ -25,74 +21,69 @@ public static class AdminAccountsApi
     public static RouteGroupBuilder MapAdminAccountApi(this RouteGroupBuilder account)
     {
         account.MapGet("", GetAccount).WithName("AdminGetAccount").WithSummary("Gets an account.")
-            .Produces<Envelope<AdminAccountDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapDelete("", DeleteAccount).WithName("AdminDeleteAccount")
             .WithSummary("Deletes an account with its credentials and quota; 409 account_not_empty while it has stores, unless force=true, which deletes them and their secrets too.")
             .Audited(AuditActions.AccountDelete)
-            .Produces<Envelope<object>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         account.MapGet("/quota", GetQuota).WithName("AdminGetQuota")
             .WithSummary("An account's limits and usage; override is the account's own limit, null when the deployment's default applies.")
-            .Produces<Envelope<AdminQuotaDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapPut("/quota", SetQuota).WithName("AdminSetQuota")
             .WithSummary("Sets both of an account's limits {secrets, stores}, both required; null restores that limit's default.")
             .Audited(AuditActions.QuotaSet)
             .AcceptsJson<QuotaSetRequest>()
-            .Produces<Envelope<AdminQuotaDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         account.MapPatch("/quota", ChangeQuota).WithName("AdminChangeQuota")
             .WithSummary("Changes only the limits given {secrets?, stores?}; null restores that limit's default.")
             .Audited(AuditActions.QuotaSet)
             .AcceptsJson<QuotaChangeRequest>()
-            .Produces<Envelope<AdminQuotaDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         return account;
     }
 
-    public static Task<IResult> CreateAccount(HttpRequest request, AccountRepository accounts) =>
+    public static Task<Answer<AdminAccountDto>> CreateAccount(HttpRequest request, AccountRepository accounts, CancellationToken ct) =>
         BodyHandling.WithBodyAsync(request, AccountCreateRequest.Parse, async name =>
-            ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", request.HttpContext.RequestAborted))));
+            ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", ct))));
 
-    public static async Task<IResult> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
-        ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToList());
+    public static async Task<Answer<AdminAccountDto[]>> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
+        ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToArray());
 
-    public static async Task<IResult> GetAccount([AsParameters] AdminAccountRoute route, AccountRepository accounts, CancellationToken ct) =>
+    public static async Task<Answer<AdminAccountDto>> GetAccount([AsParameters] AdminAccountRoute route, AccountRepository accounts, CancellationToken ct) =>
         await accounts.FindAsync(route.AccountId, ct) is { } account
             ? ApiResults.Ok(AdminAccountDto.From(account))
-            : ApiResults.Error(Errors.AccountNotFound());
+            : Errors.AccountNotFound();
 
-    public static async Task<IResult> DeleteAccount(
-        [AsParameters] AdminAccountRoute route, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts, [FromQuery(Name = "force")] string? force)
+    public static async Task<Answer<object>> DeleteAccount(
+        [AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts,
+        [FromQuery(Name = "force")] string? force)
     {
         var accountId = route.AccountId;
         var outcome = await grains.AccountGrain(accountId)
-            .DeleteAccountAsync(AuditScope.Of(route.Http)!.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
-        if (outcome.Succeeded)
+            .DeleteAccountAsync(audit.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
+        if (!outcome.Succeeded)
         {
-            // The account's tokens and keys are gone: this node stops honouring them now, the others within the
-            // credential cache's lifetime, as after a revocation.
-            resolver.Forget();
-            accounts.Forget(accountId);
+            return outcome.Error;
         }
 
-        return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
+        // The account's tokens and keys are gone: this node stops honouring them now, the others within the
+        // credential cache's lifetime, as after a revocation.
+        resolver.Forget();
+        accounts.Forget(accountId);
+        return ApiResults.Done();
     }
 
-    public static async Task<IResult> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>
+    public static async Task<Answer<AdminQuotaDto>> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>
         ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).GetQuotaAsync()));
 
-    public static Task<IResult> SetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaSetRequest.Parse);
+    public static Task<Answer<AdminQuotaDto>> SetQuota([AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, HttpRequest request, IGrainFactory grains) =>
+        ChangeQuotaAsync(route, audit, request, grains, QuotaSetRequest.Parse);
 
-    public static Task<IResult> ChangeQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) => ChangeQuotaAsync(route, grains, QuotaChangeRequest.Parse);
+    public static Task<Answer<AdminQuotaDto>> ChangeQuota([AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, HttpRequest request, IGrainFactory grains) =>
+        ChangeQuotaAsync(route, audit, request, grains, QuotaChangeRequest.Parse);
 
-    private static Task<IResult> ChangeQuotaAsync(AdminAccountRoute route, IGrainFactory grains, Func<JsonElement, Outcome<QuotaChange>> parse) =>
-        BodyHandling.WithBodyAsync(route.Http.Request, parse, async change =>
-            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).ChangeLimitsAsync(change, AuditScope.Of(route.Http)!.Caller))));
+    private static Task<Answer<AdminQuotaDto>> ChangeQuotaAsync(
+        AdminAccountRoute route, OperatorAudit audit, HttpRequest request, IGrainFactory grains, Func<JsonElement, Outcome<QuotaChange>> parse) =>
+        BodyHandling.WithBodyAsync(request, parse, async change =>
+            ApiResults.Ok(AdminQuotaDto.From(await grains.AccountGrain(route.AccountId).ChangeLimitsAsync(change, audit.Caller))));
 }

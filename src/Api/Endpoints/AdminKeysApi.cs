@@ -8,22 +8,18 @@ public static class AdminKeysApi
     public static RouteGroupBuilder MapAdminKeysApi(this RouteGroupBuilder admin)
     {
         admin.MapGet("/keys", ListKeys).WithName("AdminListMasterKeys")
-            .WithSummary("Lists the master keys: fingerprint, state (current, retiring, retired, pending) and how many stores each still wraps.")
-            .Produces<Envelope<MasterKeyDto[]>>()
-            .ProducesAccessErrors();
+            .WithSummary("Lists the master keys: fingerprint, state (current, retiring, retired, pending) and how many stores each still wraps.");
         admin.MapPost("/keys/rotate", Rotate).WithName("AdminRotateMasterKey")
             .WithSummary("Makes the newest configured master key current and re-wraps every store's data key under it in the background.")
-            .Produces<Envelope<MasterKeyDto[]>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status409Conflict);
         return admin;
     }
 
-    public static async Task<IResult> ListKeys(IGrainFactory grains) =>
-        ApiResults.Ok((await Keys(grains).ListAsync()).Select(MasterKeyDto.From).ToList());
+    public static async Task<Answer<MasterKeyDto[]>> ListKeys(IGrainFactory grains) =>
+        ApiResults.Ok((await Keys(grains).ListAsync()).Select(MasterKeyDto.From).ToArray());
 
-    public static async Task<IResult> Rotate(IGrainFactory grains) =>
-        ApiResults.From(await Keys(grains).RotateAsync(), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToList()));
+    public static async Task<Answer<MasterKeyDto[]>> Rotate(IGrainFactory grains) =>
+        ApiResults.From(await Keys(grains).RotateAsync(), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
 
     private static IMasterKeysGrain Keys(IGrainFactory grains) => grains.GetGrain<IMasterKeysGrain>(0);
 }

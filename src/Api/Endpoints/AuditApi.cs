@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
-using SecretsStore.Api.OpenApi;
 using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
@@ -20,9 +19,7 @@ public static class AuditApi
         account.MapGet("/audit", ListAccountAudit)
             .WithName("ListAudit")
             .WithSummary("Pages through the account's audit trail, newest first.")
-            .WithDescription(Description)
-            .Produces<ListEnvelope<AuditRecordDto>>()
-            .ProducesAccessErrors();
+            .WithDescription(Description);
         return account;
     }
 
@@ -32,43 +29,43 @@ public static class AuditApi
         admin.MapGet("/audit", ListAllAudit)
             .WithName("AdminListAudit")
             .WithSummary("Pages through the whole audit trail, newest first.")
-            .WithDescription(Description + " account_id limits it to one account.")
-            .Produces<ListEnvelope<AuditRecordDto>>()
-            .ProducesAccessErrors();
+            .WithDescription(Description + " account_id limits it to one account.");
         return admin;
     }
 
-    public static Task<IResult> ListAccountAudit([AsParameters] AccountRoute route, AuditLog log, [AsParameters] AuditQueryParameters query) =>
-        ListAsync(route.Http, log, query, route.Call.AccountId);
+    public static Task<ListAnswer<AuditRecordDto>> ListAccountAudit(
+        [AsParameters] AccountRoute route, AuditLog log, [AsParameters] AuditQueryParameters query, CancellationToken ct) =>
+        ListAsync(log, query, route.Call.AccountId, ct);
 
-    public static Task<IResult> ListAllAudit(HttpContext http, AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? accountIdAsSent)
+    public static Task<ListAnswer<AuditRecordDto>> ListAllAudit(
+        AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? accountIdAsSent, CancellationToken ct)
     {
         if (accountIdAsSent is null)
         {
-            return ListAsync(http, log, query, null);
+            return ListAsync(log, query, null, ct);
         }
 
         return RouteIds.TryParseAccount(accountIdAsSent, out var accountId)
-            ? ListAsync(http, log, query, accountId)
-            : Task.FromResult(ApiResults.Error(Errors.InvalidId("account_id")));
+            ? ListAsync(log, query, accountId, ct)
+            : Task.FromResult<ListAnswer<AuditRecordDto>>(Errors.InvalidId("account_id"));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, AuditLog log, AuditQueryParameters query, Guid? accountId)
+    private static async Task<ListAnswer<AuditRecordDto>> ListAsync(AuditLog log, AuditQueryParameters query, Guid? accountId, CancellationToken ct)
     {
         var paging = ListQuery.Parse(new ListRequest(query.Page, query.PerPage), ["created"], scopes: null);
         if (!paging.Succeeded)
         {
-            return ApiResults.Error(paging.Error);
+            return paging.Error;
         }
 
         var filter = query.ToFilter(accountId);
         if (!filter.Succeeded)
         {
-            return ApiResults.Error(filter.Error);
+            return filter.Error;
         }
 
         var page = paging.Value;
-        var (items, total) = await log.PageAsync(filter.Value, page, http.RequestAborted);
+        var (items, total) = await log.PageAsync(filter.Value, page, ct);
         return ApiResults.List(new Page<StoredAuditRecord>(items, page.Page, page.PerPage, total), AuditRecordDto.From);
     }
 }
@@ -89,17 +86,17 @@ public sealed record AuditQueryParameters(
     {
         if (!TryTime(Since, out var since))
         {
-            return Invalid("since");
+            return Errors.InvalidAuditFilter("since");
         }
 
         if (!TryTime(Until, out var until))
         {
-            return Invalid("until");
+            return Errors.InvalidAuditFilter("until");
         }
 
         if (Action is not null && !AuditActions.All.Contains(Action))
         {
-            return Invalid("action");
+            return Errors.InvalidAuditFilter("action");
         }
 
         if (!TryId(SecretId, out var secretId))
@@ -114,8 +111,6 @@ public sealed record AuditQueryParameters(
 
         return new AuditFilter(accountId, since, until, Action, Empty(Principal), secretId, Empty(SecretName), storeId);
     }
-
-    private static StoreError Invalid(string field) => new(ErrorKind.Validation, $"invalid_audit_filter: {field}");
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using SecretsStore.Api.OpenApi;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -23,85 +22,79 @@ public static class CloudflareHelpersApi
         var helpers = app.MapGroup(ApiComposition.ClientBase).WithTags("Cloudflare helpers");
         helpers.MapGet("/user/tokens/verify", VerifyToken)
             .WithName("VerifyToken")
-            .WithSummary("The calling account token's id and status (active); 9109 for other credentials.")
-            .Produces<Envelope<TokenStatusDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("The calling account token's id and status (active); 9109 for other credentials.");
         helpers.MapGet("/user", GetUser)
             .WithName("GetUser")
-            .WithSummary("A minimal user for the calling token or key: an id, and the key's email (null for a token).")
-            .Produces<Envelope<UserDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("A minimal user for the calling token or key: an id, and the key's email (null for a token).");
         helpers.MapGet("/accounts", ListAccounts)
             .WithName("ListAccounts")
-            .WithSummary("The accounts the calling token or key can use, paged.")
-            .Produces<ListEnvelope<AccountDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("The accounts the calling token or key can use, paged.");
         helpers.MapGet("/memberships", ListMemberships)
             .WithName("ListMemberships")
-            .WithSummary("The calling token's or key's membership of each account it can use, paged.")
-            .Produces<ListEnvelope<MembershipDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("The calling token's or key's membership of each account it can use, paged.");
         return app;
     }
 
-    public static Task<IResult> VerifyToken(HttpRequest request, PrincipalResolver resolver) =>
+    public static Task<Answer<TokenStatusDto>> VerifyToken(HttpRequest request, PrincipalResolver resolver) =>
         ForAccountPrincipalAsync(request, resolver, principal => Task.FromResult(principal switch
         {
             AccountTokenPrincipal token => ApiResults.Ok(new TokenStatusDto(token.TokenId, "active")),
             // A key is valid but is not a token: this route is not for it.
-            _ => ApiResults.Unauthorized(Errors.NotAToken()),
+            _ => Errors.NotAToken(),
         }));
 
-    public static Task<IResult> GetUser(HttpRequest request, PrincipalResolver resolver) =>
+    public static Task<Answer<UserDto>> GetUser(HttpRequest request, PrincipalResolver resolver) =>
         ForAccountPrincipalAsync(request, resolver, principal => Task.FromResult(principal switch
         {
             AccountTokenPrincipal token => ApiResults.Ok(new UserDto(token.TokenId, null)),
             AccountKeyPrincipal key => ApiResults.Ok(new UserDto(EmailId(key.Email), key.Email)),
-            _ => ApiResults.Unauthorized(Errors.AdminTokenOutsideAdmin()),
+            _ => Errors.AdminTokenOutsideAdmin(),
         }));
 
-    public static Task<IResult> ListAccounts(
-        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query) =>
+    public static Task<ListAnswer<AccountDto>> ListAccounts(
+        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query, CancellationToken ct) =>
         ForAccountPrincipalAsync(request, resolver, principal =>
-            ListUsableAccountsAsync(principal, accounts, query, request.HttpContext.RequestAborted,
+            ListUsableAccountsAsync(principal, accounts, query, ct,
                 a => new AccountDto(a.Id, a.Name, "standard", a.Created)));
 
-    public static Task<IResult> ListMemberships(
-        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query) =>
+    public static Task<ListAnswer<MembershipDto>> ListMemberships(
+        HttpRequest request, PrincipalResolver resolver, AccountRepository accounts, [AsParameters] PageQueryParameters query, CancellationToken ct) =>
         ForAccountPrincipalAsync(request, resolver, principal =>
         {
             // Roles are the permission in Cloudflare's words (docs/access.md). A credential has one membership per
             // account, so the account id names it.
             string[] roles = [RoleOf(principal)];
-            return ListUsableAccountsAsync(principal, accounts, query, request.HttpContext.RequestAborted,
+            return ListUsableAccountsAsync(principal, accounts, query, ct,
                 a => new MembershipDto(a.Id, new MembershipAccountDto(a.Id, a.Name), "accepted", roles));
         });
 
     /// <summary>Credentials first (9106, 10000), then whether they are an account token or key (9109).</summary>
-    private static async Task<IResult> ForAccountPrincipalAsync(HttpRequest request, PrincipalResolver resolver, Func<Principal, Task<IResult>> answer)
+    private static async Task<TAnswer> ForAccountPrincipalAsync<TAnswer>(
+        HttpRequest request, PrincipalResolver resolver, Func<Principal, Task<TAnswer>> answer)
+        where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer>
     {
         var (principal, failure) = await resolver.ResolveAsync(request);
         if (failure is not null)
         {
-            return failure;
+            return TAnswer.Refuse(failure);
         }
 
         return principal switch
         {
             AccountTokenPrincipal or AccountKeyPrincipal => await answer(principal),
-            ServicePrincipal => ApiResults.Unauthorized(Errors.ServiceTokenOutsideSystemRoutes()),
-            _ => ApiResults.Unauthorized(Errors.AdminTokenOutsideAdmin()),
+            ServicePrincipal => TAnswer.Refuse(Errors.ServiceTokenOutsideSystemRoutes()),
+            _ => TAnswer.Refuse(Errors.AdminTokenOutsideAdmin()),
         };
     }
 
     /// <summary>One page of the accounts the principal can use, oldest first, paged as our other lists (docs/api.md, "Lists").</summary>
-    private static async Task<IResult> ListUsableAccountsAsync<TDto>(
+    private static async Task<ListAnswer<TDto>> ListUsableAccountsAsync<TDto>(
         Principal principal, AccountRepository accounts, PageQueryParameters query, CancellationToken ct, Func<AccountRecord, TDto> toDto)
     {
         var parsed = ListQuery.Parse(new ListRequest(query.Page, query.PerPage, Direction: "asc"), ["created"], scopes: null);
         if (!parsed.Succeeded)
         {
-            return ApiResults.Error(parsed.Error);
+            return parsed.Error;
         }
 
         IEnumerable<Guid> ids = principal switch

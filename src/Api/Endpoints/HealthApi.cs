@@ -6,7 +6,7 @@ using SecretsStore.Api.Readiness;
 
 namespace SecretsStore.Api.Endpoints;
 
-/// <summary>Liveness and readiness for orchestrators.</summary>
+/// <summary>Liveness and readiness for orchestrators, which probe often and are never throttled.</summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
@@ -14,10 +14,12 @@ public static class HealthApi
         app.MapGet("/healthz", () => Results.Json(new Health("ok")))
             .WithName("Healthz").WithSummary("The process is up.").Produces<Health>()
             .AddOpenApiOperationTransformer(NoCredentials)
+            .DisableRateLimiting()
             .WithTags("Health");
         app.MapGet("/readyz", Ready)
             .WithName("Readyz").WithSummary("Storage and cluster answer, and the process is not stopping.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(NoCredentials)
+            .DisableRateLimiting()
             .WithTags("Health");
         return app;
     }

@@ -1,5 +1,3 @@
-using SecretsStore.Api.OpenApi;
-
 namespace SecretsStore.Api.Endpoints;
 
 public static class QuotaApi
@@ -8,13 +6,11 @@ public static class QuotaApi
     {
         account.MapGet("/quota", GetQuota)
             .WithName("GetQuota")
-            .WithSummary("The account's secret and store quota and usage.")
-            .Produces<Envelope<QuotaDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("The account's secret and store quota and usage.");
         return account;
     }
 
-    public static async Task<IResult> GetQuota([AsParameters] AccountRoute route, IGrainFactory grains)
+    public static async Task<Answer<QuotaDto>> GetQuota([AsParameters] AccountRoute route, IGrainFactory grains)
     {
         var quota = await grains.AccountGrain(route.Call.AccountId).GetQuotaAsync();
         return ApiResults.Ok(QuotaDto.From(quota));

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using SecretsStore.Api.Audit;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -19,6 +21,10 @@ public readonly record struct StoreRoute(HttpContext Http, [property: FromRoute(
 {
     public AccountCall Call => AccountCall.Of(Http);
 
+    /// <summary>A refusal of the handler's own, recorded first on an audited route.</summary>
+    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
+        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
+
     /// <inheritdoc cref="RouteIds.Resource"/>
     public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
 }
@@ -30,6 +36,10 @@ public readonly record struct SecretRoute(
     [property: FromRoute(Name = "secret_id")] string SecretIdAsSent)
 {
     public AccountCall Call => AccountCall.Of(Http);
+
+    /// <inheritdoc cref="StoreRoute.RefuseAsync{TAnswer}"/>
+    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
+        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
 
     /// <inheritdoc cref="RouteIds.Resource"/>
     public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
@@ -43,4 +53,24 @@ public readonly record struct AdminAccountRoute(HttpContext Http)
 {
     /// <summary>The existing account <see cref="AdminAccountFilter"/> found.</summary>
     public Guid AccountId => AdminAccount.Of(Http).Id;
+}
+
+/// <summary>
+/// The audit trail of an audited operator route, as <see cref="OperatorFilter"/> opened it: the caller the grains
+/// record, the record a repository writes with its change, and where the handler's own refusals are recorded.
+/// </summary>
+public readonly record struct OperatorAudit(HttpContext Http, TimeProvider Clock)
+{
+    /// <summary>The operator, with this request's id, as the grains record it.</summary>
+    public Caller Caller => Scope.Caller;
+
+    /// <summary>The record of this change, allowed now; the repository writes it with the change.</summary>
+    public AuditRecord Allowed() => Scope.Allowed(Clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Records the refusal, then answers with it in the handler's answer type.</summary>
+    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
+        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
+
+    private AuditScope Scope =>
+        AuditScope.Of(Http) ?? throw new InvalidOperationException("Only audited routes behind OperatorFilter have an audit scope.");
 }

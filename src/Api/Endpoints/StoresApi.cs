@@ -15,8 +15,6 @@ public static class StoresApi
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<StoreCreateRequest>()
-            .Produces<Envelope<StoreDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;
     }
@@ -29,8 +27,6 @@ public static class StoresApi
             .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<ManagedStoreCreateRequest>()
-            .Produces<Envelope<StoreDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return system;
     }
@@ -40,9 +36,7 @@ public static class StoresApi
     {
         var list = group.MapGet("/stores", ListStores)
             .WithName(namePrefix + "ListStores")
-            .WithSummary("Lists the stores the caller may see, paged.")
-            .Produces<ListEnvelope<StoreDto>>()
-            .ProducesAccessErrors();
+            .WithSummary("Lists the stores the caller may see, paged.");
         if (namePrefix.Length > 0)
         {
             // The system routes answer 404 account_not_found for an account_tag that names no account.
@@ -52,34 +46,30 @@ public static class StoresApi
         group.MapGet("/stores/{store_id}", GetStore)
             .WithName(namePrefix + "GetStore")
             .WithSummary("Gets one store.")
-            .Produces<Envelope<StoreDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         group.MapDelete("/stores/{store_id}", DeleteStore)
             .WithName(namePrefix + "DeleteStore")
             .WithSummary("Deletes a store; force=true also deletes its secrets.")
             .Audited(AuditActions.StoreDelete)
-            .Produces<Envelope<object>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return group;
     }
 
-    public static Task<IResult> CreateStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
+    public static Task<Answer<StoreDto>> CreateStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
         BodyHandling.WithBodyAsync(request, StoreCreateRequest.Parse, async body =>
         {
             var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
             if (!outcome.Succeeded)
             {
-                return ApiResults.Error(body.ArrayForm ? InArray(outcome.Error) : outcome.Error);
+                return Answer<StoreDto>.Refuse(body.ArrayForm ? InArray(outcome.Error) : outcome.Error);
             }
 
             var store = StoreDto.From(outcome.Value);
-            return body.ArrayForm ? ApiResults.Ok(new[] { store }) : ApiResults.Ok(store);
+            return body.ArrayForm ? Answer<StoreDto>.OkInArray(store) : ApiResults.Ok(store);
         });
 
-    public static Task<IResult> CreateManagedStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
+    public static Task<Answer<StoreDto>> CreateManagedStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
         BodyHandling.WithBodyAsync(request, ManagedStoreCreateRequest.Parse, async body =>
         {
             var call = route.Call;
@@ -87,25 +77,25 @@ public static class StoresApi
             return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
         });
 
-    public static async Task<IResult> ListStores([AsParameters] AccountRoute route, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
+    public static async Task<ListAnswer<StoreDto>> ListStores([AsParameters] AccountRoute route, IGrainFactory grains, [AsParameters] StoreListQueryParameters query)
     {
         var call = route.Call;
         var outcome = await grains.AccountGrain(call.AccountId).ListStoresAsync(call.Caller, query.ToRequest());
         return ApiResults.From(outcome, page => ApiResults.List(page, StoreDto.From));
     }
 
-    public static async Task<IResult> GetStore([AsParameters] StoreRoute route, IGrainFactory grains)
+    public static async Task<Answer<StoreDto>> GetStore([AsParameters] StoreRoute route, IGrainFactory grains)
     {
         var call = route.Call;
         var outcome = await grains.StoreGrain(route.StoreId).GetAsync(call.Caller, call.AccountId);
         return ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
     }
 
-    public static async Task<IResult> DeleteStore([AsParameters] StoreRoute route, IGrainFactory grains, [FromQuery(Name = "force")] string? force)
+    public static async Task<Answer<object>> DeleteStore([AsParameters] StoreRoute route, IGrainFactory grains, [FromQuery(Name = "force")] string? force)
     {
         var call = route.Call;
         var outcome = await grains.AccountGrain(call.AccountId).DeleteStoreAsync(call.Caller, route.StoreId, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
-        return ApiResults.From(outcome, _ => ApiResults.Ok<object?>(null));
+        return ApiResults.From(outcome, _ => ApiResults.Done());
     }
 
     /// <summary>In the array form the offending field sits under the first item.</summary>

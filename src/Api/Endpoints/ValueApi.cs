@@ -23,25 +23,21 @@ public static class ValueApi
             .WithSummary("Reads a secret's value by id.")
             .WithDescription(Rule)
             .Audited(AuditActions.SecretReadValue)
-            .Produces<Envelope<SecretValueDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         system.MapGet("/stores/{store_id}/secrets/by-name/{name}/value", ReadValueByName)
             .WithName("SystemReadSecretValueByName")
             .WithSummary("Reads a secret's value by name.")
             .WithDescription(Rule)
             .Audited(AuditActions.SecretReadValue)
-            .Produces<Envelope<SecretValueDto>>()
-            .ProducesAccessErrors()
             .ProducesErrors(StatusCodes.Status404NotFound);
         return system;
     }
 
-    public static async Task<IResult> ReadValue([AsParameters] SecretRoute route, IGrainFactory grains)
+    public static async Task<Answer<SecretValueDto>> ReadValue([AsParameters] SecretRoute route, IGrainFactory grains)
     {
         if ((Malformed(route.StoreIdAsSent, "store_id") ?? Malformed(route.SecretIdAsSent, "secret_id")) is { } malformed)
         {
-            return await GatewayAudit.RefuseAsync(route.Http, malformed);
+            return await route.RefuseAsync<Answer<SecretValueDto>>(malformed);
         }
 
         var call = route.Call;
@@ -49,11 +45,11 @@ public static class ValueApi
         return ApiResults.From(outcome, secret => ApiResults.Ok(SecretValueDto.From(secret)));
     }
 
-    public static async Task<IResult> ReadValueByName([AsParameters] StoreRoute route, IGrainFactory grains, string name)
+    public static async Task<Answer<SecretValueDto>> ReadValueByName([AsParameters] StoreRoute route, IGrainFactory grains, string name)
     {
         if (Malformed(route.StoreIdAsSent, "store_id") is { } malformed)
         {
-            return await GatewayAudit.RefuseAsync(route.Http, malformed);
+            return await route.RefuseAsync<Answer<SecretValueDto>>(malformed);
         }
 
         var call = route.Call;
@@ -62,6 +58,6 @@ public static class ValueApi
     }
 
     /// <summary>Here an id that cannot be an id is bad input (400), as the issue asks, rather than a store that is not found.</summary>
-    private static IResult? Malformed(string id, string field) =>
-        RouteIds.TryParseAccount(id, out _) ? null : ApiResults.Error(Errors.InvalidId(field));
+    private static StoreError? Malformed(string id, string field) =>
+        RouteIds.TryParseAccount(id, out _) ? null : Errors.InvalidId(field);
 }

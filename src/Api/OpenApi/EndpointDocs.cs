@@ -30,7 +30,10 @@ public static class EndpointDocs
             };
         });
 
-    /// <summary>The error envelope, under each status the route can answer with.</summary>
+    /// <summary>
+    /// The error envelope, under each status only this route answers with; the success and the errors every
+    /// authenticated route gives come from the handler's answer type (<see cref="AnswerMetadata"/>).
+    /// </summary>
     public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder route, params int[] statuses)
     {
         foreach (var status in statuses)
@@ -40,14 +43,4 @@ public static class EndpointDocs
 
         return route;
     }
-
-    /// <summary>The errors every authenticated route can give: credentials, permission, throttling and faults.</summary>
-    public static RouteHandlerBuilder ProducesAccessErrors(this RouteHandlerBuilder route) =>
-        route.ProducesErrors(
-            StatusCodes.Status400BadRequest,
-            StatusCodes.Status401Unauthorized,
-            StatusCodes.Status403Forbidden,
-            StatusCodes.Status429TooManyRequests,
-            StatusCodes.Status500InternalServerError,
-            StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,46 +1,46 @@
 
 namespace SecretsStore.Api.Wire;
 
-/// <summary>Builds every response the API gives, so the envelope and its headers are right in one place.</summary>
+/// <summary>
+/// Builds every response the API gives, so the envelope and its headers are right in one place. Handlers answer with
+/// the typed answers (<see cref="Answer{T}"/>, <see cref="ListAnswer{T}"/>, <see cref="AcceptedAnswer"/>), which document
+/// their routes; filters and middleware, which answer for any route, with a plain <see cref="EnvelopeResult"/>.
+/// </summary>
 public static class ApiResults
 {
-    public static IResult Ok<T>(T result, int status = StatusCodes.Status200OK) =>
-        new EnvelopeResult(new Envelope<T>(true, [], [], result), status);
+    // One instance: it carries no per-request state, and every successful delete answers with it.
+    private static readonly Answer<object> NothingToReturn = Answer<object>.Ok(null);
 
-    public static IResult List<TView, TDto>(Page<TView> page, Func<TView, TDto> toDto) =>
-        new EnvelopeResult(
-            new ListEnvelope<TDto>(true, [], [], page.Items.Select(toDto).ToList(),
-                new ResultInfo(page.Number, page.PerPage, page.Items.Count, page.TotalCount, page.TotalPages)),
-            StatusCodes.Status200OK);
+    public static Answer<T> Ok<T>(T result) => Answer<T>.Ok(result);
 
-    public static IResult Error(int status, int code, string message, string? pointer = null) =>
-        new EnvelopeResult(
-            new ErrorEnvelope(false, [new ErrorItem(code, message, pointer is null ? null : new ErrorSource(pointer))], [], null),
-            status);
+    /// <summary>A change whose answer carries no result: <c>"result": null</c>.</summary>
+    public static Answer<object> Done() => NothingToReturn;
 
-    public static IResult Error(StoreError error)
-    {
-        var (status, code) = error.Wire;
-        return Error(status, code, error.Message, error.Pointer);
-    }
+    /// <summary>A delete taken on: 202 and <c>"result": null</c>.</summary>
+    public static AcceptedAnswer Accepted() => AcceptedAnswer.Instance;
 
-    /// <summary>The answer to a grain outcome: the mapped value, or the refusal.</summary>
-    public static IResult From<T>(Outcome<T> outcome, Func<T, IResult> onSuccess) =>
-        outcome.Succeeded ? onSuccess(outcome.Value) : Error(outcome.Error);
+    public static ListAnswer<TDto> List<TView, TDto>(Page<TView> page, Func<TView, TDto> toDto) => ListAnswer<TDto>.Of(page, toDto);
 
-    public static IResult NoRoute() => Error(404, 7000, "No route for that URI");
-    public static IResult MethodNotAllowed() => Error(405, 7001, "Method not allowed");
-    public static IResult MissingCredentials() => Error(400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers");
-    public static IResult AuthenticationError() => Error(401, 10000, "Authentication error");
+    /// <summary>The answer to a grain outcome: the mapped value, or the refusal in the same answer type.</summary>
+    public static TAnswer From<T, TAnswer>(Outcome<T> outcome, Func<T, TAnswer> onSuccess) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
+        outcome.Succeeded ? onSuccess(outcome.Value) : TAnswer.Refuse(outcome.Error);
+
+    /// <summary>A refusal, for code that answers for any route; handlers convert the refusal into their own answer type.</summary>
+    public static EnvelopeResult Error(StoreError error) => new(ErrorEnvelopeOf(error), error.Wire.Status);
+
+    /// <summary>The failure envelope of a refusal: its code, its message, and the offending field when there is one.</summary>
+    public static ErrorEnvelope ErrorEnvelopeOf(StoreError error) =>
+        new(false, [new ErrorItem(error.Wire.Code, error.Message, error.Pointer is null ? null : new ErrorSource(error.Pointer))], [], null);
+
+    public static EnvelopeResult NoRoute() => Error(Errors.NoRoute());
+    public static EnvelopeResult MethodNotAllowed() => Error(Errors.MethodNotAllowed());
+
     /// <summary>403 code 9109; <paramref name="refusal"/> says which mistake it was (see <see cref="Errors.Forbidden"/>).</summary>
-    public static IResult Unauthorized(StoreError refusal) => Error(refusal);
-    public static IResult BodyTooLarge() => Error(413, 1001, "request_body_too_large");
-    public static IResult TooManyRequests(int retryAfterSeconds) =>
-        new EnvelopeResult(new ErrorEnvelope(false, [new ErrorItem(971, "Please wait and consider throttling your request speed")], [], null), 429, retryAfterSeconds);
+    public static EnvelopeResult Unauthorized(StoreError refusal) => Error(refusal);
 
-    public static IResult InternalError() => Error(500, 10001, "internal_error");
-    public static IResult Unavailable() => Error(503, 10002, "service_unavailable");
+    public static EnvelopeResult TooManyRequests(int retryAfterSeconds) =>
+        new(ErrorEnvelopeOf(Errors.TooManyRequests()), StatusCodes.Status429TooManyRequests, retryAfterSeconds);
 
-    public static IResult BadAccountId(string accountId) =>
-        Error(400, 7003, $"Could not route to /accounts/{accountId}, perhaps your object identifier is invalid?");
+    public static EnvelopeResult InternalError() => Error(Errors.InternalError());
+    public static EnvelopeResult Unavailable() => Error(Errors.Unavailable());
 }

@@ -7,8 +7,11 @@ using SecretsStore.Grains.Abstractions.Telemetry;
 namespace SecretsStore.Api.Wire;
 
 /// <summary>Writes an envelope with the headers clients rely on, in one write with its Content-Length.</summary>
+/// <remarks>
+/// Not sealed: the typed answers handlers return derive from it, so that an answer stays one object per request.
+/// </remarks>
 /// <param name="retryAfterSeconds">For 429 and 503: when the client may try again.</param>
-public sealed class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1) : IResult, IStatusCodeHttpResult
+public class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => status;
 

@@ -8,10 +8,10 @@ namespace SecretsStore.Api.Wire;
 /// </summary>
 public static class FaultResults
 {
-    public static IResult For(Exception? fault) => fault switch
+    public static EnvelopeResult For(Exception? fault) => fault switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiResults.BodyTooLarge(),
-        BadHttpRequestException => ApiResults.Error(400, 1001, "invalid_json_body"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiResults.Error(Errors.BodyTooLarge()),
+        BadHttpRequestException => ApiResults.Error(Errors.InvalidJsonBody()),
         _ when IsUnavailable(fault) => ApiResults.Unavailable(),
         _ => ApiResults.InternalError(),
     };

@@ -10,12 +10,12 @@ public static class RequestBody
 {
     public const int MaxBytes = 8 * 1024 * 1024;
 
-    /// <returns>The parsed body, or the error answer (413 too large, 400 missing or not JSON).</returns>
-    public static async Task<(JsonElement Body, IResult? Failure)> ReadAsync(HttpRequest request)
+    /// <returns>The parsed body, or the refusal (413 too large, 400 missing or not JSON).</returns>
+    public static async Task<(JsonElement Body, StoreError? Failure)> ReadAsync(HttpRequest request)
     {
         if (request.ContentLength > MaxBytes)
         {
-            return (default, ApiResults.BodyTooLarge());
+            return (default, Errors.BodyTooLarge());
         }
 
         // Sized from Content-Length when the client sent one, so a typical body is read into one exact buffer.
@@ -28,7 +28,7 @@ public static class RequestBody
             {
                 if (buffer.Length + read > MaxBytes)
                 {
-                    return (default, ApiResults.BodyTooLarge());
+                    return (default, Errors.BodyTooLarge());
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -41,7 +41,7 @@ public static class RequestBody
 
         if (buffer.Length == 0)
         {
-            return (default, ApiResults.Error(Errors.InvalidJsonBody("the request has no body")));
+            return (default, Errors.InvalidJsonBody("the request has no body"));
         }
 
         try
@@ -51,7 +51,7 @@ public static class RequestBody
         }
         catch (JsonException)
         {
-            return (default, ApiResults.Error(Errors.InvalidJsonBody("the body is not valid JSON")));
+            return (default, Errors.InvalidJsonBody("the body is not valid JSON"));
         }
     }
 }

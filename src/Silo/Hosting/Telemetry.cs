@@ -155,6 +155,8 @@ public static class Telemetry
     private static SecretsStoreHostOptions HostOptions(WebApplication app) =>
         app.Services.GetRequiredService<IOptions<SecretsStoreHostOptions>>().Value;
 
+    // By path, not by the probes' endpoint metadata (as the rate limiter does): the tracing filter runs as the request
+    // starts, before routing has chosen an endpoint, and the metrics and dashboard paths are not our endpoints.
     private static bool IsHousekeeping(PathString path) =>
         path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz")
         || path.StartsWithSegments(DashboardAccess.Path);

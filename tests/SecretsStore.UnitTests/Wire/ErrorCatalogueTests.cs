@@ -45,4 +45,28 @@ public sealed class ErrorCatalogueTests
         Assert.Equal((400, 1001, "invalid_paging: page must be a non-negative integer", null), OnTheWire(Errors.InvalidPage()));
         Assert.Equal((400, 1001, "invalid_paging: per_page must be an integer from 1 to 100", null), OnTheWire(Errors.InvalidPerPage(100)));
     }
+
+    [Fact]
+    public void TheGatewaysOwnRefusalsKeepCloudflaresStatusesCodesAndWords()
+    {
+        (int, int, string, string?)[] expected =
+        [
+            (400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers", null),
+            (401, 10000, "Authentication error", null),
+            (413, 1001, "request_body_too_large", null),
+            (400, 7003, "Could not route to /accounts/nope, perhaps your object identifier is invalid?", null),
+            (404, 7000, "No route for that URI", null),
+            (405, 7001, "Method not allowed", null),
+            (429, 971, "Please wait and consider throttling your request speed", null),
+            (500, 10001, "internal_error", null),
+            (503, 10002, "service_unavailable", null),
+            (400, 1001, "invalid_json_body", null),
+        ];
+        StoreError[] refusals =
+        [
+            Errors.MissingCredentials(), Errors.AuthenticationError(), Errors.BodyTooLarge(), Errors.BadAccountId("nope"), Errors.NoRoute(),
+            Errors.MethodNotAllowed(), Errors.TooManyRequests(), Errors.InternalError(), Errors.Unavailable(), Errors.InvalidJsonBody(),
+        ];
+        Assert.Equal(expected, refusals.Select(OnTheWire));
+    }
 }
