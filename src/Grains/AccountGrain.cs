@@ -6,6 +6,7 @@ using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.State;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains;
 
@@ -25,7 +26,7 @@ namespace SecretsStore.Grains;
 public sealed class AccountGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
-    AuditWriter audit,
+    AuditLog audit,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain

@@ -1,8 +1,8 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -96,7 +96,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
                 insertStore.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             }
 
-            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditWriter.Command(audit) } };
+            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditLog.Command(audit) } };
             await insert.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
@@ -141,7 +141,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
         upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(upsert);
-        batch.BatchCommands.Add(AuditWriter.Command(audit));
+        batch.BatchCommands.Add(AuditLog.Command(audit));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -176,7 +176,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
         var deleteAccount = new NpgsqlBatchCommand("DELETE FROM accounts WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = accountId.ToString("N") } } };
         await using (var delete = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditWriter.Command(audit) },
+            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditLog.Command(audit) },
         })
         {
             await delete.ExecuteNonQueryAsync(ct);

@@ -8,7 +8,7 @@ using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;

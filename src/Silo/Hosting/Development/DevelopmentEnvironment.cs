@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SecretsStore.Api.Access;
+using SecretsStore.Persistence.Access;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 
