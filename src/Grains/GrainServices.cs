@@ -9,6 +9,7 @@ using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains;
 

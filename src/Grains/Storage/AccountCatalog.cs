@@ -3,6 +3,7 @@ using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -45,7 +46,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
     /// Inserts a store with a new data key. The account's quota row is locked first (the same order the commit writer
     /// locks in), so the store limit holds exactly even if two activations of the account's grain ever ran at once;
     /// the unique index on live names does the same for names. The data key is wrapped under the master key that is
-    /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>). The audit record of the
+    /// current in this transaction (see <see cref="MasterKeyCatalog.LockCurrent"/>). The audit record of the
     /// create commits with the store, or neither does; a refused insert writes nothing (the caller records the refusal).
     /// </summary>
     public async Task<StoreInsertResult> InsertStoreAsync(StoreView store, int defaultStoresLimit, AuditRecord audit, CancellationToken ct = default)
@@ -60,7 +61,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
                 Command("INSERT INTO account_quotas (account_id) VALUES ($1) ON CONFLICT DO NOTHING", store.AccountId),
                 Command("SELECT stores_limit FROM account_quotas WHERE account_id = $1 FOR UPDATE", store.AccountId),
                 Command("SELECT count(*) FROM stores WHERE account_id = $1 AND managed_by IS NULL AND deleted IS NULL", store.AccountId),
-                new NpgsqlBatchCommand(Keys.MasterKeyCatalog.LockCurrent),
+                new NpgsqlBatchCommand(MasterKeyCatalog.LockCurrent),
             },
         })
         {
