@@ -10,6 +10,7 @@ using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains;
 
