@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
@@ -25,14 +24,17 @@ public static class ApiComposition
 {
     public const string ClientBase = "/client/v4";
 
-    /// <summary>Needs an <see cref="NpgsqlDataSource"/> and an <see cref="IGrainFactory"/> registered by the host.</summary>
+    /// <summary>
+    /// Needs the database's data source (<see cref="SecretsStore.Persistence.DatabaseConnections.CreateDataSource"/>) and an
+    /// <see cref="IGrainFactory"/> registered by the host.
+    /// </summary>
     public static IServiceCollection AddSecretsStoreApi(this IServiceCollection services, IConfiguration configuration)
     {
         ApiOptions.Register(services, configuration);
         services.AddSingleton<AccountRepository>();
         services.AddSingleton<CredentialRepository>();
         services.AddSingleton<ServiceRepository>();
-        services.AddSingleton<Audit.AuditLog>();
+        services.TryAddSingleton<AuditLog>(); // the grains register the same one when co-hosted
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<AdminToken>();

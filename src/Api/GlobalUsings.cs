@@ -6,3 +6,5 @@ global using SecretsStore.Api.Bodies;
 global using SecretsStore.Api.Dtos;
 global using SecretsStore.Api.Wire;
 global using SecretsStore.Grains.Abstractions;
+global using SecretsStore.Persistence.Access;
+global using SecretsStore.Persistence.Audit;

@@ -3,9 +3,12 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
+using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.State;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains;
 
@@ -25,7 +28,8 @@ namespace SecretsStore.Grains;
 public sealed class AccountGrain(
     [PersistentState(StorageNames.AccountState, StorageNames.Provider)] IPersistentState<AccountState> state,
     AccountCatalog catalog,
-    AuditWriter audit,
+    ValueCipher cipher,
+    AuditLog audit,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
@@ -64,7 +68,8 @@ public sealed class AccountGrain(
 
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
         var record = AuditRecord.Allowed(now, AccountId, caller, AuditActions.StoreCreate).OnStore(store.Id, store.Name);
-        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(store, options.Value.Quota.Stores, record));
+        var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(
+            store, options.Value.Quota.Stores, record, current => StoreKeys.NewWrapped(cipher, current, store.AccountId, store.Id)));
         switch (inserted.Outcome)
         {
             case StoreInsert.Inserted:

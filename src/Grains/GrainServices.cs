@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SecretsStore.Grains.Abstractions.Telemetry;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
@@ -7,6 +8,9 @@ using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains;
 
@@ -33,7 +37,7 @@ public static class GrainServices
 
     /// <summary>
     /// Registers what the grains need: the rules, the clock, the value cipher and their storage. The host registers
-    /// the <see cref="Npgsql.NpgsqlDataSource"/> (see <see cref="Persistence.DatabaseConnections"/>).
+    /// the database's data source (see <see cref="SecretsStore.Persistence.DatabaseConnections.CreateDataSource"/>).
     /// </summary>
     public static IServiceCollection AddStoreGrainServices(this IServiceCollection services, IConfiguration configuration, MasterKeyRing masterKeys)
     {
@@ -44,7 +48,7 @@ public static class GrainServices
         services.AddSingleton<ValueCipher>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AccountCatalog>();
-        services.AddSingleton<Audit.AuditWriter>();
+        services.TryAddSingleton<AuditLog>(); // the gateway registers the same one when co-hosted
         services.AddSecretsStoreMetrics();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();

@@ -7,6 +7,7 @@ using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains;
 

@@ -22,8 +22,8 @@ public sealed record BenchmarkContext(EmbeddedPostgres Postgres, bool Smoke)
     public async Task<string> NewDatabaseAsync(string prefix)
     {
         var connectionString = Postgres.ConnectionStringFor($"{prefix}_{Guid.NewGuid():N}");
-        await Grains.Persistence.DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
-        await Grains.Persistence.DatabaseMigrator.MigrateAsync(connectionString);
+        await SecretsStore.Persistence.DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
+        await SecretsStore.Persistence.DatabaseMigrator.MigrateAsync(connectionString);
         return connectionString;
     }
 }

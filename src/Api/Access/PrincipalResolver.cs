@@ -60,10 +60,12 @@ public sealed class PrincipalResolver(
 
     // Look-ups cache their answer, unknown credentials included.
     private async ValueTask<Resolution> LookUpTokenAsync(string cacheKey, byte[] hash, CancellationToken ct) =>
-        Remember(cacheKey, (Principal?)await credentials.FindTokenAsync(hash, ct) ?? await services.FindByTokenAsync(hash, ct));
+        Remember(cacheKey, await credentials.FindTokenAsync(hash, ct) is { } token
+            ? new AccountTokenPrincipal(token.AccountId, token.Permission, token.TokenId)
+            : await services.FindByTokenAsync(hash, ct) is { } service ? new ServicePrincipal(service.Name, service.Scopes) : null);
 
     private async ValueTask<Resolution> LookUpKeyAsync(string cacheKey, string email, byte[] keyHash, CancellationToken ct) =>
-        Remember(cacheKey, await credentials.FindKeyAsync(email, keyHash, ct));
+        Remember(cacheKey, await credentials.FindKeyAsync(email, keyHash, ct) is { } key ? new AccountKeyPrincipal(key.Email, key.AccountIds) : null);
 
     private Resolution Remember(string cacheKey, Principal? principal)
     {

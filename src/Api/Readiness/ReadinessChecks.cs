@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
+using SecretsStore.Persistence;
 
 namespace SecretsStore.Api.Readiness;
 
@@ -18,19 +19,21 @@ public static class ReadinessChecks
     /// <summary>A probe that has not answered by then counts as unavailable.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static IHealthChecksBuilder AddSecretsStoreReadiness(this IServiceCollection services) =>
-        services.AddHealthChecks()
+    public static IHealthChecksBuilder AddSecretsStoreReadiness(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DatabaseProbe>();
+        return services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>(Storage, tags: [Readiness], timeout: Timeout)
             .AddCheck<ClusterHealthCheck>(Cluster, tags: [Readiness], timeout: Timeout);
+    }
 }
 
 /// <summary>PostgreSQL answers a query.</summary>
-public sealed class StorageHealthCheck(NpgsqlDataSource db) : IHealthCheck
+public sealed class StorageHealthCheck(DatabaseProbe database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var cmd = db.CreateCommand("select 1");
-        await cmd.ExecuteScalarAsync(cancellationToken);
+        await database.PingAsync(cancellationToken);
         return HealthCheckResult.Healthy();
     }
 }

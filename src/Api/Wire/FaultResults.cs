@@ -1,4 +1,4 @@
-using Npgsql;
+using SecretsStore.Persistence;
 
 namespace SecretsStore.Api.Wire;
 
@@ -19,7 +19,8 @@ public static class FaultResults
     public static bool IsUnavailable(Exception? fault) => fault switch
     {
         null => false,
-        StorageUnavailableException or NpgsqlException or TimeoutException or OrleansException or SiloUnavailableException => true,
+        StorageUnavailableException or TimeoutException or OrleansException or SiloUnavailableException => true,
+        _ when DatabaseFaults.IsOutage(fault) => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
         _ => IsUnavailable(fault.InnerException),
     };

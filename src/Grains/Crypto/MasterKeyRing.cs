@@ -6,7 +6,7 @@ namespace SecretsStore.Grains.Crypto;
 /// <summary>
 /// The configured master keys, newest last. Each is known by a fingerprint of itself, so wrapped data keys
 /// find their master key without an id having to be configured next to it. Which key new data keys are wrapped
-/// under is not decided here but by the database (<see cref="Keys.MasterKeyCatalog"/>), so that every silo of a
+/// under is not decided here but by the database (<see cref="SecretsStore.Persistence.Keys.MasterKeyCatalog"/>), so that every silo of a
 /// cluster agrees on it.
 /// </summary>
 /// <remarks>

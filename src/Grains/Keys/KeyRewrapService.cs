@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Keys;
 
@@ -15,17 +15,15 @@ namespace SecretsStore.Grains.Keys;
 /// </summary>
 /// <remarks>
 /// Only one silo re-wraps at a time: the one holding a PostgreSQL session advisory lock, taken on the connection
-/// its batches use. The database drops the lock with the connection, so a silo that dies mid-rotation cannot hold
+/// its batches use (<see cref="RewrapSession"/>). The database drops the lock with the connection, so a silo that dies mid-rotation cannot hold
 /// it; a single grain would need a reminder (or another poller) to be revived after its silo died, and Orleans
 /// allows a duplicate activation for a moment after a silo is lost. Correctness never rests on the lock: each batch
 /// takes its rows locked and reads the current key under a share lock, so two re-wrappers would only repeat work.
 /// </remarks>
 public sealed class KeyRewrapService(
-    NpgsqlDataSource db, KeyRewrapper rewrapper, MasterKeyRing ring, IOptions<SecretsStoreOptions> options, ILogger<KeyRewrapService> logger)
+    MasterKeyCatalog catalog, KeyRewrapper rewrapper, MasterKeyRing ring, IOptions<SecretsStoreOptions> options, ILogger<KeyRewrapService> logger)
     : BackgroundService
 {
-    private const long RewrapLockKey = 0x4D4B_5245_5752_4150; // "MKREWRAP"
-
     // Stores skipped because a commit held their row are usually free again within milliseconds.
     private static readonly TimeSpan LockedRowsRetry = TimeSpan.FromMilliseconds(200);
     private const int RetriesWithoutProgress = 25;
@@ -60,27 +58,14 @@ public sealed class KeyRewrapService(
 
     private async Task RunAsync(KeyRotationOptions settings, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT 1 FROM master_keys WHERE state = 'retiring')", ct)
-            || !await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({RewrapLockKey})", ct))
+        await using var session = await catalog.TryBeginRewrapAsync(ct);
+        if (session is not null)
         {
-            return;
-        }
-
-        try
-        {
-            await RewrapAllAsync(connection, settings, ct);
-        }
-        finally
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await ScalarAsync<bool>(connection, $"SELECT pg_advisory_unlock({RewrapLockKey})", CancellationToken.None);
-            }
+            await RewrapAllAsync(session, settings, ct);
         }
     }
 
-    private async Task RewrapAllAsync(NpgsqlConnection connection, KeyRotationOptions settings, CancellationToken ct)
+    private async Task RewrapAllAsync(RewrapSession session, KeyRotationOptions settings, CancellationToken ct)
     {
         var timer = Stopwatch.StartNew();
         var rewrapped = 0;
@@ -88,7 +73,7 @@ public sealed class KeyRewrapService(
         string? announced = null;
         for (var idle = 0; ; )
         {
-            var batch = await rewrapper.RewrapBatchAsync(connection, settings.BatchSize, failed, ct);
+            var batch = await rewrapper.RewrapBatchAsync(session, settings.BatchSize, failed, ct);
             if (batch.Current is { } current && current != announced)
             {
                 logger.LogInformation("Re-wrapping stores' data keys under master key {Fingerprint}", current);
@@ -112,12 +97,12 @@ public sealed class KeyRewrapService(
                 continue;
             }
 
-            foreach (var key in await KeyRewrapper.RetireEmptyKeysAsync(connection, ct))
+            foreach (var key in await session.RetireEmptyKeysAsync(ct))
             {
                 logger.LogInformation("Master key {Fingerprint} wraps no store any more: retired; it can be removed from configuration", key);
             }
 
-            var left = (await KeyRewrapper.RetiringAsync(connection, ct)).Where(k => k.Stores > 0).ToList();
+            var left = (await session.RetiringAsync(ct)).Where(k => k.Stores > 0).ToList();
             if (left.Count == 0)
             {
                 logger.LogInformation("Re-wrapped {Stores} stores under master key {Fingerprint} in {Elapsed}", rewrapped, announced, timer.Elapsed);
@@ -149,11 +134,5 @@ public sealed class KeyRewrapService(
         {
             // The interval passed, or the silo is stopping (the loop checks).
         }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -1,5 +1,6 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Keys;
 
@@ -16,7 +17,7 @@ public sealed class KeyRotation(
     /// </summary>
     public async Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(CancellationToken ct = default)
     {
-        var rotated = await catalog.RotateAsync(ChooseNewKey, silo, ct);
+        var rotated = await catalog.RotateAsync(ChooseNewKey, silo.Current, ct);
         if (rotated.Lacking.Count > 0)
         {
             return Errors.MasterKeyNotOnEverySilo(rotated.Lacking);

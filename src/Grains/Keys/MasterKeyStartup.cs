@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Keys;
 
@@ -11,7 +11,7 @@ namespace SecretsStore.Grains.Keys;
 /// this silo holds, so that no rotation makes current a key it lacks.
 /// </summary>
 public sealed class MasterKeyStartup(
-    NpgsqlDataSource db, MasterKeyCatalog catalog, MasterKeyRing ring, SiloKeyHolder silo, ILogger<MasterKeyStartup> logger) : IHostedService
+    MasterKeyCatalog catalog, MasterKeyRing ring, SiloKeyHolder silo, ILogger<MasterKeyStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,10 +22,7 @@ public sealed class MasterKeyStartup(
                 $"The current master key ({current}, as recorded in the database) is not configured on this silo. Give every silo the same master keys (SecretsStore__MasterKeys, newest last).");
         }
 
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
-        {
-            await silo.RecordAsync(connection, null, cancellationToken);
-        }
+        await catalog.RecordSiloAsync(silo.Current(), cancellationToken);
 
         foreach (var key in await catalog.ListAsync(cancellationToken))
         {

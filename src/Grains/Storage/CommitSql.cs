@@ -1,5 +1,6 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -1,4 +1,5 @@
 using SecretsStore.Grains.Writes;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Storage;
 

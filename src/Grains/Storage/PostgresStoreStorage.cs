@@ -1,5 +1,6 @@
 using Npgsql;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -1,5 +1,6 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -17,4 +18,12 @@ public sealed class StoreKeys(ValueCipher cipher, Guid accountId, Guid storeId, 
 
     public string Open(SecretRecord secret) =>
         cipher.Decrypt(_dataKey.Value, accountId, storeId, secret.Id, secret.SealedValue);
+
+    /// <summary>A new store's data key, wrapped under <paramref name="masterKeyId"/>, as its row will hold it.</summary>
+    public static WrappedDataKey NewWrapped(ValueCipher cipher, string masterKeyId, Guid accountId, Guid storeId)
+    {
+        var (plain, wrapped) = cipher.NewDataKey(masterKeyId, accountId, storeId);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain); // the store's grain unwraps its own copy
+        return new WrappedDataKey(storeId, accountId, wrapped.MasterKeyId, wrapped.Blob);
+    }
 }

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using SecretsStore.Grains;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 
 namespace SecretsStore.Silo.Hosting;
 

@@ -11,7 +11,7 @@ using SecretsStore.Api;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting.Development;
 
 namespace SecretsStore.Silo.Hosting;

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 
 namespace SecretsStore.Silo.Hosting;
 

@@ -21,7 +21,7 @@ public static partial class PgBench
     {
         var database = $"pgbench_{Guid.NewGuid():N}";
         var connectionString = context.Postgres.ConnectionStringFor(database);
-        await Grains.Persistence.DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
+        await SecretsStore.Persistence.DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
         await using (var db = Npgsql.NpgsqlDataSource.Create(connectionString))
         await using (var create = db.CreateCommand("CREATE TABLE bench_kv (id bigint PRIMARY KEY, v text NOT NULL)"))
         {

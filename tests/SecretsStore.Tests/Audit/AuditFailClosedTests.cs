@@ -1,5 +1,5 @@
 using Npgsql;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Npgsql;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;

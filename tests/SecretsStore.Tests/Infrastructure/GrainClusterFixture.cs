@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Infrastructure;

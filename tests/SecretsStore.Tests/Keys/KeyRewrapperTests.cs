@@ -4,6 +4,7 @@ using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
+using SecretsStore.Persistence.Keys;
 using SecretsStore.Tests.Persistence;
 
 namespace SecretsStore.Tests.Keys;
@@ -24,9 +25,9 @@ public sealed class KeyRewrapperTests
         var loadedBefore = await harness.LoadAsync(store.Id);
         var (oldId, newId) = await RotateAsync(harness);
 
-        await using (var connection = await harness.Db.OpenConnectionAsync())
+        await using (var session = await BeginRewrapAsync(harness))
         {
-            var batch = await Rewrapper(harness).RewrapBatchAsync(connection, 100, SkipNone, CancellationToken.None);
+            var batch = await Rewrapper(harness).RewrapBatchAsync(session, 100, SkipNone, CancellationToken.None);
             Assert.Equal((newId, 1), (batch.Current, batch.Rewrapped));
         }
 
@@ -43,9 +44,9 @@ public sealed class KeyRewrapperTests
         // The value the stale grain sealed opens with the new key alone: the data key never changed.
         var onlyNew = await OpenAllAsync(harness.Db, OnlyKey(harness, newId), store.Id);
         Assert.Equal(["value of WRITTEN_AFTER"], onlyNew);
-        await using (var connection = await harness.Db.OpenConnectionAsync())
+        await using (var session = await BeginRewrapAsync(harness))
         {
-            Assert.Equal([oldId], await KeyRewrapper.RetireEmptyKeysAsync(connection, CancellationToken.None));
+            Assert.Equal([oldId], await session.RetireEmptyKeysAsync(CancellationToken.None));
         }
     }
 
@@ -64,16 +65,16 @@ public sealed class KeyRewrapperTests
             await lockRow.ExecuteNonQueryAsync();
         }
 
-        await using var connection = await harness.Db.OpenConnectionAsync();
-        var first = await Rewrapper(harness).RewrapBatchAsync(connection, 100, SkipNone, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        await using var session = await BeginRewrapAsync(harness);
+        var first = await Rewrapper(harness).RewrapBatchAsync(session, 100, SkipNone, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         Assert.Equal(1, first.Rewrapped);
         Assert.Equal((oldId, newId), ((await WrappedAsync(harness, held.Id)).MasterKeyId, (await WrappedAsync(harness, free.Id)).MasterKeyId));
-        Assert.Empty(await KeyRewrapper.RetireEmptyKeysAsync(connection, CancellationToken.None));
-        Assert.Equal([(oldId, 1L)], await KeyRewrapper.RetiringAsync(connection, CancellationToken.None));
+        Assert.Empty(await session.RetireEmptyKeysAsync(CancellationToken.None));
+        Assert.Equal([(oldId, 1L)], await session.RetiringAsync(CancellationToken.None));
 
         await holding.RollbackAsync();
-        Assert.Equal(1, (await Rewrapper(harness).RewrapBatchAsync(connection, 100, SkipNone, CancellationToken.None)).Rewrapped);
-        Assert.Equal([oldId], await KeyRewrapper.RetireEmptyKeysAsync(connection, CancellationToken.None));
+        Assert.Equal(1, (await Rewrapper(harness).RewrapBatchAsync(session, 100, SkipNone, CancellationToken.None)).Rewrapped);
+        Assert.Equal([oldId], await session.RetireEmptyKeysAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -85,9 +86,11 @@ public sealed class KeyRewrapperTests
         Assert.Equal(CommitStatus.Committed, (await harness.CommitAsync(snapshot, new DeleteStoreCommand(StoreStorageHarness.Audited(store.AccountId), force: true))).Status);
         var (oldId, newId) = await RotateAsync(harness);
 
-        await using var connection = await harness.Db.OpenConnectionAsync();
-        Assert.Equal(0, (await Rewrapper(harness).RewrapBatchAsync(connection, 100, SkipNone, CancellationToken.None)).Rewrapped);
-        Assert.Equal([oldId], await KeyRewrapper.RetireEmptyKeysAsync(connection, CancellationToken.None));
+        await using (var session = await BeginRewrapAsync(harness))
+        {
+            Assert.Equal(0, (await Rewrapper(harness).RewrapBatchAsync(session, 100, SkipNone, CancellationToken.None)).Rewrapped);
+            Assert.Equal([oldId], await session.RetireEmptyKeysAsync(CancellationToken.None));
+        }
 
         var created = await harness.NewStoreAsync();
         Assert.Equal(newId, (await WrappedAsync(harness, created.Id)).MasterKeyId);
@@ -105,6 +108,10 @@ public sealed class KeyRewrapperTests
     }
 
     private static KeyRewrapper Rewrapper(StoreStorageHarness harness) => new(harness.Cipher, harness.Keys);
+
+    private static async Task<RewrapSession> BeginRewrapAsync(StoreStorageHarness harness) =>
+        await new MasterKeyCatalog(harness.Db).TryBeginRewrapAsync()
+        ?? throw new InvalidOperationException("No key is retiring, or another session re-wraps.");
 
     /// <summary>Adds a new key to the harness's ring and makes it current, as the rotate route does.</summary>
     private static async Task<(string OldId, string NewId)> RotateAsync(StoreStorageHarness harness)

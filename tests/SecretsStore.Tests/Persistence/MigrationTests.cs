@@ -1,15 +1,15 @@
 using Npgsql;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Persistence;
 
 public sealed class MigrationTests
 {
-    /// <summary>Every migration shipped in the Grains assembly, by the version its file name starts with.</summary>
+    /// <summary>Every migration shipped in the Persistence assembly, by the version its file name starts with.</summary>
     private static readonly int[] AllVersions = typeof(DatabaseMigrator).Assembly.GetManifestResourceNames()
-        .Where(name => name.Contains(".Persistence.Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-        .Select(name => int.Parse(name.Split(".Persistence.Migrations.")[1][..4], System.Globalization.CultureInfo.InvariantCulture))
+        .Where(name => name.StartsWith("Migrations/", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+        .Select(name => int.Parse(name["Migrations/".Length..][..4], System.Globalization.CultureInfo.InvariantCulture))
         .Order()
         .ToArray();
 
@@ -35,6 +35,23 @@ public sealed class MigrationTests
             Task.Run(() => DatabaseMigrator.MigrateAsync(connectionString)));
 
         Assert.Equal(AllVersions, (await ReadHistoryAsync(connectionString)).Select(row => row.Version));
+    }
+
+    [Fact]
+    public async Task MigrationsKeepTheVersionsAndNamesExistingDatabasesRecorded()
+    {
+        // Databases migrated before the scripts moved next to their queries hold these rows; a script that changed its
+        // version or name would be applied a second time there.
+        var connectionString = await SharedPostgres.CreateDatabaseAsync("migration_names");
+
+        var recorded = (await ReadHistoryAsync(connectionString)).Select(row => (row.Version, row.Name)).Take(8);
+
+        (int, string)[] shipped =
+        [
+            (1, "orleans_main"), (2, "orleans_clustering"), (3, "orleans_persistence"), (4, "access"), (5, "services"),
+            (6, "stores_and_secrets"), (7, "audit"), (8, "master_keys"),
+        ];
+        Assert.Equal(shipped, recorded);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Keys;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
+using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
@@ -37,7 +38,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         Cipher = new ValueCipher(Keys);
         _writer = new CommitWriter(db, Options.Create(options), NullLogger<CommitWriter>.Instance);
         Storage = new PostgresStoreStorage(db, Cipher, _writer);
-        Catalog = new AccountCatalog(db, Cipher);
+        Catalog = new AccountCatalog(db);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -61,7 +62,8 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         var account = accountId ?? Guid.NewGuid();
         var now = DateTime.UtcNow;
         var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
-        Assert.Equal(StoreInsert.Inserted, (await Catalog.InsertStoreAsync(store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate))).Outcome);
+        Assert.Equal(StoreInsert.Inserted, (await Catalog.InsertStoreAsync(
+            store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate), current => StoreKeys.NewWrapped(Cipher, current, account, store.Id))).Outcome);
         return store;
     }
 

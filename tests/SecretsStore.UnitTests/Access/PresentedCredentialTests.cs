@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using SecretsStore.Api.Access;
+using SecretsStore.Persistence.Access;
 
 namespace SecretsStore.UnitTests.Access;
 

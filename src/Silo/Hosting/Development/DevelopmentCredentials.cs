@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SecretsStore.Api.Access;
+using SecretsStore.Persistence.Access;
 using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.Silo.Hosting.Development;

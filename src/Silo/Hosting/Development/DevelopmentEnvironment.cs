@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SecretsStore.Api;
 using SecretsStore.Api.Access;
+using SecretsStore.Persistence.Access;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 

@@ -7,7 +7,7 @@ using SecretsStore.Benchmarks.Experiments.EventSourcing;
 using SecretsStore.Benchmarks.Tools;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Persistence;
+using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Benchmarks.Scenarios.StorageDesigns;

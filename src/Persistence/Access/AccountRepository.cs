@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Npgsql;
 
-namespace SecretsStore.Api.Access;
+namespace SecretsStore.Persistence.Access;
 
 /// <summary>An account as the operator sees it.</summary>
 public sealed record AccountRecord(string Id, string Name, DateTime Created);
 
-/// <summary>The accounts table.</summary>
+/// <summary>The accounts table (migration 0004).</summary>
 public sealed class AccountRepository(NpgsqlDataSource db)
 {
     // Accounts seen to exist, and until when (Environment.TickCount64) that answer may stand in for a look-up.

@@ -1,7 +1,8 @@
 using Npgsql;
+using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 
-namespace SecretsStore.Api.Audit;
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>A filter over the trail; null fields do not filter.</summary>
 public sealed record AuditFilter(
@@ -11,8 +12,9 @@ public sealed record AuditFilter(
 public sealed record StoredAuditRecord(long Seq, AuditRecord Record);
 
 /// <summary>
-/// The gateway's side of the <c>audit_log</c> table: it appends the records of what it decides itself (its refusals,
-/// the admin changes, inside their transactions) and pages through the trail, newest first.
+/// The <c>audit_log</c> table (migration 0007): appends records on their own (the gateway's refusals, the account
+/// grain's), gives the statement that appends them inside a change's own transaction, and pages through the trail,
+/// newest first.
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db)
 {

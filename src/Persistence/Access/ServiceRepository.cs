@@ -1,13 +1,13 @@
 using Npgsql;
-using SecretsStore.Api.Audit;
 using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Api.Access;
+namespace SecretsStore.Persistence.Access;
 
 /// <summary>A service as listed: never its token.</summary>
 public sealed record ServiceRecord(string Name, IReadOnlyList<string> Scopes, DateTime Created);
 
-/// <summary>The services table. A service is its name; its token is stored as a hash and shown once.</summary>
+/// <summary>The services table (migration 0005). A service is its name; its token is stored as a hash and shown once.</summary>
 public sealed class ServiceRepository(NpgsqlDataSource db)
 {
     /// <summary>Creates a service and answers its token, or null when the name is taken; the change commits with its record.</summary>
@@ -44,7 +44,7 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
         return services;
     }
 
-    public async Task<ServicePrincipal?> FindByTokenAsync(byte[] tokenHash, CancellationToken ct = default)
+    public async Task<ServiceMatch?> FindByTokenAsync(byte[] tokenHash, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("select name, scopes, token_hash from services where token_hash = $1");
         cmd.Parameters.AddWithValue(tokenHash);
@@ -54,6 +54,6 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
             return null;
         }
 
-        return new ServicePrincipal(reader.GetString(0), reader.GetFieldValue<string[]>(1));
+        return new ServiceMatch(reader.GetString(0), reader.GetFieldValue<string[]>(1));
     }
 }

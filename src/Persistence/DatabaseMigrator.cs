@@ -1,11 +1,11 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace SecretsStore.Grains.Persistence;
+namespace SecretsStore.Persistence;
 
 /// <summary>
-/// Brings a database up to date with the SQL migrations embedded in this assembly
-/// (<c>Persistence/Migrations/NNNN_name.sql</c>), applying each one once, in version order.
+/// Brings a database up to date with the SQL migrations embedded in this assembly (<c>NNNN_name.sql</c>, each in
+/// the folder of the code that queries its tables), applying each one once, in version order.
 /// </summary>
 public sealed class DatabaseMigrator
 {

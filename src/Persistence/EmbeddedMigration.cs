@@ -1,19 +1,24 @@
 using System.Globalization;
 using System.Reflection;
 
-namespace SecretsStore.Grains.Persistence;
+namespace SecretsStore.Persistence;
 
 /// <summary>A migration script embedded in this assembly, named <c>NNNN_name.sql</c>.</summary>
+/// <remarks>
+/// Each script lives beside the code that queries its tables, in any folder; the project file embeds them all under
+/// one <see cref="Prefix"/>, so moving a script between folders never changes the version or name a database has
+/// recorded for it.
+/// </remarks>
 internal sealed record EmbeddedMigration(int Version, string Name, string Sql)
 {
-    private const string Folder = ".Persistence.Migrations.";
+    public const string Prefix = "Migrations/";
 
-    // Resource names look like "SecretsStore.Grains.Persistence.Migrations.0002_orleans_clustering.sql".
+    // Resource names look like "Migrations/0002_orleans_clustering.sql" (see Persistence.csproj).
     public static IReadOnlyList<EmbeddedMigration> LoadAll()
     {
         var assembly = typeof(EmbeddedMigration).Assembly;
         var migrations = assembly.GetManifestResourceNames()
-            .Where(r => r.Contains(Folder, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(r => r.StartsWith(Prefix, StringComparison.Ordinal) && r.EndsWith(".sql", StringComparison.Ordinal))
             .Select(r => Parse(r, Read(assembly, r)))
             .OrderBy(m => m.Version)
             .ToList();
@@ -29,7 +34,7 @@ internal sealed record EmbeddedMigration(int Version, string Name, string Sql)
 
     private static EmbeddedMigration Parse(string resource, string sql)
     {
-        var file = resource[(resource.LastIndexOf(Folder, StringComparison.Ordinal) + Folder.Length)..^".sql".Length];
+        var file = resource[Prefix.Length..^".sql".Length];
         var separator = file.IndexOf('_');
         if (separator <= 0 || !int.TryParse(file[..separator], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SecretsStore.Grains.Persistence;
+namespace SecretsStore.Persistence;
 
 /// <summary>
 /// Every connection pool a process opens to PostgreSQL, each bounded, so that the total per process is known:
@@ -34,13 +34,4 @@ public static class DatabaseConnections
     /// <summary>The connection string an Orleans provider gets: the same database, its own bounded pool.</summary>
     public static string ForOrleans(string connectionString, int maxPoolSize) =>
         new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize, MinPoolSize = 0 }.ConnectionString;
-}
-
-/// <summary>Database settings (<c>SecretsStore:Database</c>).</summary>
-public sealed class DatabaseOptions
-{
-    public const string Section = "SecretsStore:Database";
-
-    /// <summary>Connections in the service's own pool; requests beyond it wait for one instead of failing.</summary>
-    public int MaxPoolSize { get; set; } = 20;
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SecretsStore.Grains.Persistence;
+namespace SecretsStore.Persistence;
 
 /// <summary>Creates the application database on a fresh server, before it can be migrated.</summary>
 public static class DatabaseBootstrap

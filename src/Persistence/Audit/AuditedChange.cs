@@ -1,10 +1,10 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions.Audit;
 
-namespace SecretsStore.Api.Audit;
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>A change the gateway makes itself (credentials, services) and its audit record, in one transaction.</summary>
-public static class AuditedChange
+internal static class AuditedChange
 {
     /// <summary>
     /// Runs <paramref name="change"/>; when it touched exactly one row, appends <paramref name="record"/> and commits

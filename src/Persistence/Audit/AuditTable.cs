@@ -1,4 +1,6 @@
-namespace SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Abstractions.Audit;
+
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>
 /// How records go into the <c>audit_log</c> table (migration 0007). The grains append them inside each commit and the

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>What a committed, allowed request left in the audit trail of one store: its status and the secret it named.</summary>
 public sealed record CommittedRecord(int Status, Guid? SecretId);
@@ -14,7 +14,7 @@ public sealed record CommittedRecord(int Status, Guid? SecretId);
 /// mid-call). The search walks the primary key back from the newest row only as far as rows stamped before
 /// <c>notBefore</c>: a repeat follows its first run within Orleans' response timeout, so that is a few seconds of rows.
 /// </remarks>
-internal static class FirstRuns
+public static class FirstRuns
 {
     private const string Select = """
         SELECT status, secret_id FROM audit_log

@@ -1,10 +1,10 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
-using SecretsStore.Grains.Audit;
-using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Keys;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Stores;
 
 /// <summary>An account's limits and usage as stored; null limits mean the deployment's defaults.</summary>
 public sealed record QuotaRow(int SecretsUsed, int? SecretsLimit, int? StoresLimit);
@@ -19,8 +19,11 @@ public enum StoreInsert
 /// <summary>What an insert did, with the store limit and usage it was judged against (for the refusal's hint).</summary>
 public sealed record StoreInsertResult(StoreInsert Outcome, int Limit = 0, long Usage = 0);
 
-/// <summary>The account-wide rows: its live stores, and its quota row (limits and secret usage).</summary>
-public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
+/// <summary>
+/// The account-wide rows (migrations 0004 and 0006): its live stores, its quota row (limits and secret usage), and
+/// its own row when it is deleted.
+/// </summary>
+public sealed class AccountCatalog(NpgsqlDataSource db)
 {
     private const string UniqueViolation = "23505";
 
@@ -44,13 +47,15 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
     /// <summary>
     /// Inserts a store with a new data key. The account's quota row is locked first (the same order the commit writer
     /// locks in), so the store limit holds exactly even if two activations of the account's grain ever ran at once;
-    /// the unique index on live names does the same for names. The data key is wrapped under the master key that is
-    /// current in this transaction (see <see cref="Keys.MasterKeyCatalog.LockCurrent"/>). The audit record of the
-    /// create commits with the store, or neither does; a refused insert writes nothing (the caller records the refusal).
+    /// the unique index on live names does the same for names. <paramref name="newDataKey"/> makes the store's data
+    /// key wrapped under the master key it is given, the one current in this transaction (see
+    /// <see cref="MasterKeyCatalog.LockCurrent"/>). The audit record of the create commits with the store, or neither
+    /// does; a refused insert writes nothing (the caller records the refusal).
     /// </summary>
-    public async Task<StoreInsertResult> InsertStoreAsync(StoreView store, int defaultStoresLimit, AuditRecord audit, CancellationToken ct = default)
+    public async Task<StoreInsertResult> InsertStoreAsync(
+        StoreView store, int defaultStoresLimit, AuditRecord audit, Func<string, WrappedDataKey> newDataKey, CancellationToken ct = default)
     {
-        WrappedKey dataKey;
+        WrappedDataKey dataKey;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var check = new NpgsqlBatch(connection, transaction)
@@ -60,7 +65,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
                 Command("INSERT INTO account_quotas (account_id) VALUES ($1) ON CONFLICT DO NOTHING", store.AccountId),
                 Command("SELECT stores_limit FROM account_quotas WHERE account_id = $1 FOR UPDATE", store.AccountId),
                 Command("SELECT count(*) FROM stores WHERE account_id = $1 AND managed_by IS NULL AND deleted IS NULL", store.AccountId),
-                new NpgsqlBatchCommand(Keys.MasterKeyCatalog.LockCurrent),
+                new NpgsqlBatchCommand(MasterKeyCatalog.LockCurrent),
             },
         })
         {
@@ -79,9 +84,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
             var currentKey = await reader.ReadAsync(ct)
                 ? reader.GetString(0)
                 : throw new InvalidOperationException("No master key is current: the silo's start records one.");
-            var (plain, wrapped) = cipher.NewDataKey(currentKey, store.AccountId, store.Id);
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain); // the store's grain unwraps its own copy
-            dataKey = wrapped;
+            dataKey = newDataKey(currentKey);
         }
 
         try
@@ -96,7 +99,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
                 insertStore.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             }
 
-            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditWriter.Command(audit) } };
+            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditLog.Command(audit) } };
             await insert.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
@@ -141,7 +144,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
         upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(upsert);
-        batch.BatchCommands.Add(AuditWriter.Command(audit));
+        batch.BatchCommands.Add(AuditLog.Command(audit));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -176,7 +179,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db, ValueCipher cipher)
         var deleteAccount = new NpgsqlBatchCommand("DELETE FROM accounts WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = accountId.ToString("N") } } };
         await using (var delete = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditWriter.Command(audit) },
+            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditLog.Command(audit) },
         })
         {
             await delete.ExecuteNonQueryAsync(ct);

@@ -1,8 +1,9 @@
 using Npgsql;
-using SecretsStore.Api.Audit;
+using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Api.Access;
+namespace SecretsStore.Persistence.Access;
 
 /// <summary>An account token as listed: never its value.</summary>
 public sealed record TokenRecord(string Id, string Name, string Permission, DateTime Created);
@@ -11,7 +12,7 @@ public sealed record TokenRecord(string Id, string Name, string Permission, Date
 public sealed record KeyRecord(string Email, DateTime Created);
 
 /// <summary>
-/// Account tokens and account keys. Only hashes are stored; a token's value is returned once, at creation. Each change
+/// Account tokens and account keys (migration 0004). Only hashes are stored; a token's value is returned once, at creation. Each change
 /// commits with its audit record (when one is given: the development run's first credentials have no request).
 /// </summary>
 public sealed class CredentialRepository(NpgsqlDataSource db)
@@ -82,7 +83,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
             "delete from account_keys where account_id = $1 and email = $2", accountId.ToString("N"), NormalizeEmail(email)),
             audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
 
-    public async Task<AccountTokenPrincipal?> FindTokenAsync(byte[] tokenHash, CancellationToken ct = default)
+    public async Task<TokenMatch?> FindTokenAsync(byte[] tokenHash, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand(
             "select id, account_id, permission, token_hash from account_tokens where token_hash = $1 and revoked_at is null");
@@ -93,11 +94,11 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
             return null;
         }
 
-        return new AccountTokenPrincipal(Guid.ParseExact(reader.GetString(1), "N"), ParsePermission(reader.GetString(2)), reader.GetString(0));
+        return new TokenMatch(Guid.ParseExact(reader.GetString(1), "N"), ParsePermission(reader.GetString(2)), reader.GetString(0));
     }
 
     /// <summary>The accounts a key opens for this email; null when the pair matches nothing.</summary>
-    public async Task<AccountKeyPrincipal?> FindKeyAsync(string email, byte[] keyHash, CancellationToken ct = default)
+    public async Task<KeyMatch?> FindKeyAsync(string email, byte[] keyHash, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("select account_id, key_hash from account_keys where key_hash = $1 and email = $2");
         cmd.Parameters.AddWithValue(keyHash);
@@ -112,7 +113,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
             }
         }
 
-        return accounts.Count == 0 ? null : new AccountKeyPrincipal(NormalizeEmail(email), accounts);
+        return accounts.Count == 0 ? null : new KeyMatch(NormalizeEmail(email), accounts);
     }
 
     /// <summary>A change that always touches one row: with its record in one implicit transaction, or alone.</summary>

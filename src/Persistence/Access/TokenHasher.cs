@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SecretsStore.Api.Access;
+namespace SecretsStore.Persistence.Access;
 
 /// <summary>
 /// Tokens are ≥256 random bits, so a plain SHA-256 is a safe stored form (there is nothing to brute-force) and

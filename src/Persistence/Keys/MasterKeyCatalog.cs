@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SecretsStore.Grains.Keys;
+namespace SecretsStore.Persistence.Keys;
 
 /// <summary>What a rotation did: the new current key, or why there is none.</summary>
 /// <param name="Lacking">Running silos (address:port) that do not hold the chosen key: nothing was changed.</param>
@@ -10,8 +10,8 @@ public sealed record RotationResult(string? Current, IReadOnlyList<string> Lacki
 public sealed record MasterKeyRow(string Fingerprint, string State, DateTime? BecameCurrent, DateTime? Retired, long Stores);
 
 /// <summary>
-/// The <c>master_keys</c> table: which key is current, which are retiring and which are retired. The key itself is
-/// never stored, only its fingerprint.
+/// The <c>master_keys</c> table (migration 0008): which key is current, which are retiring and which are retired. The
+/// key itself is never stored, only its fingerprint.
 /// </summary>
 public sealed class MasterKeyCatalog(NpgsqlDataSource db)
 {
@@ -19,7 +19,7 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
     /// Read inside the transaction that inserts a store: the share lock makes a rotation (which updates this row)
     /// wait for the insert, so no store is wrapped under a key that stopped being current before it committed.
     /// </summary>
-    internal const string LockCurrent = "SELECT fingerprint FROM master_keys WHERE state = 'current' FOR SHARE";
+    public const string LockCurrent = "SELECT fingerprint FROM master_keys WHERE state = 'current' FOR SHARE";
 
     // Serialises rotations with each other and with the first start of a database; any constant does, it only has
     // to differ from the other advisory locks (the migrator's, the re-wrapper's).
@@ -79,9 +79,11 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
     /// <summary>
     /// Makes the key <paramref name="choose"/> picks current and the current one retiring. It is shown every key the
     /// database has ever known (none of them may be current again) and answers null when it has no new key. With a
-    /// <paramref name="silo"/>, the key must also be held by every running silo of the cluster.
+    /// <paramref name="silo"/>, the key must also be held by every running silo of the cluster; it is asked for this
+    /// silo's keys after <paramref name="choose"/>, which may have added one.
     /// </summary>
-    public async Task<RotationResult> RotateAsync(Func<IReadOnlySet<string>, string?> choose, SiloKeyHolder? silo = null, CancellationToken ct = default)
+    public async Task<RotationResult> RotateAsync(
+        Func<IReadOnlySet<string>, string?> choose, Func<SiloKeys>? silo = null, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -104,8 +106,9 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
         if (silo is not null)
         {
             // This silo's own row first: a development run may just have added the key.
-            await silo.RecordAsync(connection, transaction, ct);
-            if (await silo.LackingAsync(connection, transaction, chosen, ct) is { Count: > 0 } lacking)
+            var holder = silo();
+            await SiloKeyRows.RecordAsync(connection, transaction, holder, ct);
+            if (await SiloKeyRows.LackingAsync(connection, transaction, holder.ClusterId, chosen, ct) is { Count: > 0 } lacking)
             {
                 return new RotationResult(null, lacking);
             }
@@ -117,6 +120,19 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
         await transaction.CommitAsync(ct);
         return new RotationResult(chosen, []);
     }
+
+    /// <summary>Records which keys this silo holds, and forgets silos that are gone.</summary>
+    public async Task RecordSiloAsync(SiloKeys silo, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await SiloKeyRows.RecordAsync(connection, null, silo, ct);
+    }
+
+    /// <summary>
+    /// The connection that moves stores off retiring keys, or null when no key is retiring or another silo already
+    /// holds it (<see cref="RewrapSession"/>).
+    /// </summary>
+    public Task<RewrapSession?> TryBeginRewrapAsync(CancellationToken ct = default) => RewrapSession.TryBeginAsync(db, ct);
 
     /// <summary>Every key the database knows, oldest first, with how many live stores each still wraps.</summary>
     public async Task<IReadOnlyList<MasterKeyRow>> ListAsync(CancellationToken ct = default)
