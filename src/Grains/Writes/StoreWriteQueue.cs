@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Writes;
 
