@@ -1,6 +1,7 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 
