@@ -52,6 +52,7 @@ public static class GrainServices
         services.AddSecretsStoreMetrics();
         services.AddSingleton<StoreLoader>();
         services.AddSingleton<FirstRuns>();
+        services.AddSingleton<StoreCommits>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
         services.AddMasterKeyRotation();

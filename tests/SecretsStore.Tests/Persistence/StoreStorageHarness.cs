@@ -37,7 +37,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         Db = db;
         Keys = new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]);
         Cipher = new ValueCipher(Keys);
-        _writer = new CommitWriter(db, Options.Create(options), NullLogger<CommitWriter>.Instance);
+        _writer = new CommitWriter(new StoreCommits(db), Options.Create(options), NullLogger<CommitWriter>.Instance);
         Storage = new PostgresStoreStorage(new StoreLoader(db), new FirstRuns(db), Cipher, _writer);
         Catalog = new AccountCatalog(db);
     }
