@@ -50,6 +50,9 @@ public static class GrainServices
         services.AddSingleton<AccountCatalog>();
         services.TryAddSingleton<AuditLog>(); // the gateway registers the same one when co-hosted
         services.AddSecretsStoreMetrics();
+        services.AddSingleton<StoreLoader>();
+        services.AddSingleton<FirstRuns>();
+        services.AddSingleton<StoreCommits>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();
         services.AddMasterKeyRotation();

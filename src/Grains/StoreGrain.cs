@@ -8,6 +8,7 @@ using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains;
 

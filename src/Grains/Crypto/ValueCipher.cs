@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Crypto;
-
-/// <summary>A store's data key as stored: wrapped by the master key <see cref="MasterKeyId"/>.</summary>
-[GenerateSerializer, Immutable, Alias("SecretsStore.WrappedKey")]
-public sealed record WrappedKey([property: Id(0)] string MasterKeyId, [property: Id(1)] byte[] Blob);
 
 /// <summary>
 /// AES-256-GCM envelope encryption. Values are sealed under their store's data key, data keys under a master

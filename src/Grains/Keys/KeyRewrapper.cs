@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Keys;
 

@@ -1,5 +1,6 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Rules;
 

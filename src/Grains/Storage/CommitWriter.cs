@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 
@@ -16,15 +16,15 @@ namespace SecretsStore.Grains.Storage;
 public sealed class CommitWriter : IAsyncDisposable
 {
     private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly NpgsqlDataSource _db;
+    private readonly StoreCommits _commits;
     private readonly IOptions<SecretsStoreOptions> _options;
     private readonly ILogger<CommitWriter> _logger;
     private readonly SecretsStoreMetrics? _metrics;
     private readonly Task _loop;
 
-    public CommitWriter(NpgsqlDataSource db, IOptions<SecretsStoreOptions> options, ILogger<CommitWriter> logger, SecretsStoreMetrics? metrics = null)
+    public CommitWriter(StoreCommits commits, IOptions<SecretsStoreOptions> options, ILogger<CommitWriter> logger, SecretsStoreMetrics? metrics = null)
     {
-        _db = db;
+        _commits = commits;
         _options = options;
         _logger = logger;
         _metrics = metrics;
@@ -158,49 +158,27 @@ public sealed class CommitWriter : IAsyncDisposable
     /// <returns>Null when a guard failed and nothing was written.</returns>
     private async Task<CommitStatus?> CommitInOneRoundTripAsync(List<(PendingCommit Pending, StoreDraft Draft)> planned)
     {
-        var sent = false;
-        try
+        var attempt = await _commits.CommitInOneRoundTripAsync(planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets);
+        return attempt.Outcome switch
         {
-            await using var connection = await _db.OpenConnectionAsync();
-            await using var batch = CommitSql.WriteBatch(connection, transaction: null, planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets)!;
-            sent = true;
-            await batch.ExecuteNonQueryAsync();
-            return CommitStatus.Committed;
-        }
-        catch (PostgresException ex) when (ex.SqlState is CommitSql.StoreMovedOn or CommitSql.LimitReached)
-        {
-            return null;
-        }
-        catch (Exception ex)
-        {
-            // The server answered an error: the implicit transaction rolled back. Anything else after sending (a
-            // broken connection, a timeout) leaves the outcome unknown.
-            return Failed(ex, sent && ex is not PostgresException, planned.Select(p => p.Pending).ToList());
-        }
+            CommitOutcome.Committed => CommitStatus.Committed,
+            CommitOutcome.GuardFailed => null,
+            _ => Failed(attempt, planned.Select(p => p.Pending).ToList()),
+        };
     }
 
     private async Task<CommitStatus> CommitCarefullyAsync(List<PendingCommit> round)
     {
-        var planned = new List<(PendingCommit Pending, StoreDraft Draft)>();
-        var committing = false;
-        try
-        {
-            await using var connection = await _db.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
-            var locked = await CommitSql.LockAsync(
-                connection, transaction, round.Select(p => p.Batch.Store.StoreId).ToArray(), accounts, _options.Value.Quota.Secrets);
-            planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
-            await using (var batch = CommitSql.WriteBatch(connection, transaction, planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets))
+        List<(PendingCommit Pending, StoreDraft Draft)> planned = [];
+        var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
+        var attempt = await _commits.CommitCarefullyAsync(
+            round.Select(p => p.Batch.Store.StoreId).ToArray(), accounts, _options.Value.Quota.Secrets, locked =>
             {
-                if (batch is not null)
-                {
-                    await batch.ExecuteNonQueryAsync();
-                }
-            }
-
-            committing = true;
-            await transaction.CommitAsync();
+                planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
+                return planned.Select(p => p.Draft).ToList();
+            });
+        if (attempt.Outcome == CommitOutcome.Committed)
+        {
             foreach (var (pending, draft) in planned)
             {
                 Finish(pending, CommitStatus.Committed, draft);
@@ -208,33 +186,31 @@ public sealed class CommitWriter : IAsyncDisposable
 
             return CommitStatus.Committed;
         }
-        catch (Exception ex)
-        {
-            var status = Failed(ex, committing, round);
-            foreach (var pending in round)
-            {
-                pending.Finish(new CommitResult(status));
-            }
 
-            return status;
+        var status = Failed(attempt, round);
+        foreach (var pending in round)
+        {
+            pending.Finish(new CommitResult(status));
         }
+
+        return status;
     }
 
-    private CommitStatus Failed(Exception ex, bool outcomeUnknown, List<PendingCommit> round)
+    private CommitStatus Failed(CommitAttempt attempt, List<PendingCommit> round)
     {
         var requests = round.Sum(p => p.Batch.Commands.Count);
-        if (outcomeUnknown)
+        if (attempt.Outcome == CommitOutcome.Unknown)
         {
-            _logger.LogWarning(ex, "A commit of {Requests} requests in {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", requests, round.Count);
+            _logger.LogWarning(attempt.Failure, "A commit of {Requests} requests in {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", requests, round.Count);
             return CommitStatus.Unknown;
         }
 
-        _logger.LogWarning(ex, "A commit of {Requests} requests in {Stores} stores failed; nothing was written", requests, round.Count);
+        _logger.LogWarning(attempt.Failure, "A commit of {Requests} requests in {Stores} stores failed; nothing was written", requests, round.Count);
         return CommitStatus.NotCommitted;
     }
 
     /// <summary>A store whose row is not at the snapshot's version was written by another activation: it is answered now.</summary>
-    private static bool IsFenced(PendingCommit pending, CommitSql.Locked locked)
+    private static bool IsFenced(PendingCommit pending, LockedRows locked)
     {
         var store = pending.Batch.Store;
         var stored = locked.Versions.TryGetValue(store.StoreId, out var version) ? version : (long?)null;

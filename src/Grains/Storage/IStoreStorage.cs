@@ -1,5 +1,6 @@
 using SecretsStore.Grains.Writes;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -1,16 +1,22 @@
-using Npgsql;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 
 /// <summary>Stores as rows in PostgreSQL: loaded whole at activation, committed through the silo's group commit.</summary>
-public sealed class PostgresStoreStorage(NpgsqlDataSource db, ValueCipher cipher, CommitWriter writer) : IStoreStorage
+public sealed class PostgresStoreStorage(StoreLoader loader, FirstRuns firstRuns, ValueCipher cipher, CommitWriter writer) : IStoreStorage
 {
-    public Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct) => StoreLoader.LoadAsync(db, cipher, storeId, ct);
+    public async Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct)
+    {
+        var (row, secrets) = await loader.LoadAsync(storeId, ct);
+        // The cipher is the grains': the rows carry the data key wrapped, and only a live store's key is ever unwrapped.
+        var keys = row is { Deleted: false, DataKey: { } key } ? new StoreKeys(cipher, row.AccountId, storeId, key) : null;
+        return new StoreSnapshot(storeId, row, secrets, keys);
+    }
 
     public Task<CommitResult> CommitAsync(StoreBatch batch) => writer.CommitAsync(batch);
 
     public Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct) =>
-        FirstRuns.FindAsync(db, storeId, requestId, notBefore, ct);
+        firstRuns.FindAsync(storeId, requestId, notBefore, ct);
 }

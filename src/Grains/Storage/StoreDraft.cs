@@ -1,18 +1,26 @@
 using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 
 /// <summary>
 /// The changes of one commit, laid over a store's snapshot. The commands of a batch run against it in order, so
-/// each one sees what the earlier ones did; nothing here touches the snapshot until the commit is durable.
+/// each one sees what the earlier ones did; nothing here touches the snapshot until the commit is durable. The commit
+/// writes it as it is (<see cref="IStoreChanges"/>).
 /// </summary>
-public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
+public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota) : IStoreChanges
 {
     private readonly Dictionary<Guid, SecretRecord?> _changes = [];
     private readonly Dictionary<string, Guid?> _names = new(StringComparer.Ordinal);
     private readonly List<AuditRecord> _audit = [];
 
     public StoreSnapshot Committed => committed;
+
+    Guid IStoreChanges.StoreId => committed.StoreId;
+
+    long IStoreChanges.PlannedVersion => committed.Row!.Version;
+
+    Guid IStoreChanges.AccountId => committed.Row!.AccountId;
 
     public bool IsLive => committed.IsLive && !StoreDeleted;
 
@@ -28,6 +36,11 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota)
 
     /// <summary>Something to write: changes, or only audit records (refusals, value reads).</summary>
     public bool HasWork => HasChanges || _audit.Count > 0;
+
+    // Only a removed secret that is stored has a row to delete; one added and removed in the same commit has none.
+    IEnumerable<Guid> IStoreChanges.RemovedSecrets => _changes.Where(c => c.Value is null && committed.Find(c.Key) is not null).Select(c => c.Key);
+
+    IEnumerable<SecretRecord> IStoreChanges.UpsertedSecrets => _changes.Values.OfType<SecretRecord>();
 
     /// <summary>How the store's secret count changes if this draft commits.</summary>
     public int CountDelta { get; private set; }

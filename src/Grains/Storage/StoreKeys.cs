@@ -1,6 +1,7 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -1,4 +1,5 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;
 

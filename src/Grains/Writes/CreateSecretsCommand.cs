@@ -3,6 +3,7 @@ using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Writes;
 

@@ -14,7 +14,7 @@ public sealed record CommittedRecord(int Status, Guid? SecretId);
 /// mid-call). The search walks the primary key back from the newest row only as far as rows stamped before
 /// <c>notBefore</c>: a repeat follows its first run within Orleans' response timeout, so that is a few seconds of rows.
 /// </remarks>
-public static class FirstRuns
+public sealed class FirstRuns(NpgsqlDataSource db)
 {
     private const string Select = """
         SELECT status, secret_id FROM audit_log
@@ -23,8 +23,7 @@ public static class FirstRuns
          ORDER BY seq
         """;
 
-    public static async Task<IReadOnlyList<CommittedRecord>> FindAsync(
-        NpgsqlDataSource db, Guid storeId, string requestId, DateTime notBefore, CancellationToken ct)
+    public async Task<IReadOnlyList<CommittedRecord>> FindAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct)
     {
         await using var command = db.CreateCommand(Select);
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });

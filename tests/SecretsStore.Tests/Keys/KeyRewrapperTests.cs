@@ -5,6 +5,7 @@ using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
 using SecretsStore.Persistence.Keys;
+using SecretsStore.Persistence.Stores;
 using SecretsStore.Tests.Persistence;
 
 namespace SecretsStore.Tests.Keys;
@@ -136,7 +137,8 @@ public sealed class KeyRewrapperTests
     /// <summary>Opens a store's values as a silo configured with only <paramref name="cipher"/>'s keys loads them.</summary>
     private static async Task<List<string>> OpenAllAsync(NpgsqlDataSource db, ValueCipher cipher, Guid storeId)
     {
-        var snapshot = await StoreLoader.LoadAsync(db, cipher, storeId, CancellationToken.None);
-        return snapshot.Secrets.Select(snapshot.Keys!.Open).ToList();
+        var (row, secrets) = await new StoreLoader(db).LoadAsync(storeId, CancellationToken.None);
+        var keys = new StoreKeys(cipher, row!.AccountId, storeId, row.DataKey);
+        return secrets.Select(keys.Open).ToList();
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Stores;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Keys;

@@ -8,6 +8,7 @@ using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence;
+using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
 using SecretsStore.Grains.Rules;
@@ -36,8 +37,8 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         Db = db;
         Keys = new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]);
         Cipher = new ValueCipher(Keys);
-        _writer = new CommitWriter(db, Options.Create(options), NullLogger<CommitWriter>.Instance);
-        Storage = new PostgresStoreStorage(db, Cipher, _writer);
+        _writer = new CommitWriter(new StoreCommits(db), Options.Create(options), NullLogger<CommitWriter>.Instance);
+        Storage = new PostgresStoreStorage(new StoreLoader(db), new FirstRuns(db), Cipher, _writer);
         Catalog = new AccountCatalog(db);
     }
 

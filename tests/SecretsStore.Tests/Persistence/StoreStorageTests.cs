@@ -4,6 +4,7 @@ using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
 using SecretsStore.Grains.Writes;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Tests.Persistence;
 

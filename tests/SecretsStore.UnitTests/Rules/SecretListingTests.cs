@@ -1,6 +1,7 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.UnitTests.Rules;
 

@@ -1,4 +1,4 @@
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Stores;
 
 /// <summary>
 /// The room one account has for new secrets inside one commit transaction, which holds the account's quota row

@@ -1,7 +1,6 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Crypto;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Stores;
 
 /// <summary>A store's own row: its metadata, its wrapped data key and the version every commit bumps.</summary>
 /// <param name="DataKey">Null once the store is deleted: its ciphertexts can then never be opened again.</param>

@@ -1,8 +1,7 @@
 using Npgsql;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Stores;
 
 /// <summary>
 /// The statements of a commit, each sent for many stores at once (arrays and <c>unnest</c>), so a commit costs the
@@ -10,9 +9,6 @@ namespace SecretsStore.Grains.Storage;
 /// </summary>
 internal static class CommitSql
 {
-    /// <summary>What locking learns, holding the rows locked until the transaction ends.</summary>
-    public sealed record Locked(Dictionary<Guid, long> Versions, Dictionary<Guid, QuotaBudget> Budgets);
-
     // The careful path locks accounts first, then stores, each in id order, as store creation does. The one-round-trip
     // path locks its stores, then its accounts in id order. A store is written by one activation only, so two
     // commits share nothing but account rows, which everyone locks in id order: they can wait, never deadlock. (A
@@ -77,7 +73,7 @@ internal static class CommitSql
         SELECT secretsstore_guard((SELECT count(*) FROM added) = cardinality($1), 'SS002')
         """;
 
-    public static async Task<Locked> LockAsync(
+    public static async Task<LockedRows> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit)
     {
         Array.Sort(storeIds);
@@ -106,24 +102,24 @@ internal static class CommitSql
             versions[reader.GetGuid(0)] = reader.GetInt64(1);
         }
 
-        return new Locked(versions, budgets);
+        return new LockedRows(versions, budgets);
     }
 
     /// <summary>
-    /// The statements that write what the drafts changed, move each changed store one version on and add to the
+    /// The statements that write what the stores' changes hold, move each changed store one version on and add to the
     /// accounts' usage, with the version and limit guards. Without a transaction the batch is one implicit
     /// transaction: it commits whole when the last statement is done, or not at all.
     /// </summary>
     /// <remarks>
-    /// The audit records of every draft go in the same batch, so a change and its record commit together; a draft with
+    /// The audit records of every store go in the same batch, so a change and its record commit together; a store with
     /// records only (refusals, value reads) adds no version guard, since it changes no row of its store.
     /// </remarks>
-    /// <returns>Null when no draft has anything to write.</returns>
+    /// <returns>Null when no store has anything to write.</returns>
     public static NpgsqlBatch? WriteBatch(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoreDraft> drafts, int defaultSecretsLimit)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<IStoreChanges> stores, int defaultSecretsLimit)
     {
-        var audit = drafts.SelectMany(d => d.Audit).ToList();
-        var changed = drafts.Where(d => d.HasChanges).ToList();
+        var audit = stores.SelectMany(d => d.Audit).ToList();
+        var changed = stores.Where(d => d.HasChanges).ToList();
         if (changed.Count == 0 && audit.Count == 0)
         {
             return null;
@@ -142,18 +138,18 @@ internal static class CommitSql
 
         batch.BatchCommands.Add(Command(
             BumpStores,
-            changed.Select(d => d.Committed.StoreId).ToArray(),
-            changed.Select(d => d.Committed.Row!.Version).ToArray(),
+            changed.Select(d => d.StoreId).ToArray(),
+            changed.Select(d => d.PlannedVersion).ToArray(),
             changed.Select(d => d.StoreDeleted).ToArray()));
 
-        var deletedStores = changed.Where(d => d.StoreDeleted).Select(d => d.Committed.StoreId).ToArray();
+        var deletedStores = changed.Where(d => d.StoreDeleted).Select(d => d.StoreId).ToArray();
         if (deletedStores.Length > 0)
         {
             batch.BatchCommands.Add(Command(DeleteAllSecretsOfStores, deletedStores));
         }
 
         var removed = changed
-            .SelectMany(d => d.Changes.Where(c => c.Value is null && d.Committed.Find(c.Key) is not null).Select(c => (d.Committed.StoreId, c.Key)))
+            .SelectMany(d => d.RemovedSecrets.Select(id => (d.StoreId, Key: id)))
             .ToList();
         if (removed.Count > 0)
         {
@@ -161,7 +157,7 @@ internal static class CommitSql
         }
 
         var upserts = changed
-            .SelectMany(d => d.Changes.Values.OfType<SecretRecord>().Select(s => (d.Committed.StoreId, Secret: s)))
+            .SelectMany(d => d.UpsertedSecrets.Select(s => (d.StoreId, Secret: s)))
             .ToList();
         if (upserts.Count > 0)
         {
@@ -179,7 +175,7 @@ internal static class CommitSql
 
         var usage = changed
             .Where(d => d.CountDelta != 0)
-            .GroupBy(d => d.Committed.Row!.AccountId)
+            .GroupBy(d => d.AccountId)
             .Select(g => (Account: g.Key, Delta: g.Sum(d => d.CountDelta)))
             .OrderBy(u => u.Account)
             .ToList();

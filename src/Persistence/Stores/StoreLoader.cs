@@ -1,11 +1,14 @@
 using System.Data;
 using Npgsql;
-using SecretsStore.Grains.Crypto;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Persistence.Stores;
+
+/// <summary>A store's rows as one load read them.</summary>
+/// <param name="Row">Null when the store was never created.</param>
+public sealed record StoredStore(StoreRow? Row, List<SecretRecord> Secrets);
 
 /// <summary>Reads a whole store, its row and every secret, in one consistent snapshot and one round trip.</summary>
-internal static class StoreLoader
+public sealed class StoreLoader(NpgsqlDataSource db)
 {
     private const string SelectStore = """
         SELECT account_id, name, managed_by, created, modified, master_key_id, data_key, deleted IS NOT NULL, version
@@ -15,7 +18,7 @@ internal static class StoreLoader
     private const string SelectSecrets =
         "SELECT id, name, created, modified, comment, scopes, sealed_value FROM secrets WHERE store_id = $1";
 
-    public static async Task<StoreSnapshot> LoadAsync(NpgsqlDataSource db, ValueCipher cipher, Guid storeId, CancellationToken ct)
+    public async Task<StoredStore> LoadAsync(Guid storeId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // Repeatable read: the row's version and the secrets must come from the same moment.
@@ -46,8 +49,7 @@ internal static class StoreLoader
                 reader.GetFieldValue<byte[]>(6)));
         }
 
-        var keys = row is { Deleted: false, DataKey: { } key } ? new StoreKeys(cipher, row.AccountId, storeId, key) : null;
-        return new StoreSnapshot(storeId, row, secrets, keys);
+        return new StoredStore(row, secrets);
     }
 
     private static NpgsqlBatchCommand Command(string sql, Guid storeId) => new(sql) { Parameters = { new NpgsqlParameter { Value = storeId } } };
