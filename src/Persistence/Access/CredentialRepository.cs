@@ -22,7 +22,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
     {
         var id = Guid.NewGuid().ToString("N");
         var token = TokenHasher.NewToken();
-        var insert = AuditedChange.Statement(
+        var insert = BatchStatement.Of(
             "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)",
             id, accountId.ToString("N"), name, PermissionName(permission), TokenHasher.Hash(token));
         await ChangeAsync(insert, audit?.WithSubject($"token:{id}"), ct);
@@ -60,7 +60,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
 
     /// <summary>Marks a token revoked; true when it existed and was live.</summary>
     public Task<bool> RevokeTokenAsync(Guid accountId, string tokenId, AuditRecord audit, CancellationToken ct = default) =>
-        AuditedChange.RunAsync(db, AuditedChange.Statement(
+        AuditedChange.RunAsync(db, BatchStatement.Of(
             "update account_tokens set revoked_at = now() where account_id = $1 and id = $2 and revoked_at is null",
             accountId.ToString("N"), tokenId.ToLowerInvariant()), audit.WithSubject($"token:{tokenId.ToLowerInvariant()}"), ct);
 
@@ -68,7 +68,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
     public async Task<string> CreateKeyAsync(Guid accountId, string email, AuditRecord audit, CancellationToken ct = default)
     {
         var key = TokenHasher.NewToken();
-        var upsert = AuditedChange.Statement(
+        var upsert = BatchStatement.Of(
             """
             insert into account_keys (account_id, email, key_hash) values ($1, $2, $3)
             on conflict (account_id, email) do update set key_hash = excluded.key_hash, created = now()
@@ -79,7 +79,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
     }
 
     public Task<bool> DeleteKeyAsync(Guid accountId, string email, AuditRecord audit, CancellationToken ct = default) =>
-        AuditedChange.RunAsync(db, AuditedChange.Statement(
+        AuditedChange.RunAsync(db, BatchStatement.Of(
             "delete from account_keys where account_id = $1 and email = $2", accountId.ToString("N"), NormalizeEmail(email)),
             audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
 

@@ -14,7 +14,7 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
     public async Task<string?> CreateAsync(string name, IReadOnlyList<string> scopes, AuditRecord audit, CancellationToken ct = default)
     {
         var token = TokenHasher.NewToken();
-        var insert = AuditedChange.Statement(
+        var insert = BatchStatement.Of(
             "insert into services (name, scopes, token_hash) values ($1, $2, $3) on conflict (name) do nothing",
             name, scopes.ToArray(), TokenHasher.Hash(token));
         return await AuditedChange.RunAsync(db, insert, audit.WithSubject($"service:{name}"), ct) ? token : null;
@@ -24,12 +24,12 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
     public async Task<string?> RotateTokenAsync(string name, AuditRecord audit, CancellationToken ct = default)
     {
         var token = TokenHasher.NewToken();
-        var update = AuditedChange.Statement("update services set token_hash = $2 where name = $1", name, TokenHasher.Hash(token));
+        var update = BatchStatement.Of("update services set token_hash = $2 where name = $1", name, TokenHasher.Hash(token));
         return await AuditedChange.RunAsync(db, update, audit.WithSubject($"service:{name}"), ct) ? token : null;
     }
 
     public Task<bool> DeleteAsync(string name, AuditRecord audit, CancellationToken ct = default) =>
-        AuditedChange.RunAsync(db, AuditedChange.Statement("delete from services where name = $1", name), audit.WithSubject($"service:{name}"), ct);
+        AuditedChange.RunAsync(db, BatchStatement.Of("delete from services where name = $1", name), audit.WithSubject($"service:{name}"), ct);
 
     public async Task<IReadOnlyList<ServiceRecord>> ListAsync(CancellationToken ct = default)
     {

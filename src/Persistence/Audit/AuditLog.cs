@@ -37,16 +37,8 @@ public sealed class AuditLog(NpgsqlDataSource db)
     }
 
     /// <summary>The statement that appends <paramref name="records"/>, to run in the transaction of the change they record.</summary>
-    public static NpgsqlBatchCommand Command(params AuditRecord[] records)
-    {
-        var command = new NpgsqlBatchCommand(AuditTable.Insert);
-        foreach (var value in AuditTable.Parameters(records))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
+    public static NpgsqlBatchCommand Command(params AuditRecord[] records) =>
+        BatchStatement.Of(AuditTable.Insert, AuditTable.Parameters(records));
 
     /// <summary>One page, newest first (the order records were appended), and how many records match.</summary>
     public async Task<(IReadOnlyList<StoredAuditRecord> Items, int Total)> PageAsync(AuditFilter filter, ListQuery page, CancellationToken ct)

@@ -31,15 +31,4 @@ internal static class AuditedChange
         await transaction.CommitAsync(ct);
         return true;
     }
-
-    public static NpgsqlBatchCommand Statement(string sql, params object[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
 }

@@ -82,9 +82,9 @@ internal static class CommitSql
         {
             BatchCommands =
             {
-                Command(EnsureQuotaRows, accountIds),
-                Command(LockQuotaRows, accountIds),
-                Command(LockStoreRows, storeIds),
+                BatchStatement.Of(EnsureQuotaRows, accountIds),
+                BatchStatement.Of(LockQuotaRows, accountIds),
+                BatchStatement.Of(LockStoreRows, storeIds),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync();
@@ -128,7 +128,7 @@ internal static class CommitSql
         var batch = new NpgsqlBatch(connection, transaction);
         if (audit.Count > 0)
         {
-            batch.BatchCommands.Add(Command(AuditTable.Insert, AuditTable.Parameters(audit)));
+            batch.BatchCommands.Add(BatchStatement.Of(AuditTable.Insert, AuditTable.Parameters(audit)));
         }
 
         if (changed.Count == 0)
@@ -136,7 +136,7 @@ internal static class CommitSql
             return batch;
         }
 
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(BatchStatement.Of(
             BumpStores,
             changed.Select(d => d.StoreId).ToArray(),
             changed.Select(d => d.PlannedVersion).ToArray(),
@@ -145,7 +145,7 @@ internal static class CommitSql
         var deletedStores = changed.Where(d => d.StoreDeleted).Select(d => d.StoreId).ToArray();
         if (deletedStores.Length > 0)
         {
-            batch.BatchCommands.Add(Command(DeleteAllSecretsOfStores, deletedStores));
+            batch.BatchCommands.Add(BatchStatement.Of(DeleteAllSecretsOfStores, deletedStores));
         }
 
         var removed = changed
@@ -153,7 +153,7 @@ internal static class CommitSql
             .ToList();
         if (removed.Count > 0)
         {
-            batch.BatchCommands.Add(Command(DeleteSecrets, removed.Select(r => r.StoreId).ToArray(), removed.Select(r => r.Key).ToArray()));
+            batch.BatchCommands.Add(BatchStatement.Of(DeleteSecrets, removed.Select(r => r.StoreId).ToArray(), removed.Select(r => r.Key).ToArray()));
         }
 
         var upserts = changed
@@ -161,7 +161,7 @@ internal static class CommitSql
             .ToList();
         if (upserts.Count > 0)
         {
-            batch.BatchCommands.Add(Command(
+            batch.BatchCommands.Add(BatchStatement.Of(
                 UpsertSecrets,
                 upserts.Select(u => u.StoreId).ToArray(),
                 upserts.Select(u => u.Secret.Id).ToArray(),
@@ -181,20 +181,9 @@ internal static class CommitSql
             .ToList();
         if (usage.Count > 0)
         {
-            batch.BatchCommands.Add(Command(AddUsage, usage.Select(u => u.Account).ToArray(), usage.Select(u => u.Delta).ToArray(), defaultSecretsLimit));
+            batch.BatchCommands.Add(BatchStatement.Of(AddUsage, usage.Select(u => u.Account).ToArray(), usage.Select(u => u.Delta).ToArray(), defaultSecretsLimit));
         }
 
         return batch;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }
