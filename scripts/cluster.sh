@@ -11,12 +11,7 @@
 # when they end (SIGTERM one to watch the gateway carry on through a restart); silo1 or the gateway ending stops all.
 # Ctrl-C or SIGTERM stops the gateway and the joined silos first, then silo1 and its PostgreSQL.
 set -euo pipefail
-if [ -n "${SECRETSSTORE_DATA:-}" ]; then SECRETSSTORE_DATA=$(realpath -m "$SECRETSSTORE_DATA"); fi
-cd "$(dirname "$0")/.."
-export SECRETSSTORE_DATA="${SECRETSSTORE_DATA:-$PWD/.data}"
-bash scripts/ensure-prerequisites.sh
-dotnet build src/Silo -c Release --nologo -v quiet
-binary=src/Silo/bin/Release/net10.0/SecretsStore.Silo.dll
+source "$(dirname "$0")/prepare-silo.sh"
 offset=${SECRETSSTORE_PORT_OFFSET:-0}
 port() { echo $(($1 + offset)); }
 
@@ -32,7 +27,7 @@ start() {
   settings[$name]="$*"
   # shellcheck disable=SC2086 # the settings are NAME=VALUE words without spaces
   env ${settings[$name]} SecretsStore__Role="$role" ASPNETCORE_URLS="http://127.0.0.1:$http" \
-    dotnet "$binary" > >(trap '' INT; exec sed -u "s/^/[$name] /") 2>&1 &
+    dotnet "$silo_binary" > >(trap '' INT; exec sed -u "s/^/[$name] /") 2>&1 &
   pids[$name]=$!
 }
 
