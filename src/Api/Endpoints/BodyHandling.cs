@@ -17,10 +17,10 @@ internal static class BodyHandling
         var (body, failure) = await RequestBody.ReadAsync(request);
         if (failure is not null)
         {
-            return await GatewayAudit.RefuseAsync(request.HttpContext, TAnswer.Refuse(failure));
+            return await GatewayAudit.RefuseAsync<TAnswer>(request.HttpContext, failure);
         }
 
         var parsed = parse(body);
-        return parsed.Succeeded ? await handle(parsed.Value) : await GatewayAudit.RefuseAsync(request.HttpContext, TAnswer.Refuse(parsed.Error));
+        return parsed.Succeeded ? await handle(parsed.Value) : await GatewayAudit.RefuseAsync<TAnswer>(request.HttpContext, parsed.Error);
     }
 }
