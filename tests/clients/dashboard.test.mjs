@@ -64,6 +64,26 @@ async function waitForText(page, ...texts) {
   }
 }
 
+/**
+ * The page's HTML once no navigation is under way. After a refused goto, Chromium commits its own error page a moment
+ * later: a load state can resolve for the document before it, and page.content() throws while the new one commits.
+ */
+async function settledContent(page, timeout = 15_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    try {
+      await page.waitForLoadState('load', { timeout: Math.max(1, until - Date.now()) });
+      const before = page.url();
+      const html = await page.content();
+      // A navigation that started and finished between the two calls leaves another URL: read again.
+      if (page.url() === before) return html;
+    } catch (error) {
+      if (!/navigating|changing the content|Execution context was destroyed/i.test(String(error)) || Date.now() > until) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function launch() {
   // As root Chromium refuses to start without --no-sandbox. Playwright's headless mode is Chromium's new headless.
   return chromium.launch({ executablePath: env.SECRETSSTORE_CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -100,9 +120,8 @@ describe('the dashboard without the admin token', () => {
       // Headless Chromium has no one to ask, so it gives up on the challenge instead of showing a prompt.
       await assert.rejects(page.goto(DASHBOARD), /ERR_INVALID_AUTH_CREDENTIALS/);
       assert.deepEqual(statuses, [401]);
-      // The browser goes on to its own error page: read the page once that has loaded, not while it navigates.
-      await page.waitForLoadState('load');
-      assert.doesNotMatch(await page.content(), /Orleans|Grain/);
+      // The browser goes on to its own error page: read the page once that navigation has settled.
+      assert.doesNotMatch(await settledContent(page), /Orleans|Grain/);
     } finally {
       await browser.close();
     }
