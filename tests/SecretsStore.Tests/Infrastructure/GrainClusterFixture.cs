@@ -14,14 +14,15 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 {
     private readonly MasterKeyRing _keys = new([RandomNumberGenerator.GetBytes(32)]);
 
-    private string _connectionString = "";
-
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The cluster's database, to read its rows as they are.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        var connectionString = _connectionString = await SharedPostgres.CreateDatabaseAsync("grains");
+        var connectionString = ConnectionString = await SharedPostgres.CreateDatabaseAsync("grains");
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddSecretsStoreGrainStorage(connectionString));
         builder.ConfigureSiloHost((_, host) => host.Services
@@ -37,7 +38,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public async Task<Guid> NewAccountAsync()
     {
         var account = Guid.NewGuid();
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("INSERT INTO accounts (id, name) VALUES ($1, 'grain-test')", connection);
         insert.Parameters.AddWithValue(account.ToString("N"));
