@@ -188,7 +188,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Deletes the account row (its tokens and keys go with it: their foreign keys cascade) and its quota row, with the
+    /// Deletes the account row (its tokens, keys and service grants go with it: their foreign keys cascade) and its quota row, with the
     /// audit record, in one transaction. False, having changed nothing, while the account still has a live store.
     /// </summary>
     public async Task<bool> DeleteAccountAsync(Guid accountId, AuditRecord audit, CancellationToken ct = default)
