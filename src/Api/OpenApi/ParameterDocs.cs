@@ -20,7 +20,7 @@ public static partial class ParameterDocs
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
             Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal),
-                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal), isGrant: path.StartsWith("/admin/v1/services/", StringComparison.Ordinal));
+                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal), isGrant: path.TrimStart('/').StartsWith("admin/v1/services/", StringComparison.Ordinal));
         }
 
         return Task.CompletedTask;
