@@ -24,7 +24,7 @@ public static class StoresApi
     {
         system.MapPost("/stores", CreateManagedStore)
             .WithName("SystemCreateStore")
-            .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account.")
+            .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account or one the service is not granted; 400 maximum_stores_exceeded past SecretsStore:Quota:ManagedStores.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<ManagedStoreCreateRequest>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
@@ -39,7 +39,8 @@ public static class StoresApi
             .WithSummary("Lists the stores the caller may see, paged.");
         if (namePrefix.Length > 0)
         {
-            // The system routes answer 404 account_not_found for an account_tag that names no account.
+            // The system routes answer 404 account_not_found for an account_tag that names no account, or one the
+            // calling service is not granted.
             list.ProducesErrors(StatusCodes.Status404NotFound);
         }
 
