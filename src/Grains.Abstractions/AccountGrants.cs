@@ -12,11 +12,13 @@ public sealed record AccountGrants([property: Id(0)] bool Every, [property: Id(1
     public const string EveryAccount = "*";
 
     /// <summary>No account at all: the default, so a caller made without grants acts nowhere.</summary>
-    public static readonly AccountGrants None = new(false, []);
+    // Plain arrays: a collection expression typed as IReadOnlyList makes a compiler-generated type, which a message
+    // between processes should not have to carry.
+    public static readonly AccountGrants None = new(false, Array.Empty<Guid>());
 
-    public static readonly AccountGrants All = new(true, []);
+    public static readonly AccountGrants All = new(true, Array.Empty<Guid>());
 
-    public static AccountGrants Only(Guid accountId) => new(false, [accountId]);
+    public static AccountGrants Only(Guid accountId) => new(false, new[] { accountId });
 
     public bool Include(Guid accountId) => Every || Accounts.Contains(accountId);
 }
