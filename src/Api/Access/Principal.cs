@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 
-
 namespace SecretsStore.Api.Access;
 
 /// <summary>Who a request's credentials name. Each kind may use one kind of route; it never falls through to another.</summary>
