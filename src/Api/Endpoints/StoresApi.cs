@@ -13,9 +13,10 @@ public static class StoresApi
         account.MapPost("/stores", CreateStore)
             .WithName("CreateStore")
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
+            .WithDescription("404 account_not_found only for an account deleted a moment before, while its token was still known.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<StoreCreateRequest>()
-            .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;
     }
 
