@@ -2,7 +2,7 @@
 # Runs a command with an account's secrets in its environment, one variable per secret (NAME=value), as a Worker
 # sees its bound secrets. Two credentials, each with only what it needs:
 #   LIST_TOKEN     an account token with `read` permission: lists the stores and secret names (never a value)
-#   SERVICE_TOKEN  a service token: reads the values its consumer scopes (or its own stores) allow; others are skipped
+#   SERVICE_TOKEN  a service token granted ACCOUNT: reads the values its consumer scopes (or its own stores) allow; others are skipped
 # Usage:
 #   BASE=http://127.0.0.1:8787/client/v4 ACCOUNT=<account id> LIST_TOKEN=... SERVICE_TOKEN=... \
 #     examples/with-secrets.sh -- node server.js

@@ -55,16 +55,29 @@ public sealed record Caller(
     [Id(6)]
     public bool Repeated { get; init; }
 
+    /// <summary>
+    /// For services, the accounts it may act in: the gateway checks them, and the grains check them again. None by
+    /// default, so a service caller that carries no grant is refused everywhere (<c>account_not_found</c>).
+    /// </summary>
+    [Id(7)]
+    public AccountGrants Accounts { get; init; } = AccountGrants.None;
+
     public static Caller Account(Permission permission, string principalId) =>
         new(CallerKind.Account, permission, null, principalId);
 
-    public static Caller Service(string name, IReadOnlyList<string>? consumerScopes = null) =>
-        new(CallerKind.Service, Permission.Write, name, $"service:{name}") { ConsumerScopes = consumerScopes ?? [] };
+    public static Caller Service(string name, IReadOnlyList<string>? consumerScopes, AccountGrants accounts) =>
+        new(CallerKind.Service, Permission.Write, name, $"service:{name}") { ConsumerScopes = consumerScopes ?? [], Accounts = accounts };
 
     public static Caller Operator(string requestId) =>
         new(CallerKind.Operator, Permission.Write, null, "operator") { RequestId = requestId };
 
     public bool CanWrite => Permission == Permission.Write;
+
+    /// <summary>
+    /// Whether this caller may act in the account at all. Account principals are bound to their account by the gateway
+    /// (a grain never sees one on another account's path); a service must be granted the account.
+    /// </summary>
+    public bool ActsIn(Guid accountId) => Kind != CallerKind.Service || Accounts.Include(accountId);
 
     /// <summary>This caller, for one audited request.</summary>
     public Caller ForRequest(string requestId) => this with { RequestId = requestId };

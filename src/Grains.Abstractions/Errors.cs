@@ -91,6 +91,9 @@ public static class Errors
     public static StoreError KeyNotFound() => new(ErrorKind.NotFound, "key_not_found");
     public static StoreError ServiceNotFound() => new(ErrorKind.NotFound, "service_not_found");
 
+    /// <summary>A revoke of an account (or of every account) the service is not granted.</summary>
+    public static StoreError GrantNotFound() => new(ErrorKind.NotFound, "grant_not_found");
+
     public static StoreError ServiceNameAlreadyExists(string name, string? pointer = null) =>
         new(ErrorKind.Conflict, $"service_name_already_exists: {name}", pointer);
 
@@ -120,6 +123,12 @@ public static class Errors
     public static StoreError MaximumStoresExceeded(Guid accountId, int limit, long usage) => new(
         ErrorKind.QuotaExceeded,
         $"maximum_stores_exceeded: the account has {usage} of its {Count(limit, "store")}; delete a store, or ask an operator to raise the limit ({QuotaRoute(accountId)} {{\"stores\": n}})");
+
+    /// <summary>A service at its limit of stores in one account (<c>SecretsStore:Quota:ManagedStores</c>, the deployment's).</summary>
+    /// <param name="usage">The account's live stores the calling service manages.</param>
+    public static StoreError MaximumManagedStoresExceeded(int limit, long usage) => new(
+        ErrorKind.QuotaExceeded,
+        $"maximum_stores_exceeded: this service manages {usage} of its {Count(limit, "store")} in the account; delete one of them, or ask an operator to raise the limit (SecretsStore:Quota:ManagedStores)");
 
     /// <param name="usage">The account's secrets in every store, before this request.</param>
     /// <param name="adding">How many secrets the refused request would have added.</param>

@@ -9,15 +9,19 @@ namespace SecretsStore.Grains.Abstractions;
 [Alias("SecretsStore.IAccountQuotaGrain")]
 public interface IAccountGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates a store; a service caller's store is managed by it and does not count toward the store quota.</summary>
+    /// <summary>
+    /// Creates a store, only while the account exists (<c>account_not_found</c> otherwise, and for a service not granted
+    /// the account). A service caller's store is managed by it and does not count toward the store quota; a service
+    /// manages at most <c>SecretsStore:Quota:ManagedStores</c> stores of the account instead.
+    /// </summary>
     /// <param name="externalAccountId">
-    /// For service callers, the account's numeric id as the service knows it: the first one is kept, and a
-    /// different one later is refused (<c>account_id_mismatch</c>).
+    /// For service callers, the account's numeric id as that service knows it: the first one it gives is kept, and a
+    /// different one later from it is refused (<c>account_id_mismatch</c>). Each service keeps its own.
     /// </param>
     [Alias("CreateStore")]
     Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null);
 
-    /// <summary>Lists the stores the caller may see: account principals see all, a service only its own.</summary>
+    /// <summary>Lists the stores the caller may see: account principals see all, a service only its own (and nothing, <c>account_not_found</c>, in an account it is not granted).</summary>
     [Alias("ListStores"), OnlyReads]
     Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query);
 

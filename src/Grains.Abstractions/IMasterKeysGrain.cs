@@ -1,22 +1,25 @@
 namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>
-/// The master keys that wrap stores' data keys (operator only). Use key 0. Only fingerprints cross this interface,
-/// never a key.
+/// The master keys that wrap stores' data keys. Use key 0. Only fingerprints cross this interface, never a key. Every
+/// method takes the caller and refuses anyone but the operator, as the admin routes do, so a call that reached a silo
+/// some other way than through them still needs the operator's identity.
 /// </summary>
 [Alias("SecretsStore.IMasterKeysGrain")]
 public interface IMasterKeysGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// Makes the newest configured master key current and starts re-wrapping every store's data key under it in the
-    /// background; answers every key's state. Refused (<c>no_new_master_key</c>) when that key was current before.
+    /// background; answers every key's state. Refused (<c>no_new_master_key</c>) when that key was current before. The
+    /// rotation and its audit record commit together, so a recorded rotation is one that happened; a refusal is
+    /// recorded before it is answered.
     /// </summary>
-    [Alias("Rotate")]
-    Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync();
+    [Alias("RotateAs")]
+    Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(Caller caller);
 
     /// <summary>Every key's fingerprint, state and how many stores it still wraps, oldest first.</summary>
-    [Alias("List")]
-    Task<IReadOnlyList<MasterKeyView>> ListAsync();
+    [Alias("ListFor")]
+    Task<Outcome<IReadOnlyList<MasterKeyView>>> ListAsync(Caller caller);
 }
 
 /// <summary>A master key by fingerprint.</summary>

@@ -3,7 +3,8 @@ namespace SecretsStore.Grains.Abstractions;
 /// <summary>
 /// One store and its secrets; keyed by the store id. It is the single writer of its store: it enforces name
 /// uniqueness, atomic batches and who may touch the store. Every call names the account the caller addressed,
-/// and a store of another account answers <c>store_not_found</c>. A write is answered only once it is durable;
+/// and a store of another account answers <c>store_not_found</c>; a service caller not granted that account answers
+/// <c>account_not_found</c>, before anything else is looked at. A write is answered only once it is durable;
 /// concurrent writes are committed together, each keeping its own all-or-nothing result.
 /// </summary>
 [Alias("SecretsStore.IStoreGrain")]
@@ -42,8 +43,9 @@ public interface IStoreGrain : IGrainWithGuidKey
     Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request);
 
     /// <summary>
-    /// A secret's value, for a service that manages the store or holds one of the secret's scopes among its consumer
-    /// scopes; anything else is <c>secret_not_found</c>. Answered only once the read's audit record is durable: a read
+    /// A secret's value, for a service granted the account that manages the store or holds one of the secret's scopes
+    /// among its consumer scopes; a service not granted the account is <c>account_not_found</c>, anything else
+    /// <c>secret_not_found</c>. Answered only once the read's audit record is durable: a read
     /// that cannot be recorded fails with <see cref="StorageUnavailableException"/>.
     /// </summary>
     [Alias("ReadValue"), AnsweredOnce]

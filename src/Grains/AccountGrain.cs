@@ -38,7 +38,7 @@ public sealed class AccountGrain(
 
     private Guid AccountId => this.GetPrimaryKey();
 
-    /// <summary>Stores made by services do not count toward the store quota.</summary>
+    /// <summary>Stores made by services do not count toward the store quota (each service has a limit of its own per account).</summary>
     private int StoresUsage => _stores.Values.Count(s => s.ManagedBy is null);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -50,9 +50,11 @@ public sealed class AccountGrain(
     public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null)
     {
         var now = Timestamps.Now(clock);
+        var known = caller.ServiceName is { } service ? ExternalIdOf(service) : null;
         var refusal = StoreAccess.CheckPermission(caller)
+            ?? StoreAccess.CheckAccount(caller, AccountId)
             ?? NameRules.ValidateStoreName(name, "/name")
-            ?? (externalAccountId is not null && state.State.ExternalAccountId is { } known && known != externalAccountId
+            ?? (externalAccountId is not null && known is not null && known != externalAccountId
                 ? Errors.AccountIdMismatch("/account_id")
                 : null)
             ?? (_stores.Values.Any(s => s.Name == name) ? Errors.StoreNameAlreadyExists(name!, "/name") : null);
@@ -61,15 +63,16 @@ public sealed class AccountGrain(
             return await RefuseAsync(now, caller, AuditActions.StoreCreate, refusal, null, refusal.Kind == ErrorKind.Validation ? null : name);
         }
 
-        if (externalAccountId is not null && state.State.ExternalAccountId is null)
+        if (externalAccountId is not null && known is null && caller.ServiceName is { } newcomer)
         {
-            await RememberExternalIdAsync(externalAccountId.Value);
+            await RememberExternalIdAsync(newcomer, externalAccountId.Value);
         }
 
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
         var record = AuditRecord.Allowed(now, AccountId, caller, AuditActions.StoreCreate).OnStore(store.Id, store.Name);
+        var limits = new StoreLimits(options.Value.Quota.Stores, options.Value.Quota.ManagedStores);
         var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(
-            store, options.Value.Quota.Stores, record, current => StoreKeys.NewWrapped(cipher, current, store.AccountId, store.Id)));
+            store, limits, record, current => StoreKeys.NewWrapped(cipher, current, store.AccountId, store.Id)));
         switch (inserted.Outcome)
         {
             case StoreInsert.Inserted:
@@ -78,18 +81,28 @@ public sealed class AccountGrain(
             case StoreInsert.NameTaken:
                 this.DeactivateOnIdle(); // storage knows a store this activation does not
                 return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.StoreNameAlreadyExists(name!, "/name"), null, name);
+            case StoreInsert.AccountMissing:
+                // Deleted since the gateway looked (its answer may be a few seconds old): nothing may be made in it.
+                this.DeactivateOnIdle();
+                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.AccountNotFound(), null, name);
+            case StoreInsert.ManagedQuotaExceeded:
+                return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.MaximumManagedStoresExceeded(inserted.Limit, inserted.Usage), null, name);
             default:
                 return await RefuseAsync(now, caller, AuditActions.StoreCreate, Errors.MaximumStoresExceeded(AccountId, inserted.Limit, inserted.Usage), null, name);
         }
     }
 
     public Task<Outcome<Page<StoreView>>> ListStoresAsync(Caller caller, ListRequest query) =>
-        Task.FromResult(StoreListing.List(_stores.Values, caller, query));
+        Task.FromResult(StoreAccess.CheckAccount(caller, AccountId) is { } foreign
+            ? foreign
+            : StoreListing.List(_stores.Values, caller, query));
 
     public async Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force)
     {
         // A store this account has is deleted (and audited) by its own grain; what is refused here is audited here.
-        var refusal = StoreAccess.CheckPermission(caller) ?? (_stores.ContainsKey(storeId) ? null : Errors.StoreNotFound());
+        var refusal = StoreAccess.CheckPermission(caller)
+            ?? StoreAccess.CheckAccount(caller, AccountId)
+            ?? (_stores.ContainsKey(storeId) ? null : Errors.StoreNotFound());
         if (refusal is not null)
         {
             return await RefuseAsync(Timestamps.Now(clock), caller, AuditActions.StoreDelete, refusal, storeId, _stores.GetValueOrDefault(storeId)?.Name);
@@ -170,16 +183,29 @@ public sealed class AccountGrain(
         return refusal;
     }
 
-    private async Task RememberExternalIdAsync(long externalAccountId)
+    /// <summary>
+    /// The account's number as <paramref name="service"/> knows it. Each service keeps its own: one service's number
+    /// never refuses another's. A number kept before that (one for every service, <see cref="AccountState.ExternalAccountId"/>)
+    /// still binds the services that managed a live store here, since each of them gave it.
+    /// </summary>
+    private long? ExternalIdOf(string service)
     {
-        state.State.ExternalAccountId = externalAccountId;
+        var own = state.State.ExternalAccountIds ??= [];
+        return own.TryGetValue(service, out var number) ? number
+            : state.State.ExternalAccountId is { } shared && _stores.Values.Any(s => s.ManagedBy == service) ? shared
+            : null;
+    }
+
+    private async Task RememberExternalIdAsync(string service, long externalAccountId)
+    {
+        state.State.ExternalAccountIds[service] = externalAccountId;
         try
         {
             await StorageFaults.GuardAsync(() => state.WriteStateAsync(), logger);
         }
         catch
         {
-            state.State.ExternalAccountId = null;
+            state.State.ExternalAccountIds.Remove(service);
             this.DeactivateOnIdle(); // the write may have landed; the next activation reads what did
             throw;
         }

@@ -1,19 +1,48 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Keys;
+using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains;
 
 /// <summary>
 /// The operator's key routes. A stateless worker runs on the silo that received the call, so a rotation uses that
-/// silo's configured keys and wakes that silo's re-wrapper; the state lives in the database.
+/// silo's configured keys and wakes that silo's re-wrapper; the state lives in the database. Only the operator is
+/// served: the gateway lets nobody else reach these routes, and the grain asks again.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class MasterKeysGrain(KeyRotation rotation, ILogger<MasterKeysGrain> logger) : Grain, IMasterKeysGrain
+public sealed class MasterKeysGrain(KeyRotation rotation, AuditLog audit, TimeProvider clock, ILogger<MasterKeysGrain> logger) : Grain, IMasterKeysGrain
 {
-    public Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync() => StorageFaults.GuardAsync(() => rotation.RotateAsync(), logger);
+    public async Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(Caller caller)
+    {
+        var at = Timestamps.Now(clock);
+        var rotated = OperatorOnly(caller) is { } refusal
+            ? refusal
+            : await StorageFaults.GuardAsync(
+                () => rotation.RotateAsync(current => AuditRecord.Allowed(at, null, caller, AuditActions.MasterKeyRotate).WithSubject($"master_key:{current}")),
+                logger);
+        if (!rotated.Succeeded)
+        {
+            // Recorded before it is answered; an accepted rotation was recorded in its own transaction.
+            await StorageFaults.GuardAsync(() => audit.AppendAsync(AuditRecord.Refused(at, null, caller, AuditActions.MasterKeyRotate, rotated.Error)), logger);
+        }
 
-    public Task<IReadOnlyList<MasterKeyView>> ListAsync() => StorageFaults.GuardAsync(() => rotation.ListAsync(), logger);
+        return rotated;
+    }
+
+    public async Task<Outcome<IReadOnlyList<MasterKeyView>>> ListAsync(Caller caller)
+    {
+        if (OperatorOnly(caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return (await StorageFaults.GuardAsync(() => rotation.ListAsync(), logger)).ToList();
+    }
+
+    private static StoreError? OperatorOnly(Caller caller) => caller.Kind == CallerKind.Operator ? null : Errors.AdminRoutesNeedAdminToken();
 }

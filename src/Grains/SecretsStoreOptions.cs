@@ -36,9 +36,10 @@ public sealed class SecretsStoreOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:Scopes: {scopeProblem}", [nameof(Scopes)]);
         }
 
-        if (Quota.Secrets < 0 || Quota.Stores < 0)
+        if (Quota.Secrets < 0 || Quota.Stores < 0 || Quota.ManagedStores < 0)
         {
-            yield return new ValidationResult($"{Section}:Quota:Secrets and {Section}:Quota:Stores must not be negative.", [nameof(Quota)]);
+            yield return new ValidationResult(
+                $"{Section}:Quota:Secrets, {Section}:Quota:Stores and {Section}:Quota:ManagedStores must not be negative.", [nameof(Quota)]);
         }
 
         if (Storage.MaxStoresPerCommit < 1 || Storage.MaxRequestsPerCommit < 1)
@@ -86,4 +87,10 @@ public sealed class QuotaDefaults
 {
     public int Secrets { get; set; } = 100;
     public int Stores { get; set; } = 1;
+
+    /// <summary>
+    /// The stores one service may manage in one account (<c>SecretsStore:Quota:ManagedStores</c>). They do not count
+    /// toward the account's store limit, which is the account's own; this one keeps a service from filling an account.
+    /// </summary>
+    public int ManagedStores { get; set; } = 10;
 }

@@ -13,7 +13,8 @@ using SecretsStore.Persistence.Stores;
 namespace SecretsStore.Grains;
 
 /// <summary>
-/// Checks run in the order of the wire contract: permission, then input, then existence, then ownership, then state.
+/// Checks run in the order of the wire contract: permission, then the account (a service not granted it is answered as
+/// for an account that does not exist), then input, then existence, then ownership, then state.
 /// What needs no state (permission, input, sealing values) is done here, at once; the rest is decided by each write
 /// command inside its commit, against the store as the commands before it left it.
 /// </summary>
@@ -49,6 +50,7 @@ public sealed class StoreGrain(
     {
         var audit = Audited(caller, accountId, AuditActions.SecretCreate);
         var refusal = StoreAccess.CheckPermission(caller)
+            ?? StoreAccess.CheckAccount(caller, accountId)
             ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.SecretBatchSize(SecretRules.MaxBatch) : null)
             ?? items.Select((item, i) => rules.ValidateNew(item, $"/{i}")).FirstOrDefault(e => e is not null)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
@@ -89,6 +91,7 @@ public sealed class StoreGrain(
         // change, so the committed one is the one to keep.
         var audit = Audited(caller, accountId, AuditActions.SecretPatch);
         var refusal = StoreAccess.CheckPermission(caller)
+            ?? StoreAccess.CheckAccount(caller, accountId)
             ?? rules.ValidatePatch(patch, Store.Find(secretId)?.Name ?? patch.Name ?? "")
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
@@ -104,7 +107,7 @@ public sealed class StoreGrain(
         var audit = Audited(caller, accountId, AuditActions.SecretBulkDelete, 202);
         if (ids.Count is 0 or > MaxBulkDelete)
         {
-            var refusal = StoreAccess.CheckPermission(caller) ?? Errors.BulkDeleteSize(MaxBulkDelete);
+            var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckAccount(caller, accountId) ?? Errors.BulkDeleteSize(MaxBulkDelete);
             return _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal));
         }
 
@@ -115,6 +118,7 @@ public sealed class StoreGrain(
     {
         var audit = Audited(caller, accountId, AuditActions.SecretDuplicate);
         var refusal = StoreAccess.CheckPermission(caller)
+            ?? StoreAccess.CheckAccount(caller, accountId)
             ?? rules.ValidateDuplicate(request)
             ?? StoreAccess.CheckVisible(Store, caller, accountId);
         return refusal is not null
@@ -152,6 +156,7 @@ public sealed class StoreGrain(
     private async Task<Outcome<RevealedSecret>> ReadValueAsync(AuditedCall audit, Guid? secretId, string? name)
     {
         var refusal = ValueAccess.CheckReader(audit.Caller)
+            ?? StoreAccess.CheckAccount(audit.Caller, audit.AccountId)
             ?? (name is not null && !NameRules.IsValid(name) ? Errors.SecretNameInvalid(null) : null);
         var read = refusal is null
             ? await _writes.SubmitOnceAsync(audit, new ReadValueCommand(audit, secretId, name), firstRun => RecordOf(firstRun[0].SecretId))

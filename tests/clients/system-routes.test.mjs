@@ -6,9 +6,10 @@
 // Run (tests/SecretsStore.Tests/Clients/CloudflareSdkTests.cs provisions all of this):
 //   SECRETSSTORE_BASE_URL=http://127.0.0.1:8787/client/v4
 //   SECRETSSTORE_ACCOUNT_ID, SECRETSSTORE_ACCOUNT_TOKEN (write), SECRETSSTORE_READ_TOKEN
-//   SECRETSSTORE_SERVICE_TOKEN          a service (POST /admin/v1/services)
+//   SECRETSSTORE_SERVICE_TOKEN          a service granted the account (POST /admin/v1/services {name, scopes, accounts})
 //   SECRETSSTORE_SERVICE_NAME           its name (optional; when set, managed_by must equal it)
-//   SECRETSSTORE_OTHER_SERVICE_TOKEN    a second service
+//   SECRETSSTORE_OTHER_SERVICE_TOKEN    a second service granted the account
+//   SECRETSSTORE_OTHER_ACCOUNT_ID       an account the first service is not granted (optional)
 //   node --test --test-reporter=spec system-routes.test.mjs
 //
 // The tests share state and run in file order; `after` force-deletes what this run made.
@@ -86,6 +87,7 @@ async function expectError(method, path, token, body, { status, code, message, p
 }
 
 const STORE_NOT_FOUND = { status: 404, code: 1001, message: 'store_not_found' };
+const ACCOUNT_NOT_FOUND = { status: 404, code: 1001, message: 'account_not_found' };
 const DENIED = { status: 403, code: 9109, message: 'Unauthorized to access requested resource' };
 const MANAGED = { status: 403, code: 1002, message: 'store_managed_by_service' };
 
@@ -235,6 +237,21 @@ describe('system routes: who may see and change a managed store', () => {
       await expectError('GET', `${SYSTEM}/stores`, token, undefined, DENIED);
       await expectError('GET', `${SYSTEM}/stores/${state.store.id}`, token, undefined, DENIED);
       await expectError('POST', `${SYSTEM}/stores`, token, { name: `${STORE}_y`, account_id: ACCOUNT_NUMBER }, DENIED);
+    }
+  });
+
+  it('an account the service is not granted answers 404 account_not_found, exactly as one that does not exist', async (t) => {
+    const other = process.env.SECRETSSTORE_OTHER_ACCOUNT_ID;
+    if (!other) return t.skip('needs SECRETSSTORE_OTHER_ACCOUNT_ID');
+    const nowhere = '0123456789abcdef0123456789abcdef';
+    for (const [method, path, body] of [
+      ['GET', '/stores', undefined],
+      ['POST', '/stores', { name: `${STORE}_z`, account_id: ACCOUNT_NUMBER }],
+      ['GET', `/stores/${nowhere}/secrets/${nowhere}/value`, undefined],
+    ]) {
+      const ungranted = await expectError(method, `/system/accounts/${other}${path}`, SERVICE, body, ACCOUNT_NOT_FOUND);
+      const missing = await expectError(method, `/system/accounts/${nowhere}${path}`, SERVICE, body, ACCOUNT_NOT_FOUND);
+      assert.deepEqual(ungranted.json, missing.json, `${method} ${path}: the same envelope`);
     }
   });
 

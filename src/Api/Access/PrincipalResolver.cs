@@ -62,7 +62,7 @@ public sealed class PrincipalResolver(
     private async ValueTask<Resolution> LookUpTokenAsync(string cacheKey, byte[] hash, CancellationToken ct) =>
         Remember(cacheKey, await credentials.FindTokenAsync(hash, ct) is { } token
             ? new AccountTokenPrincipal(token.AccountId, token.Permission, token.TokenId)
-            : await services.FindByTokenAsync(hash, ct) is { } service ? new ServicePrincipal(service.Name, service.Scopes) : null);
+            : await services.FindByTokenAsync(hash, ct) is { } service ? new ServicePrincipal(service.Name, service.Scopes, service.Grants) : null);
 
     private async ValueTask<Resolution> LookUpKeyAsync(string cacheKey, string email, byte[] keyHash, CancellationToken ct) =>
         Remember(cacheKey, await credentials.FindKeyAsync(email, keyHash, ct) is { } key ? new AccountKeyPrincipal(key.Email, key.AccountIds) : null);

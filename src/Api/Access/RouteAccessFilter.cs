@@ -17,10 +17,10 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
     protected abstract StoreError Refusal(Principal principal);
 
     /// <summary>
-    /// Whether the account in the path exists, once the caller may address it. Null means it does, or that this route
-    /// family need not ask: an account token or key exists only while its account does.
+    /// Whether the account in the path exists for this caller, once the caller may use the route family. Null means it
+    /// does, or that this route family need not ask: an account token or key exists only while its account does.
     /// </summary>
-    protected virtual ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http) => new((StoreError?)null);
+    protected virtual ValueTask<StoreError?> CheckAccountAsync(Guid accountId, Caller caller, HttpContext http) => new((StoreError?)null);
 
     /// <remarks>
     /// Not async: with the credential cached, the checks finish at once and the handler's own task is handed back,
@@ -57,9 +57,10 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         var action = AuditScope.ActionOf(http);
         if (action is not null)
         {
-            // Audited routes carry the request id into the grains; plain reads keep the principal's shared caller.
+            // Audited routes carry the request id into the grains; plain reads keep the principal's shared caller. What a
+            // principal foreign to the account is refused goes to the operator's trail, never to the account's.
             var audited = (caller ?? principal!.AuditCaller()).ForRequest(RequestIds.Of(http));
-            http.Features.Set(new AuditScope(accountId, audited, action));
+            http.Features.Set(new AuditScope(accountId, audited, action, Foreign: !principal!.BelongsTo(accountId)));
             caller = caller is null ? null : audited;
         }
 
@@ -72,7 +73,7 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         }
 
         http.Features.Set(new AccountCall(accountId, caller!));
-        var checking = CheckAccountAsync(accountId, http);
+        var checking = CheckAccountAsync(accountId, caller!, http);
         if (!checking.IsCompletedSuccessfully)
         {
             return AfterAccountCheckAsync(checking, context, next);
@@ -106,23 +107,32 @@ public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAcces
 }
 
 /// <summary>
-/// <c>/client/v4/system/accounts/{account_tag}</c>: services, for any account that exists. A service may learn whether
-/// an account exists (it acts for every account), so an unknown <c>account_tag</c> is 404.
+/// <c>/client/v4/system/accounts/{account_tag}</c>: services, in the accounts they are granted. An account a service is
+/// not granted answers 404 <c>account_not_found</c>, exactly as an account that does not exist, so a service learns
+/// nothing of accounts that are not its own; a platform-wide service (<c>*</c>) acts for every account, so it may learn
+/// which exist.
 /// </summary>
 public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<ApiOptions> options)
     : RouteAccessFilter(resolver, "account_tag")
 {
     /// <remarks>
-    /// Reads may take an answer seen within the credential cache's lifetime; writes always ask the database, so once an
-    /// account is deleted nothing is made in it. A delete forgets the account on the node that made it at once.
+    /// The grant is checked first, from the (cached) principal and without a look-up, so an account the service is not
+    /// granted is answered alike whether or not it exists. Reads may then take an answer seen within the credential
+    /// cache's lifetime; writes always ask the database, so once an account is deleted nothing is made in it. A delete
+    /// forgets the account on the node that made it at once.
     /// </remarks>
-    protected override async ValueTask<StoreError?> CheckAccountAsync(Guid accountId, HttpContext http)
+    protected override async ValueTask<StoreError?> CheckAccountAsync(Guid accountId, Caller caller, HttpContext http)
     {
+        if (!caller.ActsIn(accountId))
+        {
+            return Errors.AccountNotFound();
+        }
+
         var remembered = HttpMethods.IsGet(http.Request.Method) ? options.Value.CredentialCacheDuration : TimeSpan.Zero;
         return await accounts.ExistsAsync(accountId, remembered, http.RequestAborted) ? null : Errors.AccountNotFound();
     }
 
-    protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsServiceCaller();
+    protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsServiceCaller(accountId);
 
     protected override StoreError Refusal(Principal principal) => principal switch
     {

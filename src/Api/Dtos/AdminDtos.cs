@@ -23,9 +23,13 @@ public sealed record AdminKeyDto(string Email, DateTime Created)
 }
 
 /// <summary>A service as listed: never its token.</summary>
-public sealed record AdminServiceDto(string Name, IReadOnlyList<string> Scopes, DateTime Created)
+/// <param name="Accounts">
+/// The account ids it may act in; <c>*</c> (listed first) for every account. While it has <c>*</c>, ids also listed are
+/// what it keeps if every account is revoked.
+/// </param>
+public sealed record AdminServiceDto(string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Accounts, DateTime Created)
 {
-    public static AdminServiceDto From(ServiceRecord s) => new(s.Name, s.Scopes, s.Created);
+    public static AdminServiceDto From(ServiceRecord s) => new(s.Name, s.Scopes, s.Grants.ToWire(), s.Created);
 }
 
 /// <summary>The quota object as the operator sees it: each half also says whether the account has its own limit.</summary>

@@ -4,10 +4,15 @@ using SecretsStore.Api.Audit;
 namespace SecretsStore.Api.Dtos;
 
 /// <summary>An audit record on the wire. It has no field that could hold a value or a credential.</summary>
+/// <param name="AddressedAccountId">
+/// Set only in the operator's trail, on a refusal of a principal foreign to the account it addressed (another account's
+/// token or key, a service not granted it): that account, whose own trail does not hold the record.
+/// </param>
 public sealed record AuditRecordDto(
     string Id,
     DateTime Time,
     string? AccountId,
+    string? AddressedAccountId,
     string Principal,
     string Action,
     string Outcome,
@@ -26,7 +31,7 @@ public sealed record AuditRecordDto(
     {
         var r = stored.Record;
         return new AuditRecordDto(
-            stored.Seq.ToString(CultureInfo.InvariantCulture), r.At, Hex(r.AccountId), r.Principal, r.Action,
+            stored.Seq.ToString(CultureInfo.InvariantCulture), r.At, Hex(r.AccountId), Hex(r.AddressedAccountId), r.Principal, r.Action,
             r.IsAllowed ? "allowed" : "refused", r.Status, r.Code, r.Error, Hex(r.StoreId), r.StoreName, Hex(r.SecretId), r.SecretName,
             Hex(r.SourceSecretId), r.Subject, r.RequestId);
     }

@@ -12,6 +12,7 @@ public static class AdminAccountsApi
     public static RouteGroupBuilder MapAdminAccountsApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/accounts", CreateAccount).WithName("AdminCreateAccount").WithSummary("Creates an account.")
+            .Audited(AuditActions.AccountCreate)
             .AcceptsJson<AccountCreateRequest>();
         admin.MapGet("/accounts", ListAccounts).WithName("AdminListAccounts").WithSummary("Lists accounts.");
         return admin;
@@ -42,9 +43,10 @@ public static class AdminAccountsApi
         return account;
     }
 
-    public static Task<Answer<AdminAccountDto>> CreateAccount(HttpRequest request, AccountRepository accounts, CancellationToken ct) =>
+    /// <summary>The account and its <c>account.create</c> record commit together; the record is in the new account's trail.</summary>
+    public static Task<Answer<AdminAccountDto>> CreateAccount([AsParameters] OperatorAudit audit, HttpRequest request, AccountRepository accounts, CancellationToken ct) =>
         BodyHandling.WithBodyAsync(request, AccountCreateRequest.Parse, async name =>
-            ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", ct))));
+            ApiResults.Ok(AdminAccountDto.From(await accounts.CreateAsync(name ?? "", audit.Allowed(), ct))));
 
     public static async Task<Answer<AdminAccountDto[]>> ListAccounts(AccountRepository accounts, CancellationToken ct) =>
         ApiResults.Ok((await accounts.ListAsync(ct)).Select(AdminAccountDto.From).ToArray());

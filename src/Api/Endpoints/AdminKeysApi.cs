@@ -1,4 +1,6 @@
+using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
+using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -11,15 +13,18 @@ public static class AdminKeysApi
             .WithSummary("Lists the master keys: fingerprint, state (current, retiring, retired, pending) and how many stores each still wraps.");
         admin.MapPost("/keys/rotate", Rotate).WithName("AdminRotateMasterKey")
             .WithSummary("Makes the newest configured master key current and re-wraps every store's data key under it in the background.")
+            .Audited(AuditActions.MasterKeyRotate)
             .ProducesErrors(StatusCodes.Status409Conflict);
         return admin;
     }
 
+    /// <summary>A read, so not audited: the operator's caller is made here, as the grain wants one.</summary>
     public static async Task<Answer<MasterKeyDto[]>> ListKeys(IGrainFactory grains) =>
-        ApiResults.Ok((await Keys(grains).ListAsync()).Select(MasterKeyDto.From).ToArray());
+        ApiResults.From(await Keys(grains).ListAsync(Caller.Operator("")), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
 
-    public static async Task<Answer<MasterKeyDto[]>> Rotate(IGrainFactory grains) =>
-        ApiResults.From(await Keys(grains).RotateAsync(), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
+    /// <summary>The grain records the rotation with it (in the same transaction) or records its refusal.</summary>
+    public static async Task<Answer<MasterKeyDto[]>> Rotate([AsParameters] OperatorAudit audit, IGrainFactory grains) =>
+        ApiResults.From(await Keys(grains).RotateAsync(audit.Caller), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
 
     private static IMasterKeysGrain Keys(IGrainFactory grains) => grains.GetGrain<IMasterKeysGrain>(0);
 }

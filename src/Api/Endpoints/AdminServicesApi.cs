@@ -5,26 +5,41 @@ using SecretsStore.Grains.Abstractions.Audit;
 namespace SecretsStore.Api.Endpoints;
 
 /// <summary>
-/// Operator routes for service principals. A service is its name: deleting it revokes its token at once, its
-/// stores stay managed by the name, and creating the name again (with a new token) regains them.
+/// Operator routes for service principals and the accounts each may act in. A service is its name: deleting it revokes
+/// its token and its grants at once, its stores stay managed by the name, and creating the name again (with a new
+/// token) regains them, but only in the accounts the new service is granted.
 /// </summary>
 public static class AdminServicesApi
 {
+    private const string AccountParameter =
+        "An account id (32 hex digits), or * for every account. An id that names no account is 404 account_not_found.";
+
     public static RouteGroupBuilder MapAdminServicesApi(this RouteGroupBuilder admin)
     {
         admin.MapPost("/services", CreateService).WithName("AdminCreateService")
-            .WithSummary("Creates a service {name, scopes}; its token is shown once.")
+            .WithSummary("Creates a service {name, scopes, accounts}; accounts lists the account ids it may act in, or is [\"*\"] for every account. Its token is shown once.")
+            .WithDescription("accounts is required. An id that names no account is 404 account_not_found (pointing at it); * with ids is 400.")
             .Audited(AuditActions.ServiceCreate)
             .AcceptsJson<ServiceCreateRequest>()
-            .ProducesErrors(StatusCodes.Status409Conflict);
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         admin.MapGet("/services", ListServices).WithName("AdminListServices")
-            .WithSummary("Lists services, without their tokens.");
+            .WithSummary("Lists services with the accounts each may act in (* for every account), without their tokens.");
         admin.MapPost("/services/{name}/token", RotateToken).WithName("AdminRotateServiceToken")
             .WithSummary("Gives a service a new token; the old one stops working.")
             .Audited(AuditActions.ServiceTokenRotate)
             .ProducesErrors(StatusCodes.Status404NotFound);
+        admin.MapPut("/services/{name}/accounts/{account_id}", GrantAccount).WithName("AdminGrantServiceAccount")
+            .WithSummary("Lets a service act in an account (or, with *, in every account); granting what it has changes nothing.")
+            .WithDescription(AccountParameter)
+            .Audited(AuditActions.ServiceGrant)
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        admin.MapDelete("/services/{name}/accounts/{account_id}", RevokeAccount).WithName("AdminRevokeServiceAccount")
+            .WithSummary("Takes back a service's grant of an account (or, with *, of every account, keeping those granted one by one); it stops at once.")
+            .WithDescription(AccountParameter + " An account the service is not granted is 404 grant_not_found.")
+            .Audited(AuditActions.ServiceRevoke)
+            .ProducesErrors(StatusCodes.Status404NotFound);
         admin.MapDelete("/services/{name}", DeleteService).WithName("AdminDeleteService")
-            .WithSummary("Deletes a service: its token stops working; its stores stay managed by its name.")
+            .WithSummary("Deletes a service: its token and grants stop working; its stores stay managed by its name.")
             .Audited(AuditActions.ServiceDelete)
             .ProducesErrors(StatusCodes.Status404NotFound);
         return admin;
@@ -34,10 +49,13 @@ public static class AdminServicesApi
         [AsParameters] OperatorAudit audit, HttpRequest request, ServiceRepository services, ScopeSet scopes, CancellationToken ct) =>
         BodyHandling.WithBodyAsync(request, body => ServiceCreateRequest.Parse(body, scopes), async service =>
         {
-            var token = await services.CreateAsync(service.Name, service.Scopes, audit.Allowed(), ct);
-            return token is null
-                ? await audit.RefuseAsync<Answer<CreatedService>>(Errors.ServiceNameAlreadyExists(service.Name, "/name"))
-                : ApiResults.Ok(new CreatedService(service.Name, token));
+            var created = await services.CreateAsync(service.Name, service.Scopes, service.Grants, service.Listed, audit.Allowed(), ct);
+            return created switch
+            {
+                { Token: { } token } => ApiResults.Ok(new CreatedService(service.Name, token)),
+                { MissingAccount: { } at } => await audit.RefuseAsync<Answer<CreatedService>>(Errors.AccountNotFound() with { Pointer = $"/accounts/{at}" }),
+                _ => await audit.RefuseAsync<Answer<CreatedService>>(Errors.ServiceNameAlreadyExists(service.Name, "/name")),
+            };
         });
 
     public static async Task<Answer<AdminServiceDto[]>> ListServices(ServiceRepository services, CancellationToken ct) =>
@@ -56,12 +74,55 @@ public static class AdminServicesApi
         return ApiResults.Ok(new CreatedService(name, token));
     }
 
+    public static Task<Answer<object>> GrantAccount(
+        [AsParameters] OperatorAudit audit, ServiceRepository services, PrincipalResolver resolver, string name,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "account_id")] string accountId, CancellationToken ct) =>
+        ChangeGrantAsync(audit, resolver, accountId, account => services.GrantAsync(name, account, audit.Allowed(), ct));
+
+    public static Task<Answer<object>> RevokeAccount(
+        [AsParameters] OperatorAudit audit, ServiceRepository services, PrincipalResolver resolver, string name,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "account_id")] string accountId, CancellationToken ct) =>
+        ChangeGrantAsync(audit, resolver, accountId, account => services.RevokeAsync(name, account, audit.Allowed(), ct));
+
     public static async Task<Answer<object>> DeleteService(
         [AsParameters] OperatorAudit audit, ServiceRepository services, PrincipalResolver resolver, string name, CancellationToken ct)
     {
         if (!await services.DeleteAsync(name, audit.Allowed(), ct))
         {
             return await audit.RefuseAsync<Answer<object>>(Errors.ServiceNotFound());
+        }
+
+        resolver.Forget();
+        return ApiResults.Done();
+    }
+
+    /// <summary>
+    /// A grant or revoke of <c>*</c> or one account. The principal cache is dropped after it, so on this node a granted
+    /// account works and a revoked one stops at once, as after a service's deletion.
+    /// </summary>
+    private static async Task<Answer<object>> ChangeGrantAsync(
+        OperatorAudit audit, PrincipalResolver resolver, string accountIdAsSent, Func<Guid?, Task<GrantChange>> change)
+    {
+        Guid? account = null;
+        if (accountIdAsSent != AccountGrants.EveryAccount)
+        {
+            if (!RouteIds.TryParseAccount(accountIdAsSent, out var id))
+            {
+                return await audit.RefuseAsync<Answer<object>>(Errors.AccountNotFound());
+            }
+
+            account = id;
+        }
+
+        var changed = await change(account);
+        if (changed != GrantChange.Done)
+        {
+            return await audit.RefuseAsync<Answer<object>>(changed switch
+            {
+                GrantChange.ServiceMissing => Errors.ServiceNotFound(),
+                GrantChange.AccountMissing => Errors.AccountNotFound(),
+                _ => Errors.GrantNotFound(),
+            });
         }
 
         resolver.Forget();

@@ -13,6 +13,11 @@ public static class AuditApi
         "until exclusive), action, principal (token:ID, key:EMAIL, service:NAME or operator), secret_id (also matches a " +
         "duplicate's source), secret_name, store_id. New records go to the front: pass until to page a fixed set.";
 
+    private const string OperatorNote =
+        " account_id limits it to one account: its own records, and the refusals of principals foreign to it (another " +
+        "account's token or key, a service not granted it), which only this trail holds, with account_id null and " +
+        "addressed_account_id set.";
+
     /// <summary><c>GET …/secrets_store/audit</c>: the account's read or write tokens and its keys.</summary>
     public static RouteGroupBuilder MapAccountAuditApi(this RouteGroupBuilder account)
     {
@@ -29,28 +34,30 @@ public static class AuditApi
         admin.MapGet("/audit", ListAllAudit)
             .WithName("AdminListAudit")
             .WithSummary("Pages through the whole audit trail, newest first.")
-            .WithDescription(Description + " account_id limits it to one account.");
+            .WithDescription(Description + OperatorNote);
         return admin;
     }
 
     public static Task<ListAnswer<AuditRecordDto>> ListAccountAudit(
         [AsParameters] AccountRoute route, AuditLog log, [AsParameters] AuditQueryParameters query, CancellationToken ct) =>
-        ListAsync(log, query, route.Call.AccountId, ct);
+        ListAsync(log, query, route.Call.AccountId, alsoAddressed: false, ct);
 
     public static Task<ListAnswer<AuditRecordDto>> ListAllAudit(
         AuditLog log, [AsParameters] AuditQueryParameters query, [FromQuery(Name = "account_id")] string? accountIdAsSent, CancellationToken ct)
     {
         if (accountIdAsSent is null)
         {
-            return ListAsync(log, query, null, ct);
+            return ListAsync(log, query, null, alsoAddressed: true, ct);
         }
 
         return RouteIds.TryParseAccount(accountIdAsSent, out var accountId)
-            ? ListAsync(log, query, accountId, ct)
+            ? ListAsync(log, query, accountId, alsoAddressed: true, ct)
             : Task.FromResult<ListAnswer<AuditRecordDto>>(Errors.InvalidId("account_id"));
     }
 
-    private static async Task<ListAnswer<AuditRecordDto>> ListAsync(AuditLog log, AuditQueryParameters query, Guid? accountId, CancellationToken ct)
+    /// <param name="alsoAddressed">The operator's reading: an account's records and the foreign refusals addressed to it.</param>
+    private static async Task<ListAnswer<AuditRecordDto>> ListAsync(
+        AuditLog log, AuditQueryParameters query, Guid? accountId, bool alsoAddressed, CancellationToken ct)
     {
         var paging = ListQuery.Parse(new ListRequest(query.Page, query.PerPage), ["created"], scopes: null);
         if (!paging.Succeeded)
@@ -58,7 +65,7 @@ public static class AuditApi
             return paging.Error;
         }
 
-        var filter = query.ToFilter(accountId);
+        var filter = query.ToFilter(accountId, alsoAddressed);
         if (!filter.Succeeded)
         {
             return filter.Error;
@@ -82,7 +89,7 @@ public sealed record AuditQueryParameters(
     [property: FromQuery(Name = "secret_name")] string? SecretName,
     [property: FromQuery(Name = "store_id")] string? StoreId)
 {
-    public Outcome<AuditFilter> ToFilter(Guid? accountId)
+    public Outcome<AuditFilter> ToFilter(Guid? accountId, bool alsoAddressed = false)
     {
         if (!TryTime(Since, out var since))
         {
@@ -109,7 +116,7 @@ public sealed record AuditQueryParameters(
             return Errors.InvalidId("store_id");
         }
 
-        return new AuditFilter(accountId, since, until, Action, Empty(Principal), secretId, Empty(SecretName), storeId);
+        return new AuditFilter(accountId, since, until, Action, Empty(Principal), secretId, Empty(SecretName), storeId, alsoAddressed);
     }
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;

@@ -13,9 +13,10 @@ public static class StoresApi
         account.MapPost("/stores", CreateStore)
             .WithName("CreateStore")
             .WithSummary("Creates a store; accepts {\"name\"} or the older [{\"name\"}] form.")
+            .WithDescription("404 account_not_found only for an account deleted a moment before, while its token was still known.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<StoreCreateRequest>()
-            .ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;
     }
 
@@ -24,7 +25,7 @@ public static class StoresApi
     {
         system.MapPost("/stores", CreateManagedStore)
             .WithName("SystemCreateStore")
-            .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account.")
+            .WithSummary("Creates a store managed by the calling service; 404 account_not_found when account_tag names no account or one the service is not granted; 400 maximum_stores_exceeded past SecretsStore:Quota:ManagedStores.")
             .Audited(AuditActions.StoreCreate)
             .AcceptsJson<ManagedStoreCreateRequest>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
@@ -39,7 +40,8 @@ public static class StoresApi
             .WithSummary("Lists the stores the caller may see, paged.");
         if (namePrefix.Length > 0)
         {
-            // The system routes answer 404 account_not_found for an account_tag that names no account.
+            // The system routes answer 404 account_not_found for an account_tag that names no account, or one the
+            // calling service is not granted.
             list.ProducesErrors(StatusCodes.Status404NotFound);
         }
 

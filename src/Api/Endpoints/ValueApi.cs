@@ -11,7 +11,8 @@ namespace SecretsStore.Api.Endpoints;
 public static class ValueApi
 {
     private const string Rule =
-        "Services only. Allowed when the calling service manages the store, or when one of its consumer scopes is among the " +
+        "Services only, in the accounts they are granted: any other account is 404 account_not_found, as one that does not " +
+        "exist. Allowed when the calling service manages the store, or when one of its consumer scopes is among the " +
         "secret's scopes; anything else is 404 secret_not_found, whatever is missing. Account tokens, keys and the operator " +
         "get 403 (9109). Every read and every refusal is audited before it is answered; a read that cannot be audited is " +
         "503. Answers Cache-Control: no-store and x-request-id.";

@@ -20,7 +20,7 @@ public static partial class ParameterDocs
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
             Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal),
-                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal));
+                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal), isGrant: path.TrimStart('/').StartsWith("admin/v1/services/", StringComparison.Ordinal));
         }
 
         return Task.CompletedTask;
@@ -43,10 +43,14 @@ public static partial class ParameterDocs
         }
     }
 
-    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName, bool isAccount)
+    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName, bool isAccount, bool isGrant)
     {
         switch (parameter.Name)
         {
+            case "account_id" when isGrant:
+                parameter.Description = "An account id (32 hexadecimal characters, matched case-insensitively), or * for every account.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^([0-9a-fA-F]{32}|\\*)$" };
+                break;
             case "account_id" or "account_tag" or "store_id" or "secret_id" or "token_id":
                 parameter.Description = "32 hexadecimal characters, matched case-insensitively.";
                 parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9a-fA-F]{32}$" };

@@ -7,7 +7,9 @@ namespace SecretsStore.Grains.Audit;
 /// <summary>
 /// One audited request to a store: who, which account, which action, when. Its records name the store and its
 /// secrets only when the store belongs to the account the request addressed: that account may read the trail, and a
-/// caller naming another account's store must not write that store's names into it.
+/// caller naming another account's store must not write that store's names into it. A service calling in an account it
+/// is not granted (the gateway refuses that first; this is the grain's own check) is recorded in the operator's trail
+/// only, as the gateway records it.
 /// </summary>
 /// <param name="AllowedStatus">The HTTP status an allowed request is answered with (202 for deletes of secrets).</param>
 public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, DateTime At, int AllowedStatus = 200)
@@ -20,9 +22,10 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     {
         var (status, code) = error?.Wire ?? (AllowedStatus, 0);
         var owns = Owns(store);
-        return new AuditRecord(
+        var record = new AuditRecord(
             At, AccountId, Caller.PrincipalId, Action, status, error is null ? null : code, error?.Token,
             store.StoreId, owns ? store.Row!.Name : null, secretId, owns ? secretName : null, Caller.RequestId);
+        return Caller.ActsIn(AccountId) ? record : record.Foreign();
     }
 
     private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;

@@ -1,4 +1,5 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Keys;
 
@@ -13,11 +14,12 @@ public sealed class KeyRotation(
     /// <summary>
     /// Makes the newest configured key current (a development run generates one when that key has been current
     /// before) and starts re-wrapping every store under it. Refused while a running silo lacks the key: it could
-    /// neither create stores nor open the re-wrapped ones.
+    /// neither create stores nor open the re-wrapped ones. The record <paramref name="recordOf"/> makes for the new
+    /// current key's fingerprint commits with the rotation.
     /// </summary>
-    public async Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(CancellationToken ct = default)
+    public async Task<Outcome<IReadOnlyList<MasterKeyView>>> RotateAsync(Func<string, AuditRecord>? recordOf = null, CancellationToken ct = default)
     {
-        var rotated = await catalog.RotateAsync(ChooseNewKey, silo.Current, ct);
+        var rotated = await catalog.RotateAsync(ChooseNewKey, silo.Current, recordOf, ct);
         if (rotated.Lacking.Count > 0)
         {
             return Errors.MasterKeyNotOnEverySilo(rotated.Lacking);

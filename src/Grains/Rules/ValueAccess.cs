@@ -11,10 +11,13 @@ public static class ValueAccess
     public static StoreError? CheckReader(Caller caller) => caller.Kind == CallerKind.Service ? null : Errors.ValueReadNeedsService();
 
     /// <summary>
-    /// A service that manages the store, or one whose consumer scopes include one of the secret's scopes (as
-    /// Cloudflare lets a Worker read a secret scoped <c>workers</c>). Never an account principal or the operator.
+    /// A service granted the store's account that manages the store, or whose consumer scopes include one of the
+    /// secret's scopes (as Cloudflare lets a Worker read a secret scoped <c>workers</c> in its own account). Never an
+    /// account principal or the operator, and never a service in an account it is not granted: scopes do not cross
+    /// accounts.
     /// </summary>
     public static bool MayRead(StoreRow store, SecretRecord secret, Caller caller) =>
         caller.Kind == CallerKind.Service
+        && caller.ActsIn(store.AccountId)
         && (store.ManagedBy == caller.ServiceName || secret.Scopes.Any(scope => caller.ConsumerScopes.Contains(scope, StringComparer.Ordinal)));
 }

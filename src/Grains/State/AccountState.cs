@@ -8,6 +8,12 @@ namespace SecretsStore.Grains.State;
 [GenerateSerializer, Alias("SecretsStore.AccountState")]
 public sealed class AccountState
 {
-    /// <summary>The account's numeric id as services know it, kept from the first service-made store.</summary>
+    /// <summary>
+    /// The account's numeric id as the first service to give one knew it. Written by versions that kept one number for
+    /// every service; now only read, for the services that managed a store here then (see <see cref="ExternalAccountIds"/>).
+    /// </summary>
     [Id(3)] public long? ExternalAccountId { get; set; }
+
+    /// <summary>The account's numeric id as each service knows it, by service name, kept from its first store here.</summary>
+    [Id(4)] public Dictionary<string, long> ExternalAccountIds { get; set; } = [];
 }

@@ -17,7 +17,13 @@ public sealed class ReadValueCommand(AuditedCall audit, Guid? secretId, string? 
 {
     protected override Outcome<SecretRecord> Decide(StoreDraft draft)
     {
-        // Every miss reads the same, whether the store, the secret or the right to read it is missing.
+        // An account the service is not granted answers as one that does not exist; past that, every miss reads the
+        // same, whether the store, the secret or the right to read it is missing.
+        if (StoreAccess.CheckAccount(Audit.Caller, Audit.AccountId) is { } foreign)
+        {
+            return foreign;
+        }
+
         var secret = Find(draft);
         return secret is not null && ValueAccess.MayRead(draft.Committed.Row!, secret, Audit.Caller) ? secret : Errors.SecretNotFound();
     }
@@ -28,9 +34,13 @@ public sealed class ReadValueCommand(AuditedCall audit, Guid? secretId, string? 
         return [Audit.Record(draft.Committed, outcome.Error, found?.Id ?? secretId, found?.Name ?? name)];
     }
 
-    /// <summary>The secret, if the store is live and belongs to the account the request addressed.</summary>
+    /// <summary>
+    /// The secret, if the caller acts in the account the request addressed and the store is live and belongs to it:
+    /// the rule every store route checks (<see cref="StoreAccess.CheckReachable(StoreDraft, Caller, Guid)"/>), short of
+    /// "manages the store", which a consumer scope may stand in for here.
+    /// </summary>
     private SecretRecord? Find(StoreDraft draft) =>
-        !draft.IsLive || draft.Committed.Row!.AccountId != Audit.AccountId ? null
+        StoreAccess.CheckReachable(draft, Audit.Caller, Audit.AccountId) is not null ? null
         : secretId is { } id ? draft.Find(id)
         : draft.FindByName(name!);
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Persistence.Access;
 
@@ -12,14 +14,23 @@ public sealed class AccountRepository(NpgsqlDataSource db)
     // Accounts seen to exist, and until when (Environment.TickCount64) that answer may stand in for a look-up.
     private readonly ConcurrentDictionary<Guid, long> _known = new();
 
-    public async Task<AccountRecord> CreateAsync(string name, CancellationToken ct = default)
+    /// <summary>
+    /// Creates an account. With <paramref name="audit"/>, its record commits with the account (one batch is one implicit
+    /// transaction), naming the new account as the record's account and subject; the development run's first account
+    /// is made without a request, and so without one.
+    /// </summary>
+    public async Task<AccountRecord> CreateAsync(string name, AuditRecord? audit = null, CancellationToken ct = default)
     {
-        var id = Guid.NewGuid().ToString("N");
-        await using var cmd = db.CreateCommand("insert into accounts (id, name) values ($1, $2) returning created");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(name);
-        var created = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
-        return new AccountRecord(id, name, created);
+        var id = Guid.NewGuid();
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(BatchStatement.Of("insert into accounts (id, name) values ($1, $2) returning created", id.ToString("N"), name));
+        if (audit is not null)
+        {
+            batch.BatchCommands.Add(AuditLog.Command(audit with { AccountId = id, Subject = $"account:{id:N}" }));
+        }
+
+        var created = (DateTime)(await batch.ExecuteScalarAsync(ct))!;
+        return new AccountRecord(id.ToString("N"), name, created);
     }
 
     public async Task<IReadOnlyList<AccountRecord>> ListAsync(CancellationToken ct = default)

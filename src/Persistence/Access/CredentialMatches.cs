@@ -10,5 +10,5 @@ public sealed record TokenMatch(Guid AccountId, Permission Permission, string To
 /// <summary>An account key: its email and every account it was issued for with that key.</summary>
 public sealed record KeyMatch(string Email, IReadOnlySet<Guid> AccountIds);
 
-/// <summary>A platform service: its name and the scopes it may use.</summary>
-public sealed record ServiceMatch(string Name, IReadOnlyList<string> Scopes);
+/// <summary>A platform service: its name, the scopes it may use and the accounts it may act in.</summary>
+public sealed record ServiceMatch(string Name, IReadOnlyList<string> Scopes, ServiceGrants Grants);

@@ -5,21 +5,30 @@ using SecretsStore.Grains.Abstractions.Audit;
 namespace SecretsStore.Persistence.Audit;
 
 /// <summary>A filter over the trail; null fields do not filter.</summary>
+/// <param name="AlsoAddressed">
+/// The operator's reading: <see cref="AccountId"/> also matches the refusals of foreign principals addressed to the
+/// account, which are in no account's own trail.
+/// </param>
 public sealed record AuditFilter(
-    Guid? AccountId, DateTime? Since, DateTime? Until, string? Action, string? Principal, Guid? SecretId, string? SecretName, Guid? StoreId);
+    Guid? AccountId, DateTime? Since, DateTime? Until, string? Action, string? Principal, Guid? SecretId, string? SecretName, Guid? StoreId,
+    bool AlsoAddressed = false);
 
 /// <summary>One record as read back, with its place in the trail.</summary>
 public sealed record StoredAuditRecord(long Seq, AuditRecord Record);
 
 /// <summary>
-/// The <c>audit_log</c> table (migration 0007): appends records on their own (the gateway's refusals, the account
+/// The <c>audit_log</c> table (migrations 0007 and 0010): appends records on their own (the gateway's refusals, the account
 /// grain's), gives the statement that appends them inside a change's own transaction, and pages through the trail,
 /// newest first.
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db)
 {
-    private const string Where = """
-        WHERE ($1::uuid IS NULL OR account_id = $1)
+    // An account's own trail is account_id alone (its index); the operator's filter by account adds the refusals
+    // addressed to it from elsewhere (their partial index). Two texts, so neither plan has to serve both.
+    private const string OwnTrail = "($1::uuid IS NULL OR account_id = $1)";
+    private const string WithAddressed = "($1::uuid IS NULL OR account_id = $1 OR addressed_account_id = $1)";
+
+    private const string Conditions = """
           AND ($2::timestamptz IS NULL OR at >= $2)
           AND ($3::timestamptz IS NULL OR at < $3)
           AND ($4::text IS NULL OR action = $4)
@@ -43,17 +52,18 @@ public sealed class AuditLog(NpgsqlDataSource db)
     /// <summary>One page, newest first (the order records were appended), and how many records match.</summary>
     public async Task<(IReadOnlyList<StoredAuditRecord> Items, int Total)> PageAsync(AuditFilter filter, ListQuery page, CancellationToken ct)
     {
+        var where = $"WHERE {(filter.AlsoAddressed ? WithAddressed : OwnTrail)}\n{Conditions}";
         var select = Filtered($"""
             SELECT seq, at, account_id, principal, action, status, code, error, store_id, store_name, secret_id, secret_name,
-                   request_id, source_secret_id, subject
-              FROM audit_log {Where}
+                   request_id, source_secret_id, subject, addressed_account_id
+              FROM audit_log {where}
              ORDER BY seq DESC LIMIT $9 OFFSET $10
             """, filter);
         select.Parameters.Add(new NpgsqlParameter { Value = page.PerPage });
         select.Parameters.Add(new NpgsqlParameter { Value = (long)(page.Page - 1) * page.PerPage });
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(select);
-        batch.BatchCommands.Add(Filtered($"SELECT count(*) FROM audit_log {Where}", filter));
+        batch.BatchCommands.Add(Filtered($"SELECT count(*) FROM audit_log {where}", filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var items = new List<StoredAuditRecord>();
         while (await reader.ReadAsync(ct))
@@ -61,7 +71,8 @@ public sealed class AuditLog(NpgsqlDataSource db)
             items.Add(new StoredAuditRecord(reader.GetInt64(0), new AuditRecord(
                 reader.GetDateTime(1), NullableGuid(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6), NullableString(reader, 7), NullableGuid(reader, 8), NullableString(reader, 9),
-                NullableGuid(reader, 10), NullableString(reader, 11), reader.GetString(12), NullableGuid(reader, 13), NullableString(reader, 14))));
+                NullableGuid(reader, 10), NullableString(reader, 11), reader.GetString(12), NullableGuid(reader, 13), NullableString(reader, 14),
+                NullableGuid(reader, 15))));
         }
 
         await reader.NextResultAsync(ct);

@@ -1,4 +1,6 @@
 using Npgsql;
+using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Persistence.Keys;
 
@@ -80,10 +82,11 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
     /// Makes the key <paramref name="choose"/> picks current and the current one retiring. It is shown every key the
     /// database has ever known (none of them may be current again) and answers null when it has no new key. With a
     /// <paramref name="silo"/>, the key must also be held by every running silo of the cluster; it is asked for this
-    /// silo's keys after <paramref name="choose"/>, which may have added one.
+    /// silo's keys after <paramref name="choose"/>, which may have added one. The record <paramref name="recordOf"/> makes
+    /// for the new current key commits with the rotation, so a recorded rotation is one that happened.
     /// </summary>
     public async Task<RotationResult> RotateAsync(
-        Func<IReadOnlySet<string>, string?> choose, Func<SiloKeys>? silo = null, CancellationToken ct = default)
+        Func<IReadOnlySet<string>, string?> choose, Func<SiloKeys>? silo = null, Func<string, AuditRecord>? recordOf = null, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -117,6 +120,12 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
         // Waits for store inserts that read the old current key (they hold it share-locked) to commit first.
         await ExecuteAsync(connection, transaction, CurrentToRetiring, ct);
         await ExecuteAsync(connection, transaction, InsertCurrent, ct, chosen);
+        if (recordOf is not null)
+        {
+            await using var record = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(recordOf(chosen)) } };
+            await record.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
         return new RotationResult(chosen, []);
     }

@@ -13,11 +13,25 @@ public enum StoreInsert
 {
     Inserted,
     NameTaken,
+
+    /// <summary>The account's own stores are at its store limit.</summary>
     QuotaExceeded,
+
+    /// <summary>The creating service already manages as many of the account's stores as one service may.</summary>
+    ManagedQuotaExceeded,
+
+    /// <summary>The account is gone (deleted after the caller's credential or the gateway's check was looked up).</summary>
+    AccountMissing,
 }
 
-/// <summary>What an insert did, with the store limit and usage it was judged against (for the refusal's hint).</summary>
+/// <summary>What an insert did, with the limit and usage it was judged against (for the refusal's hint).</summary>
 public sealed record StoreInsertResult(StoreInsert Outcome, int Limit = 0, long Usage = 0);
+
+/// <summary>
+/// The store limits a create is judged against: the account's own stores (the deployment's default, unless the account
+/// has a limit of its own), and the stores of the account one service may manage.
+/// </summary>
+public sealed record StoreLimits(int DefaultStores, int ManagedStoresPerService);
 
 /// <summary>
 /// The account-wide rows (migrations 0004 and 0006): its live stores, its quota row (limits and secret usage), and
@@ -46,14 +60,15 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
 
     /// <summary>
     /// Inserts a store with a new data key. The account's quota row is locked first (the same order the commit writer
-    /// locks in), so the store limit holds exactly even if two activations of the account's grain ever ran at once;
-    /// the unique index on live names does the same for names. <paramref name="newDataKey"/> makes the store's data
-    /// key wrapped under the master key it is given, the one current in this transaction (see
-    /// <see cref="MasterKeyCatalog.LockCurrent"/>). The audit record of the create commits with the store, or neither
-    /// does; a refused insert writes nothing (the caller records the refusal).
+    /// locks in, and the lock <see cref="DeleteAccountAsync"/> takes), so the store limits hold exactly even if two
+    /// activations of the account's grain ever ran at once, and no store is added to an account being deleted: the
+    /// account row is checked under that lock. The unique index on live names does the same for names.
+    /// <paramref name="newDataKey"/> makes the store's data key wrapped under the master key it is given, the one
+    /// current in this transaction (see <see cref="MasterKeyCatalog.LockCurrent"/>). The audit record of the create
+    /// commits with the store, or neither does; a refused insert writes nothing (the caller records the refusal).
     /// </summary>
     public async Task<StoreInsertResult> InsertStoreAsync(
-        StoreView store, int defaultStoresLimit, AuditRecord audit, Func<string, WrappedDataKey> newDataKey, CancellationToken ct = default)
+        StoreView store, StoreLimits limits, AuditRecord audit, Func<string, WrappedDataKey> newDataKey, CancellationToken ct = default)
     {
         WrappedDataKey dataKey;
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -64,20 +79,44 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
             {
                 Command("INSERT INTO account_quotas (account_id) VALUES ($1) ON CONFLICT DO NOTHING", store.AccountId),
                 Command("SELECT stores_limit FROM account_quotas WHERE account_id = $1 FOR UPDATE", store.AccountId),
-                Command("SELECT count(*) FROM stores WHERE account_id = $1 AND managed_by IS NULL AND deleted IS NULL", store.AccountId),
+                // Each statement reads what committed before it began, so this sees a delete that held the lock first.
+                new NpgsqlBatchCommand("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1)")
+                {
+                    Parameters = { new NpgsqlParameter { Value = store.AccountId.ToString("N") } },
+                },
+                new NpgsqlBatchCommand(
+                    """
+                    SELECT count(*) FILTER (WHERE managed_by IS NULL), count(*) FILTER (WHERE managed_by = $2)
+                      FROM stores WHERE account_id = $1 AND deleted IS NULL
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter { Value = store.AccountId }, new NpgsqlParameter { Value = store.ManagedBy ?? "" } },
+                },
                 new NpgsqlBatchCommand(MasterKeyCatalog.LockCurrent),
             },
         })
         {
             await using var reader = await check.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            var limit = reader.IsDBNull(0) ? defaultStoresLimit : reader.GetInt32(0);
+            var limit = reader.IsDBNull(0) ? limits.DefaultStores : reader.GetInt32(0);
             await reader.NextResultAsync(ct);
             await reader.ReadAsync(ct);
-            var usage = reader.GetInt64(0);
-            if (store.ManagedBy is null && usage >= limit)
+            if (!reader.GetBoolean(0))
             {
-                return new StoreInsertResult(StoreInsert.QuotaExceeded, limit, usage);
+                return new StoreInsertResult(StoreInsert.AccountMissing); // rolled back: not even the quota row stays
+            }
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            var (own, managedByCaller) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (store.ManagedBy is null && own >= limit)
+            {
+                return new StoreInsertResult(StoreInsert.QuotaExceeded, limit, own);
+            }
+
+            if (store.ManagedBy is not null && managedByCaller >= limits.ManagedStoresPerService)
+            {
+                return new StoreInsertResult(StoreInsert.ManagedQuotaExceeded, limits.ManagedStoresPerService, managedByCaller);
             }
 
             await reader.NextResultAsync(ct);
@@ -149,7 +188,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Deletes the account row (its tokens and keys go with it: their foreign keys cascade) and its quota row, with the
+    /// Deletes the account row (its tokens, keys and service grants go with it: their foreign keys cascade) and its quota row, with the
     /// audit record, in one transaction. False, having changed nothing, while the account still has a live store.
     /// </summary>
     public async Task<bool> DeleteAccountAsync(Guid accountId, AuditRecord audit, CancellationToken ct = default)

@@ -28,8 +28,7 @@ public sealed class AuditFailClosedTests
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
         var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
-        var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = $"c{Guid.NewGuid():N}"[..12], scopes = new[] { "workers" } }))
-            .Result.GetProperty("token").GetString();
+        var consumer = (await AppFixture.NewServiceAsync(api, settings.AdminToken, ["workers"], [account.Id])).Token;
         var store = await api.CreateStoreAsync(account);
         var value = $"kept-{Guid.NewGuid():N}";
         var id = (await api.CreateSecretAsync(account, store, "KEPT", value)).GetProperty("id").GetString();
@@ -75,8 +74,7 @@ public sealed class AuditFailClosedTests
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             var api = new ApiClient(http);
             var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
-            var consumer = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = "consumer", scopes = new[] { "workers" } }))
-                .Result.GetProperty("token").GetString();
+            var consumer = (await AppFixture.NewServiceAsync(api, settings.AdminToken, ["workers"], [account.Id])).Token;
             var store = await api.CreateStoreAsync(account);
             var value = $"offline-{Guid.NewGuid():N}";
             var id = (await api.CreateSecretAsync(account, store, "OFFLINE", value)).GetProperty("id").GetString();

@@ -66,9 +66,9 @@ public sealed class AuditTrailTests(TwoSiloFixture silos)
         var recorded = trail.Result.EnumerateArray()
             .GroupBy(r => r.GetProperty("request_id").GetString()!)
             .ToDictionary(g => g.Key, g => g.Select(r => r.GetProperty("action").GetString()!).ToList());
-        // Besides these, the trail holds the two tokens the test account was made with.
+        // Besides these, the trail holds the test account's creation and the two tokens it was made with.
         var unexpected = recorded.Where(r => !e.Requests.Any(x => x.RequestId == r.Key)).SelectMany(r => r.Value).ToList();
-        Assert.Equal(["token.create", "token.create"], unexpected);
+        Assert.Equal(["token.create", "token.create", "account.create"], unexpected);
         foreach (var (requestId, action, count) in e.Requests)
         {
             Assert.True(recorded.TryGetValue(requestId, out var actions), $"no record of {action} ({requestId})");
@@ -143,8 +143,8 @@ public sealed class AuditTrailTests(TwoSiloFixture silos)
 
         var first = await A.GetAsync($"{audit}?per_page=3", account.ReadToken);
         var second = await A.GetAsync($"{audit}?per_page=3&page=2", account.WriteToken);
-        // The five creates, the read, the store and the two tokens the account was made with.
-        Assert.Equal((200, 9, 3), (first.Status, first.Body.GetProperty("result_info").GetProperty("total_count").GetInt32(), first.Result.GetArrayLength()));
+        // The five creates, the read, the store, and the account's creation with its two tokens.
+        Assert.Equal((200, 10, 3), (first.Status, first.Body.GetProperty("result_info").GetProperty("total_count").GetInt32(), first.Result.GetArrayLength()));
         var seqs = first.Result.EnumerateArray().Concat(second.Result.EnumerateArray()).Select(r => long.Parse(r.GetProperty("id").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(seqs.OrderDescending(), seqs);
         Assert.Equal(6, seqs.Distinct().Count());
@@ -156,7 +156,7 @@ public sealed class AuditTrailTests(TwoSiloFixture silos)
         Assert.Equal(2, (await A.GetAsync($"{audit}?secret_id={ids[2]}", account.ReadToken)).Result.GetArrayLength());
         Assert.Equal(1, (await A.GetAsync($"{audit}?secret_name=S4", account.ReadToken)).Result.GetArrayLength());
         Assert.Equal(0, (await A.GetAsync($"{audit}?until={Uri.EscapeDataString(DateTime.UtcNow.AddHours(-1).ToString("O"))}", account.ReadToken)).Result.GetArrayLength());
-        Assert.Equal(9, (await A.GetAsync($"{audit}?since={Uri.EscapeDataString(DateTime.UtcNow.AddHours(-1).ToString("O"))}", account.ReadToken)).Result.GetArrayLength());
+        Assert.Equal(10, (await A.GetAsync($"{audit}?since={Uri.EscapeDataString(DateTime.UtcNow.AddHours(-1).ToString("O"))}", account.ReadToken)).Result.GetArrayLength());
 
         // Another account's token, a service and the operator may not read this account's trail here.
         foreach (var token in new[] { other.ReadToken, consumer.Token, silos.AdminToken })
@@ -178,7 +178,7 @@ public sealed class AuditTrailTests(TwoSiloFixture silos)
 
         Assert.Equal(403, (await A.GetAsync("/admin/v1/audit", account.WriteToken)).Status);
         var all = await A.GetAsync($"/admin/v1/audit?account_id={other.Id}", silos.AdminToken);
-        Assert.Equal(["store.create", "token.create", "token.create"], all.Result.EnumerateArray().Select(r => r.GetProperty("action").GetString()));
+        Assert.Equal(["store.create", "token.create", "token.create", "account.create"], all.Result.EnumerateArray().Select(r => r.GetProperty("action").GetString()));
         Assert.Equal(JsonValueKind.Array, (await A.GetAsync("/admin/v1/audit?page=999", silos.AdminToken)).Result.ValueKind);
     }
 }

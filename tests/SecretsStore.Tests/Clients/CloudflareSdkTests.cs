@@ -24,7 +24,8 @@ public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
 
     /// <summary>
     /// Fresh accounts and services for one suite run: the account (write and read token, a legacy key, room for
-    /// the conformance suite's three stores), a second account for the 403 cases, and two services.
+    /// the conformance suite's three stores), a second account for the 403 cases, and two services granted only the
+    /// first account, so that the second is one they may not see.
     /// </summary>
     private async Task<Dictionary<string, string>> ProvisionAsync()
     {
@@ -33,8 +34,8 @@ public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
         await app.SetQuotaAsync(account, secrets: 200, stores: 5);
         var (email, key) = await app.NewKeyAsync(account.Id);
 
-        var owner = await app.NewServiceAsync();
-        var stranger = await app.NewServiceAsync();
+        var owner = await app.NewServiceAsync(accounts: [account.Id]);
+        var stranger = await app.NewServiceAsync(accounts: [account.Id]);
 
         return new Dictionary<string, string>
         {

@@ -32,7 +32,7 @@ public sealed class GrainReferencesTests(GrainClusterFixture fixture)
     [Fact]
     public async Task AReferenceMadeThisWayReachesTheGrain()
     {
-        var account = Guid.NewGuid();
+        var account = await fixture.NewAccountAsync();
         var created = await fixture.Grains.AccountGrain(account)
             .CreateStoreAsync(Caller.Account(Permission.Write, "token:refs"), $"s{Guid.NewGuid():N}");
         Assert.True(created.Succeeded);

@@ -24,7 +24,7 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
 
     private async Task<(Guid Account, Guid Store)> NewStoreAsync()
     {
-        var account = Guid.NewGuid();
+        var account = await fixture.NewAccountAsync();
         var store = await fixture.Grains.GetGrain<IAccountGrain>(account).CreateStoreAsync(Writer, $"s{Guid.NewGuid():N}");
         return (account, store.Value!.Id);
     }

@@ -17,7 +17,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
 
     private async Task<(Guid Account, Guid Store)> NewStoreAsync(Caller? caller = null)
     {
-        var account = Guid.NewGuid();
+        var account = await fixture.NewAccountAsync();
         var store = await Account(account).CreateStoreAsync(caller ?? Writer, $"s{Guid.NewGuid():N}");
         Assert.True(store.Succeeded);
         return (account, store.Value!.Id);
@@ -45,7 +45,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     public async Task AServiceCannotSeeAStoreItDoesNotManage()
     {
         var (account, store) = await NewStoreAsync();
-        var service = Caller.Service("ci");
+        var service = Caller.Service("ci", null, AccountGrants.All);
         Assert.Equal("store_not_found", (await Store(store).GetAsync(service, account)).Error!.Message);
         Assert.Equal("store_not_found", (await Store(store).CreateSecretsAsync(service, account, [Secret("A")])).Error!.Message);
     }
@@ -53,11 +53,11 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     [Fact]
     public async Task AnAccountCallerMayReadButNotChangeAManagedStore()
     {
-        var (account, store) = await NewStoreAsync(Caller.Service("deployer"));
+        var (account, store) = await NewStoreAsync(Caller.Service("deployer", null, AccountGrants.All));
         Assert.Equal("deployer", (await Store(store).GetAsync(Reader, account)).Value!.ManagedBy);
         Assert.Equal(ErrorKind.ManagedByService, (await Store(store).CreateSecretsAsync(Writer, account, [Secret("A")])).Error!.Kind);
         Assert.Equal(ErrorKind.ManagedByService, (await Account(account).DeleteStoreAsync(Writer, store, force: true)).Error!.Kind);
-        Assert.True((await Store(store).CreateSecretsAsync(Caller.Service("deployer"), account, [Secret("A")])).Succeeded);
+        Assert.True((await Store(store).CreateSecretsAsync(Caller.Service("deployer", null, AccountGrants.All), account, [Secret("A")])).Succeeded);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     [Fact]
     public async Task TheQuotaIsDerivedFromTheStoresAfterTheAccountGrainRestarts()
     {
-        var account = Guid.NewGuid();
+        var account = await fixture.NewAccountAsync();
         await Account(account).SetLimitsAsync(new QuotaLimits(50, 3), Caller.Operator("test"));
         var stores = new List<Guid>();
         for (var i = 0; i < 3; i++)

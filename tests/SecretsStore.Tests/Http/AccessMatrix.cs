@@ -7,6 +7,9 @@ public enum CallerKindUnderTest
 {
     OwningService,
     OtherService,
+
+    /// <summary>A service granted another account only (with the secret's scope): the account must not exist for it.</summary>
+    UngrantedService,
     AccountWrite,
     AccountRead,
     Operator,
@@ -16,8 +19,12 @@ public enum CallerKindUnderTest
 /// <summary>One route of the matrix: how to call it against a world, and whether it changes anything.</summary>
 public sealed record MatrixRoute(string Name, HttpMethod Method, Func<ManagedWorld, string> Path, Func<ManagedWorld, object?> Body, bool Writes);
 
-/// <summary>An account with a store managed by one service, one secret in it, and a second service that does not own it.</summary>
-public sealed record ManagedWorld(TestAccount Account, TestService Owner, TestService Other, string Store, string Secret, string AdminToken)
+/// <summary>
+/// An account with a store managed by one service, one secret in it (scoped <c>workers</c>), a second service that does
+/// not own it, and a third that consumes <c>workers</c> but is granted another account only.
+/// </summary>
+public sealed record ManagedWorld(
+    TestAccount Account, TestService Owner, TestService Other, TestService Ungranted, string Store, string Secret, string AdminToken)
 {
     public string SystemStore => $"{TestService.Base(Account.Id)}/stores/{Store}";
     public string AccountStore => $"{Account.Base}/stores/{Store}";
@@ -26,6 +33,7 @@ public sealed record ManagedWorld(TestAccount Account, TestService Owner, TestSe
     {
         CallerKindUnderTest.OwningService => Owner.Token,
         CallerKindUnderTest.OtherService => Other.Token,
+        CallerKindUnderTest.UngrantedService => Ungranted.Token,
         CallerKindUnderTest.AccountWrite => Account.WriteToken,
         CallerKindUnderTest.AccountRead => Account.ReadToken,
         CallerKindUnderTest.Operator => AdminToken,
@@ -35,13 +43,15 @@ public sealed record ManagedWorld(TestAccount Account, TestService Owner, TestSe
     public static async Task<ManagedWorld> CreateAsync(AppFixture app)
     {
         var account = await app.NewAccountAsync();
-        var owner = await app.NewServiceAsync();
+        var owner = await app.NewServiceAsync(accounts: [account.Id]);
         var other = await app.NewServiceAsync();
+        var elsewhere = await app.Api.PostAsync("/admin/v1/accounts", app.AdminToken, new { name = "elsewhere" });
+        var ungranted = await app.NewServiceAsync(["workers"], [elsewhere.Result.GetProperty("id").GetString()!]);
         var store = await app.Api.PostAsync($"{TestService.Base(account.Id)}/stores", owner.Token, new { name = "managed", account_id = 1 });
         var storeId = store.Result.GetProperty("id").GetString()!;
         var secret = await app.Api.PostAsync($"{TestService.Base(account.Id)}/stores/{storeId}/secrets", owner.Token,
             new[] { new { name = "SECRET", value = "value", scopes = new[] { "workers" } } });
-        return new ManagedWorld(account, owner, other, storeId, secret.Result[0].GetProperty("id").GetString()!, app.AdminToken);
+        return new ManagedWorld(account, owner, other, ungranted, storeId, secret.Result[0].GetProperty("id").GetString()!, app.AdminToken);
     }
 
     /// <summary>The store's whole visible state, read by its owner: any change to it (values included, through modified) shows.</summary>
@@ -77,6 +87,8 @@ public static class MatrixRoutes
         new("POST stores", HttpMethod.Post, w => $"{TestService.Base(w.Account.Id)}/stores", _ => new { name = $"s{Guid.NewGuid():N}", account_id = 1 }, Writes: true),
         new("GET stores", HttpMethod.Get, w => $"{TestService.Base(w.Account.Id)}/stores", _ => null, Writes: false),
         .. StoreRoutes(w => w.SystemStore),
+        new("GET value", HttpMethod.Get, w => $"{w.SystemStore}/secrets/{w.Secret}/value", _ => null, Writes: false),
+        new("GET value by name", HttpMethod.Get, w => $"{w.SystemStore}/secrets/by-name/SECRET/value", _ => null, Writes: false),
     ];
 
     public static readonly IReadOnlyList<MatrixRoute> Account =

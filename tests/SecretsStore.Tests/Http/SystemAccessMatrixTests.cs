@@ -25,13 +25,21 @@ public sealed class SystemAccessMatrixTests(AppFixture app)
         {
             Assert.Empty(response.Result.EnumerateArray());
         }
+
+        if (caller == CallerKindUnderTest.UngrantedService)
+        {
+            Assert.Equal("account_not_found", response.ErrorMessage);
+        }
     }
 
     private static (int Status, int? Code) Expected(MatrixRoute route, CallerKindUnderTest caller) => caller switch
     {
         CallerKindUnderTest.OwningService => (SuccessStatus(route), null),
-        // Another service may make and list stores of its own, but cannot learn this one exists.
-        CallerKindUnderTest.OtherService => route.Name is "POST stores" or "GET stores" ? (SuccessStatus(route), null) : (404, 1001),
+        // Another service may make and list stores of its own, and read values of the scopes it consumes (workers, as
+        // the secret's), but cannot learn this store exists.
+        CallerKindUnderTest.OtherService => route.Name is "POST stores" or "GET stores" or "GET value" or "GET value by name" ? (SuccessStatus(route), null) : (404, 1001),
+        // A service not granted the account: as if it did not exist, on every route, its scope notwithstanding.
+        CallerKindUnderTest.UngrantedService => (404, 1001),
         CallerKindUnderTest.None => (400, 9106),
         _ => (403, 9109),
     };

@@ -44,11 +44,18 @@ public sealed class AppFixture : IAsyncLifetime
         return (email, created.Result.GetProperty("key").GetString()!);
     }
 
-    /// <summary>A new service principal with a unique name; answers its name and token.</summary>
-    public async Task<TestService> NewServiceAsync(string[]? scopes = null)
+    /// <summary>
+    /// A new service principal with a unique name; answers its name and token. It acts in every account (<c>*</c>)
+    /// unless <paramref name="accounts"/> names the accounts it is granted.
+    /// </summary>
+    public Task<TestService> NewServiceAsync(string[]? scopes = null, string[]? accounts = null) =>
+        NewServiceAsync(Api, AdminToken, scopes ?? ["workers"], accounts);
+
+    /// <summary>The same through any node: every way a test makes a service goes through here.</summary>
+    public static async Task<TestService> NewServiceAsync(ApiClient api, string adminToken, string[] scopes, string[]? accounts = null)
     {
         var name = $"svc-{Guid.NewGuid():N}"[..20];
-        var created = await Api.PostAsync("/admin/v1/services", AdminToken, new { name, scopes = scopes ?? ["workers"] });
+        var created = await api.PostAsync("/admin/v1/services", adminToken, new { name, scopes, accounts = accounts ?? ["*"] });
         Assert.True(created.Status == 200, $"service create answered {created.Status}: {created.Body}");
         return new TestService(name, created.Result.GetProperty("token").GetString()!);
     }

@@ -28,8 +28,7 @@ public sealed record SecretWorkload(TestAccount Account, string StoreId, string 
         Expect(200, copy);
 
         // The value route hands the value out, and the grain that opens it logs and traces nothing of it.
-        var serviceToken = (await api.PostAsync("/admin/v1/services", settings.AdminToken, new { name = $"leak-{Guid.NewGuid():N}"[..20], scopes = new[] { "workers" } }))
-            .Result.GetProperty("token").GetString()!;
+        var serviceToken = (await AppFixture.NewServiceAsync(api, settings.AdminToken, ["workers"], [account.Id])).Token;
         var system = $"/client/v4/system/accounts/{account.Id}/stores/{store}/secrets";
         Assert.Equal(patched, (await api.GetAsync($"{system}/{secret.GetProperty("id").GetString()}/value", serviceToken)).Result.GetProperty("value").GetString());
         Assert.Equal(patched, (await api.GetAsync($"{system}/by-name/COPY/value", serviceToken)).Result.GetProperty("value").GetString());

@@ -45,13 +45,11 @@ public sealed class TwoSiloFixture : IAsyncLifetime
 
     public Task<TestAccount> NewAccountAsync() => AppFixture.NewAccountAsync(A, AdminToken);
 
-    public async Task<TestService> NewServiceAsync(params string[] scopes)
-    {
-        var name = $"svc-{Guid.NewGuid():N}"[..20];
-        var created = await A.PostAsync("/admin/v1/services", AdminToken, new { name, scopes });
-        Assert.True(created.Status == 200, $"service create answered {created.Status}: {created.Body}");
-        return new TestService(name, created.Result.GetProperty("token").GetString()!);
-    }
+    /// <summary>A new service with these scopes, acting in every account (<c>*</c>).</summary>
+    public Task<TestService> NewServiceAsync(params string[] scopes) => AppFixture.NewServiceAsync(A, AdminToken, scopes);
+
+    /// <summary>A new service with these scopes, granted only <paramref name="accounts"/>.</summary>
+    public Task<TestService> NewServiceAsync(string[] scopes, string[] accounts) => AppFixture.NewServiceAsync(A, AdminToken, scopes, accounts);
 
     /// <summary>Runs SQL on the test's database (as the superuser), e.g. to read the audit table raw.</summary>
     public async Task<List<string>> QueryAsync(string sql)

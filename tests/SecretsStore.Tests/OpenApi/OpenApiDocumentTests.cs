@@ -141,6 +141,27 @@ public sealed partial class OpenApiDocumentTests(AppFixture app)
         }
     }
 
+    [Fact]
+    public async Task TheServicesAccountsAndTheirGrantRoutesAreDescribed()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        var grants = paths.GetProperty("/admin/v1/services/{name}/accounts/{account_id}");
+        foreach (var method in new[] { "put", "delete" })
+        {
+            var operation = grants.GetProperty(method);
+            Assert.True(operation.GetProperty("responses").TryGetProperty("404", out _), $"{method} documents its 404");
+            var account = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "account_id");
+            Assert.Matches(account.GetProperty("schema").GetProperty("pattern").GetString()!, "*");
+        }
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("ServiceCreateRequest").GetProperty("properties").TryGetProperty("accounts", out _));
+        Assert.True(schemas.GetProperty("AdminServiceDto").GetProperty("properties").TryGetProperty("accounts", out _));
+        Assert.True(schemas.GetProperty("AuditRecordDto").GetProperty("properties").TryGetProperty("addressed_account_id", out _));
+        Assert.Contains("accounts", paths.GetProperty("/admin/v1/services").GetProperty("post").GetRawText());
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex SnakeCase();
 }

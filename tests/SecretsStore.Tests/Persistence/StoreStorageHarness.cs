@@ -60,12 +60,22 @@ public sealed class StoreStorageHarness : IAsyncDisposable
     /// <summary>A new store in a new account (or <paramref name="accountId"/>), as the account grain inserts it.</summary>
     public async Task<StoreView> NewStoreAsync(Guid? accountId = null)
     {
-        var account = accountId ?? Guid.NewGuid();
+        var account = accountId ?? await NewAccountAsync();
         var now = DateTime.UtcNow;
         var store = new StoreView(Guid.NewGuid(), $"s{Guid.NewGuid():N}", account, now, now, null);
         Assert.Equal(StoreInsert.Inserted, (await Catalog.InsertStoreAsync(
-            store, defaultStoresLimit: 100, Record(account, AuditActions.StoreCreate), current => StoreKeys.NewWrapped(Cipher, current, account, store.Id))).Outcome);
+            store, new StoreLimits(100, 10), Record(account, AuditActions.StoreCreate), current => StoreKeys.NewWrapped(Cipher, current, account, store.Id))).Outcome);
         return store;
+    }
+
+    /// <summary>An account row, as the operator's create makes it: stores are inserted only into accounts that exist.</summary>
+    public async Task<Guid> NewAccountAsync()
+    {
+        var account = Guid.NewGuid();
+        await using var insert = Db.CreateCommand("INSERT INTO accounts (id, name) VALUES ($1, 'storage-test')");
+        insert.Parameters.AddWithValue(account.ToString("N"));
+        await insert.ExecuteNonQueryAsync();
+        return account;
     }
 
     public Task<StoreSnapshot> LoadAsync(Guid storeId) => Storage.LoadAsync(storeId, CancellationToken.None);

@@ -52,6 +52,7 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("SecretsStore:Quota:Secrets", "-1", "SecretsStore:Quota")]
+    [InlineData("SecretsStore:Quota:ManagedStores", "-1", "SecretsStore:Quota:ManagedStores")]
     [InlineData("SecretsStore:Storage:MaxStoresPerCommit", "0", "SecretsStore:Storage:MaxStoresPerCommit")]
     [InlineData("SecretsStore:KeyRotation:BatchSize", "0", "SecretsStore:KeyRotation")]
     [InlineData("SecretsStore:KeyRotation:PollInterval", "00:00:00", "SecretsStore:KeyRotation")]

@@ -10,7 +10,7 @@ public sealed class StoreAccessTests
     private static readonly Guid AccountId = Guid.NewGuid();
     private static readonly Caller Writer = Caller.Account(Permission.Write, "token:w");
     private static readonly Caller Reader = Caller.Account(Permission.Read, "token:r");
-    private static readonly Caller Deployer = Caller.Service("deployer");
+    private static readonly Caller Deployer = Caller.Service("deployer", null, AccountGrants.All);
 
     private static StoreRow Row(string? managedBy = null, Guid? accountId = null) =>
         new(Guid.NewGuid(), accountId ?? AccountId, "store", managedBy, DateTime.UnixEpoch, DateTime.UnixEpoch, null, Deleted: false, Version: 1);

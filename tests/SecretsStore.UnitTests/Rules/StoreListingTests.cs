@@ -24,7 +24,7 @@ public sealed class StoreListingTests
 
     [Fact]
     public void AServiceListsOnlyTheStoresItManages() =>
-        Assert.Equal(["deploys"], Names(StoreListing.List(Stores, Caller.Service("deployer"), new ListRequest())));
+        Assert.Equal(["deploys"], Names(StoreListing.List(Stores, Caller.Service("deployer", null, AccountGrants.All), new ListRequest())));
 
     [Fact]
     public void StoresSortByNameOrByModified()

@@ -16,7 +16,7 @@ public sealed class ValueAccessTests
     [Fact]
     public void OnlyServicesReadValues()
     {
-        Assert.Null(ValueAccess.CheckReader(Caller.Service("deployer")));
+        Assert.Null(ValueAccess.CheckReader(Caller.Service("deployer", null, AccountGrants.All)));
         Assert.Equal(Errors.ValueReadNeedsService(), ValueAccess.CheckReader(Caller.Account(Permission.Write, "token:w")));
         Assert.Equal(Errors.ValueReadNeedsService(), ValueAccess.CheckReader(Caller.Operator("req")));
     }
@@ -24,9 +24,9 @@ public sealed class ValueAccessTests
     [Fact]
     public void AServiceReadsTheValuesOfItsOwnStoreAndOfScopesItConsumes()
     {
-        Assert.True(ValueAccess.MayRead(Managed, Secret("dex"), Caller.Service("deployer")));
-        Assert.True(ValueAccess.MayRead(Managed, Secret("dex", "workers"), Caller.Service("worker", ["workers"])));
-        Assert.False(ValueAccess.MayRead(Managed, Secret("dex"), Caller.Service("worker", ["workers"])));
+        Assert.True(ValueAccess.MayRead(Managed, Secret("dex"), Caller.Service("deployer", null, AccountGrants.All)));
+        Assert.True(ValueAccess.MayRead(Managed, Secret("dex", "workers"), Caller.Service("worker", ["workers"], AccountGrants.All)));
+        Assert.False(ValueAccess.MayRead(Managed, Secret("dex"), Caller.Service("worker", ["workers"], AccountGrants.All)));
         Assert.False(ValueAccess.MayRead(Managed, Secret("workers"), Caller.Account(Permission.Write, "token:w")));
     }
 }

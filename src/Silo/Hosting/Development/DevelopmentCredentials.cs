@@ -27,7 +27,7 @@ public sealed record DevelopmentCredentials(
             }
         }
 
-        var account = await accounts.CreateAsync("Development", ct);
+        var account = await accounts.CreateAsync("Development", ct: ct);
         var (_, token) = await credentials.CreateTokenAsync(Guid.ParseExact(account.Id, "N"), "development", Permission.Write, ct: ct);
         var created = new DevelopmentCredentials(TokenHasher.NewToken(), account.Id, token);
         OwnerOnlyFile.Write(path, JsonSerializer.Serialize(created, new JsonSerializerOptions { WriteIndented = true }) + "\n");
