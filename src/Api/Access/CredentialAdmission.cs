@@ -8,8 +8,9 @@ namespace SecretsStore.Api.Access;
 /// exists gets a cluster-wide budget (a grain): the limiter keys that budget by it, and limits everything else
 /// (no credential, an unknown one) by client address on this gateway alone. A credential either cache knows costs
 /// nothing here. One that needs the database is looked up only while its client address is within its limit of
-/// failed authentications (<see cref="FailedAuthentications"/>); past it, the answer is 429 (code 971, with
-/// Retry-After) before any look-up. Endpoints that are never limited (health probes, the metrics scrape) skip this
+/// failed authentications (<see cref="FailedAuthentications"/>), or when this gateway found it valid lately
+/// (<see cref="PrincipalResolver.WasRecentlyValid"/>); otherwise the answer is 429 (code 971, with Retry-After)
+/// before any look-up. Endpoints that are never limited (health probes, the metrics scrape) skip this
 /// as they skip the limiter.
 /// </summary>
 public sealed class CredentialAdmission(RequestDelegate next, PrincipalResolver resolver, FailedAuthentications failures, SecretsStoreMetrics metrics)
@@ -26,7 +27,9 @@ public sealed class CredentialAdmission(RequestDelegate next, PrincipalResolver 
             return Admit(context);
         }
 
-        return failures.IsBlocked(ClientAddress.Of(context), out var retryAfter) ? Refuse(context, retryAfter) : LookUpThenAdmitAsync(context);
+        return failures.IsBlocked(ClientAddress.Of(context), out var retryAfter) && !resolver.WasRecentlyValid(context)
+            ? Refuse(context, retryAfter)
+            : LookUpThenAdmitAsync(context);
     }
 
     private async Task LookUpThenAdmitAsync(HttpContext context)

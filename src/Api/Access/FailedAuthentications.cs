@@ -27,6 +27,9 @@ public sealed class FailedAuthentications(IOptions<ApiOptions> options, TimeProv
     private readonly long _window = (long)(options.Value.RateLimit.FailedAuthenticationWindow.TotalSeconds * clock.TimestampFrequency);
     private int _addedSinceSweep;
 
+    /// <summary>How many addresses it keeps a tally for now.</summary>
+    public int TrackedCount => _tallies.Count;
+
     /// <summary>Whether the address is over its limit now; when it is, <paramref name="retryAfter"/> says until when.</summary>
     public bool IsBlocked(string address, out TimeSpan retryAfter)
     {

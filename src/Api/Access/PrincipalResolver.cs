@@ -14,7 +14,7 @@ public readonly record struct Resolution(Principal? Principal, StoreError? Failu
 /// Turns request headers into a principal, once per request (the answer is kept in the request's features, so the
 /// rate limiter, the route filters and the request log all use one look-up). Known credentials are cached briefly on
 /// each node (<c>SecretsStore:CredentialCacheDuration</c>), unknown ones in a bounded cache of their own
-/// (<see cref="UnknownCredentialCache"/>), so guessing costs no database work and cannot evict the known. A
+/// (<see cref="CredentialDigestSet"/>), so guessing costs no database work and cannot evict the known. A
 /// revocation forgets both, on this node at once and on every other gateway through <see cref="ClusterRevocations"/>.
 /// </summary>
 public sealed class PrincipalResolver : IDisposable
@@ -28,6 +28,12 @@ public sealed class PrincipalResolver : IDisposable
     /// </summary>
     public static readonly TimeSpan UnknownCredentialLifetime = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a credential found valid may still be looked up from a client address that is over its limit of
+    /// failed authentications (<see cref="WasRecentlyValid"/>), once its cache entry has expired.
+    /// </summary>
+    public static readonly TimeSpan RecentlyValidLifetime = TimeSpan.FromMinutes(30);
+
     private readonly CredentialRepository _credentials;
     private readonly ServiceRepository _services;
     private readonly AdminToken _adminToken;
@@ -35,7 +41,8 @@ public sealed class PrincipalResolver : IDisposable
     private readonly ClusterRevocations _revocations;
     private readonly SecretsStoreMetrics _metrics;
     private readonly MemoryCache _known = new(new MemoryCacheOptions { SizeLimit = CacheCapacity });
-    private readonly UnknownCredentialCache _unknown;
+    private readonly CredentialDigestSet _unknown;
+    private readonly CredentialDigestSet _recentlyValid;
 
     // Bumped by every revocation: a look-up that started before one does not cache what it read.
     private long _generation;
@@ -50,7 +57,8 @@ public sealed class PrincipalResolver : IDisposable
         _options = options;
         _revocations = revocations;
         _metrics = metrics;
-        _unknown = new UnknownCredentialCache(CacheCapacity, UnknownCredentialLifetime, clock);
+        _unknown = new CredentialDigestSet(CacheCapacity, UnknownCredentialLifetime, clock);
+        _recentlyValid = new CredentialDigestSet(CacheCapacity, RecentlyValidLifetime, clock);
         revocations.Revoked += ForgetHere;
     }
 
@@ -91,7 +99,7 @@ public sealed class PrincipalResolver : IDisposable
         }
         else if (!_known.TryGetValue(key, out resolved))
         {
-            resolved = _unknown.Contains(UnknownDigestOf(presented)) ? ResolvedCredential.Unknown : null;
+            resolved = _unknown.Contains(DigestOf(presented)) ? ResolvedCredential.Unknown : null;
         }
 
         if (resolved is not null)
@@ -101,6 +109,15 @@ public sealed class PrincipalResolver : IDisposable
 
         return resolved;
     }
+
+    /// <summary>
+    /// Whether the request's credential (one that needs a look-up) was found valid on this gateway lately. Such a
+    /// credential is still looked up when its cache entry has expired though its client address is over its limit of
+    /// failed authentications, so that a client keeps working with its own token while a neighbour behind the same
+    /// address floods; a guess cannot be in this set, and a revoked credential leaves it at its next look-up.
+    /// </summary>
+    public bool WasRecentlyValid(HttpContext context) =>
+        CacheKeyOf(PresentedCredential.Of(context)) is not null && _recentlyValid.Contains(DigestOf(PresentedCredential.Of(context)));
 
     /// <summary>Whether the request's credential was looked up (or would be) and named nothing: a failed authentication.</summary>
     public static bool IsUnknownCredential(HttpContext context) =>
@@ -147,8 +164,8 @@ public sealed class PrincipalResolver : IDisposable
             : null;
     }
 
-    /// <summary>A token's unknown entry is the first half of its hash; a key's, of a hash over its email and key.</summary>
-    private static UInt128 UnknownDigestOf(PresentedCredential presented)
+    /// <summary>A token's digest is the first half of its hash; a key's, of a hash over its email and key.</summary>
+    private static UInt128 DigestOf(PresentedCredential presented)
     {
         if (presented.BearerHash is { } bearer)
         {
@@ -196,11 +213,16 @@ public sealed class PrincipalResolver : IDisposable
             return; // a revocation came while the database was asked: what it answered may be what was revoked
         }
 
+        var digest = DigestOf(presented);
         if (resolved.Resolution.Principal is null)
         {
-            _unknown.Add(UnknownDigestOf(presented));
+            _unknown.Add(digest);
+            _recentlyValid.Remove(digest);
+            return;
         }
-        else if (_options.Value.CredentialCacheDuration > TimeSpan.Zero)
+
+        _recentlyValid.Add(digest);
+        if (_options.Value.CredentialCacheDuration > TimeSpan.Zero)
         {
             _known.Set(key, resolved, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.Value.CredentialCacheDuration });
         }

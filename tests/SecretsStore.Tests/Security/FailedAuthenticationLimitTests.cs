@@ -6,7 +6,7 @@ namespace SecretsStore.Tests.Security;
 /// <summary>
 /// Review findings 2 and 16: nothing limited failed authentication by source. Now an address that presents too many
 /// unknown credentials is answered 429 (code 971, Retry-After) before its next uncached credential is looked up,
-/// while credentials the gateway knows keep working from the same address. Behind a trusted balancer the address is
+/// while credentials the gateway found valid keep working from the same address. Behind a trusted balancer the address is
 /// the one it forwards; from anyone else, X-Forwarded-For is ignored.
 /// </summary>
 public sealed class FailedAuthenticationLimitTests
@@ -17,10 +17,10 @@ public sealed class FailedAuthenticationLimitTests
     public async Task PastItsLimitAnAddressGets429BeforeAnyLookUpWhileATokenItHasUsedStillWorks()
     {
         var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("failedauth"));
-        // Later arguments win over TestHost's raised limit; the long cache keeps the good token known throughout.
+        // Later arguments win over TestHost's raised limit. A short credential cache, so the good token's entry expires.
         await using var app = await TestHost.StartAsync(settings,
             $"--SecretsStore:RateLimit:FailedAuthentications={Limit}", "--SecretsStore:RateLimit:FailedAuthenticationWindow=00:01:00",
-            "--SecretsStore:CredentialCacheDuration=00:01:00");
+            "--SecretsStore:CredentialCacheDuration=00:00:01");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
         var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
@@ -45,8 +45,12 @@ public sealed class FailedAuthenticationLimitTests
         Assert.Equal(429, (await SendWithForwardedForAsync(api, quota, bad[Limit + 1], "198.51.100.1")).Status);
         Assert.Equal(Limit, lookups.Unknown);
 
-        // The token this address used before the flood still works, and requests without credentials are not counted.
+        // The token this address used before the flood still works, even once its cache entry has expired (it is
+        // looked up again: it was valid lately), and requests without credentials are not counted.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var found = lookups.Found;
         Assert.Equal(200, (await api.GetAsync(quota, account.ReadToken)).Status);
+        Assert.Equal(found + 1, lookups.Found);
         var none = await api.GetAsync(quota, null);
         Assert.Equal((400, 9106), (none.Status, none.ErrorCode));
         // A valid token this gateway has not seen yet is refused too: telling it from a guess takes the look-up the limit saves.

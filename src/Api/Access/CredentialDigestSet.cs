@@ -3,16 +3,17 @@ using System.Collections.Concurrent;
 namespace SecretsStore.Api.Access;
 
 /// <summary>
-/// Digests of credentials the database did not know, so that a bad token sent again costs no look-up. Kept apart from
-/// the cache of known credentials, so that a flood of distinct bad tokens cannot push good tokens out of it.
+/// A bounded set of credential digests, each remembered for a lifetime: the resolver keeps the credentials the
+/// database did not know in one (so a bad token sent again costs no look-up, and a flood of them cannot push good
+/// tokens out of the cache of known ones, which is another), and the credentials it found valid lately in another.
 /// <para>
 /// Bounded without a sweep: entries go into the current generation, and when it holds half the capacity it becomes
 /// the previous one and the generation before is dropped whole. An entry found in the previous generation is copied
-/// into the current one, so a bad token that keeps coming back stays remembered while a flood of one-offs churns
-/// through. Each entry is 16 bytes of the digest and its expiry.
+/// into the current one, so a digest that keeps coming back stays while a flood of one-offs churns through. Each
+/// entry is 16 bytes of the digest and its expiry.
 /// </para>
 /// </summary>
-public sealed class UnknownCredentialCache(int capacity, TimeSpan lifetime, TimeProvider clock)
+public sealed class CredentialDigestSet(int capacity, TimeSpan lifetime, TimeProvider clock)
 {
     private readonly int _generationSize = Math.Max(1, capacity / 2);
     private readonly long _lifetime = (long)(lifetime.TotalSeconds * clock.TimestampFrequency);
@@ -23,6 +24,9 @@ public sealed class UnknownCredentialCache(int capacity, TimeSpan lifetime, Time
 
     /// <summary>How many digests it holds at most.</summary>
     public int Capacity => _generationSize * 2;
+
+    /// <summary>How many it holds now, expired ones included until their generation goes.</summary>
+    public int Count => Volatile.Read(ref _current).Count + Volatile.Read(ref _previous).Count;
 
     public bool Contains(UInt128 digest)
     {
@@ -43,7 +47,13 @@ public sealed class UnknownCredentialCache(int capacity, TimeSpan lifetime, Time
 
     public void Add(UInt128 digest) => Remember(digest, clock.GetTimestamp() + _lifetime);
 
-    /// <summary>Forgets every digest: a revocation forgets what it knew, unknowns included.</summary>
+    public void Remove(UInt128 digest)
+    {
+        Volatile.Read(ref _current).TryRemove(digest, out _);
+        Volatile.Read(ref _previous).TryRemove(digest, out _);
+    }
+
+    /// <summary>Forgets every digest.</summary>
     public void Clear()
     {
         lock (_rotation)
