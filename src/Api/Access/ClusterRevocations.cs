@@ -93,13 +93,13 @@ public sealed class ClusterRevocations(IGrainFactory grains, AccountRepository a
         try
         {
             await Hub.UnsubscribeAsync(_reference).WaitAsync(CallTimeout, cancellationToken);
+            grains.DeleteObjectReference<IRevocationObserver>(_reference);
         }
         catch (Exception)
         {
             // Stopping anyway: the hub drops the subscription when it lapses.
         }
 
-        grains.DeleteObjectReference<IRevocationObserver>(_reference);
         _reference = null;
     }
 

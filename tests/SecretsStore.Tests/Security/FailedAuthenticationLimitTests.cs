@@ -20,7 +20,7 @@ public sealed class FailedAuthenticationLimitTests
         // Later arguments win over TestHost's raised limit. A short credential cache, so the good token's entry expires.
         await using var app = await TestHost.StartAsync(settings,
             $"--SecretsStore:RateLimit:FailedAuthentications={Limit}", "--SecretsStore:RateLimit:FailedAuthenticationWindow=00:01:00",
-            "--SecretsStore:CredentialCacheDuration=00:00:01");
+            "--SecretsStore:CredentialCacheDuration=00:00:01", "--SecretsStore:Logging:Requests=true");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var api = new ApiClient(http);
         var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
@@ -35,10 +35,13 @@ public sealed class FailedAuthenticationLimitTests
         }
 
         Assert.Equal(Limit, lookups.Unknown);
+        // Nor do the request log (on here) and the probes look a credential up.
+        Assert.Equal(200, (await api.GetAsync("/healthz", GuessedTokens.New())).Status);
+        Assert.Equal(Limit, lookups.Unknown);
         var refused = await api.GetAsync(quota, bad[Limit]);
         Assert.Equal((429, 971), (refused.Status, refused.ErrorCode));
         Assert.InRange(int.Parse(refused.Header("Retry-After")!, CultureInfo.InvariantCulture), 1, 60);
-        // Refused before the look-up: the database was not asked about the token.
+        // Refused before the look-up, and logged without one: the database was not asked about the token.
         Assert.Equal(Limit, lookups.Unknown);
         // A bad token already known to be bad is refused alike, and X-Forwarded-For from a client is not believed.
         Assert.Equal(429, (await api.GetAsync(quota, bad[0])).Status);
