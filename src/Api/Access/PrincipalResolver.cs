@@ -116,8 +116,11 @@ public sealed class PrincipalResolver : IDisposable
     /// failed authentications, so that a client keeps working with its own token while a neighbour behind the same
     /// address floods; a guess cannot be in this set, and a revoked credential leaves it at its next look-up.
     /// </summary>
-    public bool WasRecentlyValid(HttpContext context) =>
-        CacheKeyOf(PresentedCredential.Of(context)) is not null && _recentlyValid.Contains(DigestOf(PresentedCredential.Of(context)));
+    public bool WasRecentlyValid(HttpContext context)
+    {
+        var presented = PresentedCredential.Of(context);
+        return CacheKeyOf(presented) is not null && _recentlyValid.Contains(DigestOf(presented));
+    }
 
     /// <summary>Whether the request's credential was looked up (or would be) and named nothing: a failed authentication.</summary>
     public static bool IsUnknownCredential(HttpContext context) =>
