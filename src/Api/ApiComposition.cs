@@ -38,6 +38,7 @@ public static class ApiComposition
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<AdminToken>();
+        services.AddSingleton<ClusterRevocations>().AddHostedService(s => s.GetRequiredService<ClusterRevocations>());
         services.AddSingleton<PrincipalResolver>();
         services.AddSecretsStoreMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
@@ -101,6 +102,7 @@ public static class ApiComposition
             StatusCodes.Status405MethodNotAllowed => ApiResults.MethodNotAllowed().ExecuteAsync(context.HttpContext),
             _ => Task.CompletedTask,
         });
+        app.UseMiddleware<CredentialAdmission>();
         app.UseRateLimiter();
         return app;
     }

@@ -17,7 +17,13 @@ public sealed class ApiOptions : IValidatableObject
     /// <summary>The operator's bearer token for the admin routes; a development run supplies one.</summary>
     public string? AdminToken { get; set; }
 
-    /// <summary>How long a looked-up credential is trusted before it is looked up again: the bound on revocation delay.</summary>
+    /// <summary>The longest <see cref="CredentialCacheDuration"/> may be: the bound on a revocation the broadcast missed.</summary>
+    public static readonly TimeSpan MaxCredentialCacheDuration = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a looked-up credential is trusted before it is looked up again. Revocations reach every gateway
+    /// through the cluster at once (<see cref="Access.ClusterRevocations"/>); this bounds the delay when one is missed.
+    /// </summary>
     public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Scope names secrets may carry; unset means Cloudflare's.</summary>
@@ -29,6 +35,8 @@ public sealed class ApiOptions : IValidatableObject
 
     public RequestLoggingOptions Logging { get; set; } = new();
 
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     public static OptionsBuilder<ApiOptions> Register(IServiceCollection services, IConfiguration configuration) =>
         services.AddOptions<ApiOptions>()
             .Bind(configuration.GetSection(Section))
@@ -37,14 +45,26 @@ public sealed class ApiOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (CredentialCacheDuration < TimeSpan.Zero)
+        if (CredentialCacheDuration < TimeSpan.Zero || CredentialCacheDuration > MaxCredentialCacheDuration)
         {
-            yield return new ValidationResult($"{Section}:CredentialCacheDuration must not be negative.", [nameof(CredentialCacheDuration)]);
+            yield return new ValidationResult(
+                $"{Section}:CredentialCacheDuration must be between 00:00:00 and {MaxCredentialCacheDuration:c}.", [nameof(CredentialCacheDuration)]);
         }
 
         if (RateLimit.Requests < 1 || RateLimit.Window <= TimeSpan.Zero)
         {
             yield return new ValidationResult($"{Section}:RateLimit needs Requests of at least 1 and a positive Window.", [nameof(RateLimit)]);
+        }
+
+        if (RateLimit.FailedAuthentications < 1 || RateLimit.FailedAuthenticationWindow <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                $"{Section}:RateLimit needs FailedAuthentications of at least 1 and a positive FailedAuthenticationWindow.", [nameof(RateLimit)]);
+        }
+
+        if (ForwardedHeaders.Problem() is { } forwardedProblem)
+        {
+            yield return new ValidationResult($"{Section}:ForwardedHeaders: {forwardedProblem}", [nameof(ForwardedHeaders)]);
         }
 
         if (Shutdown.DrainDelay < TimeSpan.Zero)

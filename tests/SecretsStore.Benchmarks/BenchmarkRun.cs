@@ -11,6 +11,7 @@ public static class BenchmarkRun
     private static readonly (string Name, Func<BenchmarkContext, Action<string>, Task<IReadOnlyList<BenchmarkRow>>> Run)[] All =
     [
         ("get", GetScenario.RunAsync),
+        ("auth-flood", AuthFloodScenario.RunAsync),
         ("creates", CreateScenario.RunAsync),
         ("large-store", LargeStoreScenario.RunAsync),
         ("storage-designs", StorageDesignsScenario.RunAsync),

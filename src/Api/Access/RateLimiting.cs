@@ -5,30 +5,44 @@ using Microsoft.Extensions.Logging;
 
 namespace SecretsStore.Api.Access;
 
-/// <summary>How many requests one credential may make per window (<c>SecretsStore:RateLimit</c>), across the whole cluster.</summary>
+/// <summary>
+/// How many requests one credential may make per window (<c>SecretsStore:RateLimit</c>), across the whole cluster;
+/// and how often one client address may fail to authenticate, on each gateway.
+/// </summary>
 public sealed class RateLimitOptions
 {
     /// <summary>Cloudflare's own API allows 1,200 requests per five minutes per user.</summary>
     public int Requests { get; set; } = 1_200;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Unknown tokens or keys one client address may present per <see cref="FailedAuthenticationWindow"/> before its
+    /// uncached credentials are refused with 429 unlooked-up (<see cref="FailedAuthentications"/>). Far above what a
+    /// client with a mistyped token sends, far below a flood.
+    /// </summary>
+    public int FailedAuthentications { get; set; } = 100;
+
+    public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
-/// Throttles each credential (or, without one, each client address) with a sliding window shared by every gateway of
-/// the cluster (<see cref="CredentialBudget"/>), and answers the excess with 429, code 971 and Retry-After. Health
-/// probes are never throttled: their endpoints say so with <c>DisableRateLimiting()</c>, which the middleware honours
-/// before it asks this limiter.
+/// Throttles each credential that resolved (<see cref="CredentialAdmission"/> resolves it first) with a sliding window
+/// shared by every gateway of the cluster (<see cref="CredentialBudget"/>), and everything else (no credential, an
+/// unknown one) by client address with a sliding window on this gateway alone, so a credential that names nothing
+/// never activates a grain. The excess is answered with 429, code 971 and Retry-After. Health probes are never
+/// throttled: their endpoints say so with <c>DisableRateLimiting()</c>, which the middleware honours before it asks
+/// this limiter.
 /// </summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddSecretsStoreRateLimiting(this IServiceCollection services)
     {
         services.AddSingleton<ClusterBudgets>();
-        services.AddOptions<RateLimiterOptions>().Configure<ClusterBudgets>((options, budgets) =>
+        services.AddSingleton<FailedAuthentications>();
+        services.AddOptions<RateLimiterOptions>().Configure<ClusterBudgets, PrincipalResolver>((options, budgets, resolver) =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                RateLimitPartition.Get(PartitionKey(context), partition => new CredentialBudget(partition, budgets)));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => PartitionOf(context, resolver, budgets));
             options.OnRejected = (rejected, ct) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : budgets.Limits.Window / 10;
@@ -39,7 +53,25 @@ public static class RateLimiting
         return services.AddRateLimiter(_ => { });
     }
 
-    /// <summary>A digest of the presented credential, so the key never holds a token; the client address otherwise.</summary>
-    private static string PartitionKey(HttpContext context) =>
-        PresentedCredential.Of(context).Partition ?? "a:" + context.Connection.RemoteIpAddress;
+    /// <summary>
+    /// A resolved credential's cluster budget, keyed by its digest so the key never holds a token; otherwise the client
+    /// address's budget on this gateway.
+    /// </summary>
+    private static RateLimitPartition<string> PartitionOf(HttpContext context, PrincipalResolver resolver, ClusterBudgets budgets)
+    {
+        if (resolver.TryResolveCached(context, out var resolution)
+            && resolution.Principal is not null && PresentedCredential.Of(context).Partition is { } credential)
+        {
+            return RateLimitPartition.Get(credential, partition => new CredentialBudget(partition, budgets));
+        }
+
+        var limits = budgets.Limits;
+        return RateLimitPartition.GetSlidingWindowLimiter("a:" + ClientAddress.Of(context), _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = limits.Requests,
+            Window = limits.Window,
+            SegmentsPerWindow = 10,
+            QueueLimit = 0,
+        });
+    }
 }

@@ -57,7 +57,7 @@ public static class AdminAccountsApi
             : Errors.AccountNotFound();
 
     public static async Task<Answer<object>> DeleteAccount(
-        [AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, IGrainFactory grains, PrincipalResolver resolver, AccountRepository accounts,
+        [AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, IGrainFactory grains, PrincipalResolver resolver,
         [FromQuery(Name = "force")] string? force)
     {
         var accountId = route.AccountId;
@@ -68,10 +68,9 @@ public static class AdminAccountsApi
             return outcome.Error;
         }
 
-        // The account's tokens and keys are gone: this node stops honouring them now, the others within the
-        // credential cache's lifetime, as after a revocation.
-        resolver.Forget();
-        accounts.Forget(accountId);
+        // The account's tokens and keys are gone: every gateway stops honouring them, and takes the account for
+        // gone, as after a revocation.
+        resolver.Forget(accountId);
         return ApiResults.Done();
     }
 

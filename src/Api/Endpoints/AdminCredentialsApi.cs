@@ -66,10 +66,12 @@ public static class AdminCredentialsApi
     }
 
     public static Task<Answer<CreatedKey>> CreateKey(
-        [AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, HttpRequest request, CredentialRepository credentials, CancellationToken ct) =>
+        [AsParameters] AdminAccountRoute route, [AsParameters] OperatorAudit audit, HttpRequest request, CredentialRepository credentials,
+        PrincipalResolver resolver, CancellationToken ct) =>
         BodyHandling.WithBodyAsync(request, KeyCreateRequest.Parse, async email =>
         {
             var key = await credentials.CreateKeyAsync(route.AccountId, email, audit.Allowed(), ct);
+            resolver.Forget(); // a key issued again replaces the email's earlier key, which stops working
             return ApiResults.Ok(new CreatedKey(email, key));
         });
 

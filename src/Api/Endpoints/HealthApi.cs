@@ -17,14 +17,14 @@ public static class HealthApi
             .DisableRateLimiting()
             .WithTags("Health");
         app.MapGet("/readyz", Ready)
-            .WithName("Readyz").WithSummary("Storage and cluster answer, and the process is not stopping.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
+            .WithName("Readyz").WithSummary("Storage and cluster answer (checked at most once a second), and the process is not stopping.").Produces<Health>().Produces<Health>(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(NoCredentials)
             .DisableRateLimiting()
             .WithTags("Health");
         return app;
     }
 
-    public static async Task<IResult> Ready(HealthCheckService health, DrainBeforeStop drain, CancellationToken ct)
+    public static async Task<IResult> Ready(ReadinessCache readiness, DrainBeforeStop drain, CancellationToken ct)
     {
         if (drain.Stopping)
         {
@@ -32,7 +32,8 @@ public static class HealthApi
             return Results.Json(new Health("stopping"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadinessChecks.Readiness), ct);
+        // At most one check a second per process: many probes cost one connection and one grain call.
+        var report = await readiness.GetAsync().WaitAsync(ct);
         var ready = report.Status == HealthStatus.Healthy;
         return Results.Json(
             new Health(ready ? "ready" : "unavailable", Answer(report, ReadinessChecks.Storage), Answer(report, ReadinessChecks.Cluster)),

@@ -41,7 +41,7 @@ public static partial class RequestLog
             {
                 // Routing has run by now; the route is the template, which holds no id, name or value.
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "-";
-                var (kind, id) = await PrincipalOf(resolver, context);
+                var (kind, id) = PrincipalOf(resolver, context);
                 Answered(
                     logger, context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     RequestIdOf(context), kind, id, AccountOf(context));
@@ -66,8 +66,11 @@ public static partial class RequestLog
         return raw is not null && RouteIds.TryParseAccount(raw, out var account) ? account.ToString("N") : "-";
     }
 
-    /// <summary>The credential's principal, from the resolver's cache (the request just looked it up).</summary>
-    private static async ValueTask<(string Kind, string Id)> PrincipalOf(PrincipalResolver resolver, HttpContext context)
+    /// <summary>
+    /// The credential's principal as the request resolved it, or as a cache knows it; never a database look-up of its
+    /// own, which a request that was refused before its look-up (429, a probe) would add to every unknown credential.
+    /// </summary>
+    private static (string Kind, string Id) PrincipalOf(PrincipalResolver resolver, HttpContext context)
     {
         var presented = PresentedCredential.Of(context);
         if (!presented.HasAuthorization && presented.KeyHash is null)
@@ -75,22 +78,18 @@ public static partial class RequestLog
             return ("anonymous", "-");
         }
 
-        try
+        if (!resolver.TryResolveCached(context, out var resolution))
         {
-            var (principal, _) = await resolver.ResolveAsync(context.Request);
-            return principal switch
-            {
-                AccountTokenPrincipal token => ("account_token", token.TokenId),
-                AccountKeyPrincipal key => ("account_key", key.Email),
-                ServicePrincipal service => ("service", service.Name),
-                OperatorPrincipal => ("operator", "-"),
-                _ => ("unknown", "-"),
-            };
-        }
-        catch (Exception)
-        {
-            // Storage gone: the request itself was answered 503 for it; the line is still worth writing.
             return ("unresolved", "-");
         }
+
+        return resolution.Principal switch
+        {
+            AccountTokenPrincipal token => ("account_token", token.TokenId),
+            AccountKeyPrincipal key => ("account_key", key.Email),
+            ServicePrincipal service => ("service", service.Name),
+            OperatorPrincipal => ("operator", "-"),
+            _ => ("unknown", "-"),
+        };
     }
 }

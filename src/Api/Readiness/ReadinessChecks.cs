@@ -22,6 +22,8 @@ public static class ReadinessChecks
     public static IHealthChecksBuilder AddSecretsStoreReadiness(this IServiceCollection services)
     {
         services.TryAddSingleton<DatabaseProbe>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReadinessCache>();
         return services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>(Storage, tags: [Readiness], timeout: Timeout)
             .AddCheck<ClusterHealthCheck>(Cluster, tags: [Readiness], timeout: Timeout);

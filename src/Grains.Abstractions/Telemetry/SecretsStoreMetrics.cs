@@ -16,6 +16,9 @@ public sealed class SecretsStoreMetrics
     private static readonly KeyValuePair<string, object?> MissingCredentials = new("kind", "missing_credentials");
     private static readonly KeyValuePair<string, object?> UnknownCredential = new("kind", "unknown_credential");
     private static readonly KeyValuePair<string, object?> WrongRoute = new("kind", "forbidden");
+    private static readonly KeyValuePair<string, object?> TooManyFailures = new("kind", "too_many_failures");
+    private static readonly KeyValuePair<string, object?> Found = new("outcome", "found");
+    private static readonly KeyValuePair<string, object?> NotFound = new("outcome", "unknown");
     private static readonly KeyValuePair<string, object?> SecretsQuota = new("quota", "secrets");
     private static readonly KeyValuePair<string, object?> StoresQuota = new("quota", "stores");
     private static readonly KeyValuePair<string, object?> Allowed = new("outcome", "allowed");
@@ -31,6 +34,7 @@ public sealed class SecretsStoreMetrics
     private readonly Counter<long> _valueReads;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _quotaRefusals;
+    private readonly Counter<long> _credentialLookups;
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<int> _commitSize;
 
@@ -43,7 +47,10 @@ public sealed class SecretsStoreMetrics
         _duplicated = meter.CreateCounter<long>("secretsstore.secrets.duplicated", "{secret}", "Copies made by the duplicate route.");
         _valueReads = meter.CreateCounter<long>("secretsstore.secret_values.read", "{read}", "Reads of the value route; outcome is allowed or refused.");
         _authFailures = meter.CreateCounter<long>(
-            "secretsstore.auth.failures", "{request}", "Requests refused for their credential; kind is missing_credentials, unknown_credential or forbidden.");
+            "secretsstore.auth.failures", "{request}",
+            "Requests refused for their credential; kind is missing_credentials, unknown_credential, forbidden or too_many_failures.");
+        _credentialLookups = meter.CreateCounter<long>(
+            "secretsstore.credentials.lookups", "{lookup}", "Credentials looked up in the database, the caches having no answer; outcome is found or unknown.");
         _quotaRefusals = meter.CreateCounter<long>("secretsstore.quota.refusals", "{request}", "Requests refused by an account's quota; quota is secrets or stores.");
         _commitDuration = meter.CreateHistogram(
             "secretsstore.storage.commit.duration", "s", "How long one group commit took, from taking its batches to knowing the outcome.",
@@ -82,6 +89,12 @@ public sealed class SecretsStoreMetrics
                 break;
         }
     }
+
+    /// <summary>A credential looked up in the database (neither credential cache knew it).</summary>
+    public void CredentialLookedUp(bool found) => _credentialLookups.Add(1, found ? Found : NotFound);
+
+    /// <summary>A request refused (429) because its client address failed to authenticate too often.</summary>
+    public void FailedAuthenticationsThrottled() => _authFailures.Add(1, TooManyFailures);
 
     /// <param name="committed">True when durable, false when nothing was written, null when the outcome is unknown.</param>
     public void Commit(TimeSpan took, int requests, bool? committed)

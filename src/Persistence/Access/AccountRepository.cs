@@ -14,6 +14,9 @@ public sealed class AccountRepository(NpgsqlDataSource db)
     // Accounts seen to exist, and until when (Environment.TickCount64) that answer may stand in for a look-up.
     private readonly ConcurrentDictionary<Guid, long> _known = new();
 
+    // Bumped by every Forget: a look-up that was under way then does not remember what it read.
+    private long _forgets;
+
     /// <summary>
     /// Creates an account. With <paramref name="audit"/>, its record commits with the account (one batch is one implicit
     /// transaction), naming the new account as the record's account and subject; the development run's first account
@@ -57,10 +60,16 @@ public sealed class AccountRepository(NpgsqlDataSource db)
             return true;
         }
 
+        var forgets = Interlocked.Read(ref _forgets);
         if (await FindAsync(id, ct) is null)
         {
             _known.TryRemove(id, out _);
             return false;
+        }
+
+        if (Interlocked.Read(ref _forgets) != forgets)
+        {
+            return true; // an account was deleted meanwhile, perhaps this one: answer what was read, remember nothing
         }
 
         if (_known.Count > 100_000)
@@ -72,8 +81,12 @@ public sealed class AccountRepository(NpgsqlDataSource db)
         return true;
     }
 
-    /// <summary>After a delete: this node stops taking the account for existing at once.</summary>
-    public void Forget(Guid id) => _known.TryRemove(id, out _);
+    /// <summary>After a delete (here, or on another gateway: the gateway's revocation broadcast calls this): stop taking the account for existing.</summary>
+    public void Forget(Guid id)
+    {
+        Interlocked.Increment(ref _forgets);
+        _known.TryRemove(id, out _);
+    }
 
     public async Task<AccountRecord?> FindAsync(Guid id, CancellationToken ct = default)
     {

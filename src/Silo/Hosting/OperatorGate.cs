@@ -4,24 +4,40 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecretsStore.Api.Access;
+using SecretsStore.Persistence.Access;
 
 namespace SecretsStore.Silo.Hosting;
 
 /// <summary>
 /// Lets only the operator through to the pages that are not the API's (the Orleans dashboard, the metrics): the admin
 /// token as a bearer token, or as the password of HTTP Basic authentication, which a browser asks for and a
-/// Prometheus scrape job can send (any user name). Without an admin token configured it refuses everyone.
+/// Prometheus scrape job can send (any user name). The metrics' gate also takes the scrape token
+/// (<c>SecretsStore:Metrics:Token</c>), which no other gate, and not the API, knows. Without an admin token configured
+/// the dashboard's gate refuses everyone.
 /// </summary>
 public sealed class OperatorGate
 {
     private readonly AdminToken _adminToken;
+    private readonly AdminToken _alsoAdmits;
 
     /// <summary>Parses the token from the request's headers; the comparison is <see cref="AdminToken"/>'s, as for the API.</summary>
-    public OperatorGate(string? adminToken) => _adminToken = AdminToken.Of(adminToken);
+    /// <param name="alsoAdmits">One more token this gate (and only this one) lets through, or null.</param>
+    public OperatorGate(string? adminToken, string? alsoAdmits = null)
+    {
+        _adminToken = AdminToken.Of(adminToken);
+        _alsoAdmits = AdminToken.Of(alsoAdmits);
+    }
 
     /// <summary>The gate for the host's admin token, a development run's included.</summary>
     public static OperatorGate For(IServiceProvider services) =>
         new(services.GetRequiredService<IOptions<SecretsStoreHostOptions>>().Value.AdminToken);
+
+    /// <summary>The metrics' gate: the admin token or the scrape token.</summary>
+    public static OperatorGate ForMetrics(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SecretsStoreHostOptions>>().Value;
+        return new(options.AdminToken, options.Metrics.Token);
+    }
 
     /// <summary>Adds the check to a branch of the pipeline; what follows it runs only for the operator.</summary>
     public void Guard(IApplicationBuilder branch, string realm)
@@ -40,7 +56,17 @@ public sealed class OperatorGate
         });
     }
 
-    public bool Admits(HttpRequest request) => PresentedToken(request) is { } token && _adminToken.Matches(token);
+    public bool Admits(HttpRequest request)
+    {
+        if (PresentedToken(request) is not { } token)
+        {
+            return false;
+        }
+
+        var hash = TokenHasher.Hash(token);
+        // Both compared, in fixed time, whichever matches: the answer's timing tells nothing of which token it was.
+        return _adminToken.Matches(hash) | _alsoAdmits.Matches(hash);
+    }
 
     private static string? PresentedToken(HttpRequest request)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Dashboard;
 using SecretsStore.Api;
+using SecretsStore.Api.Access;
 using SecretsStore.Api.Endpoints;
 using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
@@ -178,6 +179,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             return;
         }
 
+        web.UseSecretsStoreForwardedHeaders();
         web.UseSecretsStoreRequestLog();
         web.UseSecretsStoreMetricsPort();
         web.UseSecretsStoreDrain();

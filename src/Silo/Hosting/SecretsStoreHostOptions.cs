@@ -183,6 +183,13 @@ public sealed class MetricsHostOptions
     /// <summary>Serve <c>/metrics</c> without the admin token.</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// A scrape token: a bearer token (or Basic password) that opens <c>/metrics</c> and nothing else, so a monitoring
+    /// system need not hold the admin token. The admin token opens <c>/metrics</c> too.
+    /// </summary>
+    [MinLength(32, ErrorMessage = "SecretsStore:Metrics:Token must be at least 32 characters (e.g. openssl rand -base64 32).")]
+    public string? Token { get; set; }
+
     /// <summary>A port of its own for <c>/metrics</c>; unset serves it beside the API.</summary>
     [Range(1, 65535, ErrorMessage = "SecretsStore:Metrics:Port must be a port number (1-65535).")]
     public int? Port { get; set; }

@@ -25,6 +25,7 @@ public static class Telemetry
     public const string MetricsEnabledKey = "SecretsStore:Metrics:Enabled";
     public const string MetricsAllowAnonymousKey = "SecretsStore:Metrics:AllowAnonymous";
     public const string MetricsPortKey = "SecretsStore:Metrics:Port";
+    public const string MetricsTokenKey = "SecretsStore:Metrics:Token";
     public const string MetricsPath = "/metrics";
 
     private const string ServiceName = "secretsstore";
@@ -127,8 +128,11 @@ public static class Telemetry
         TracingEnabled(options) ? silo.AddActivityPropagation() : silo;
 
     /// <summary>
-    /// The Prometheus scrape endpoint, for the operator (<see cref="OperatorGate"/>) unless
-    /// <c>SecretsStore:Metrics:AllowAnonymous</c> opens it. Scrapes are not counted as requests.
+    /// The Prometheus scrape endpoint, for the operator or the scrape token (<see cref="OperatorGate.ForMetrics"/>)
+    /// unless <c>SecretsStore:Metrics:AllowAnonymous</c> opens it. With a port of its own, it answers only on that
+    /// port: the port the connection came in on decides, not the Host header, which the client writes. Scrapes are
+    /// neither counted as requests nor rate-limited (like the probes), so a scrape token is never looked up as an
+    /// API credential.
     /// </summary>
     public static WebApplication MapSecretsStoreMetrics(this WebApplication app)
     {
@@ -139,16 +143,33 @@ public static class Telemetry
         }
 
         var anonymous = options.Metrics.AllowAnonymous;
-        var gate = OperatorGate.For(app.Services);
-        var endpoint = app.MapPrometheusScrapingEndpoint(
-                MetricsPath, meterProvider: null, configureBranchedPipeline: anonymous ? null : branch => gate.Guard(branch, "SecretsStore metrics"), optionsName: null)
-            .DisableHttpMetrics()
-            .ExcludeFromDescription();
-        if (MetricsPort(options) is { } port)
-        {
-            endpoint.RequireHost($"*:{port}");
-        }
+        var port = MetricsPort(options);
+        var gate = OperatorGate.ForMetrics(app.Services);
+        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, optionsName: null, configureBranchedPipeline: branch =>
+            {
+                if (port is { } only)
+                {
+                    branch.Use((context, next) =>
+                    {
+                        if (context.Connection.LocalPort == only)
+                        {
+                            return next(context);
+                        }
 
+                        // As for any unknown route on this port: the status code pages answer it.
+                        context.Response.StatusCode = StatusCodes.Status404NotFound;
+                        return Task.CompletedTask;
+                    });
+                }
+
+                if (!anonymous)
+                {
+                    gate.Guard(branch, "SecretsStore metrics");
+                }
+            })
+            .DisableHttpMetrics()
+            .DisableRateLimiting()
+            .ExcludeFromDescription();
         return app;
     }
 

@@ -55,6 +55,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 $"--Orleans:ClusterId={cluster}",
                 $"--SecretsStore:AdminToken={adminToken}",
                 "--SecretsStore:RateLimit:Requests=1000000000",
+                "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
             ];
             string[] silo = [.. shared, $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}", $"--Orleans:GatewayPort={FreePorts.Next()}"];
             if (silos == 0)

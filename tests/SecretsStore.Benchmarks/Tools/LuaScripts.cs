@@ -41,6 +41,36 @@ public static class LuaScripts
         end
         """;
 
+    /// <summary>
+    /// GETs of <paramref name="path"/>, each with a new random bearer token (43 base64url characters, as a real one);
+    /// with <paramref name="spreadAddresses"/>, each from a random <c>X-Forwarded-For</c> address. Each thread seeds
+    /// its own generator, so the threads send different tokens.
+    /// </summary>
+    public static string RandomTokens(string path, bool spreadAddresses) => $$"""
+        local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        local spread = {{(spreadAddresses ? "true" : "false")}}
+        local threads = 0
+        function setup(thread)
+          threads = threads + 1
+          thread:set("tid", threads)
+        end
+        function init(args)
+          math.randomseed(os.time() * 1000 + tid * 7919)
+        end
+        function request()
+          local chars = {}
+          for i = 1, 43 do
+            local r = math.random(1, 64)
+            chars[i] = alphabet:sub(r, r)
+          end
+          local headers = { ["Authorization"] = "Bearer " .. table.concat(chars) }
+          if spread then
+            headers["X-Forwarded-For"] = math.random(1, 223) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+          end
+          return wrk.format("GET", "{{path}}", headers)
+        end
+        """;
+
     private static string Delay(double? delayMs) =>
         delayMs is { } ms ? $"function delay() return {ms.ToString("0.###", CultureInfo.InvariantCulture)} end" : "";
 }

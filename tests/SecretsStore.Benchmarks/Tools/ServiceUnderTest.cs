@@ -37,6 +37,12 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public IGrainFactory Grains => _app.Web.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>How many rate-limit budget grains are active in the cluster (one per credential that made requests lately).</summary>
+    public async Task<int> BudgetGrainActivationsAsync() =>
+        (await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains("CredentialBudgetGrain", StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+
     public static async Task<ServiceUnderTest> StartAsync(BenchmarkContext context, params string[] extraArgs) =>
         await StartOnAsync(await context.NewDatabaseAsync("service"), [NewKey()], NewKey(), extraArgs);
 
@@ -52,6 +58,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             .. masterKeys.Select((key, i) => $"--SecretsStore:MasterKeys:{i}={key}"),
             $"--SecretsStore:AdminToken={adminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
+            "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args);

@@ -52,10 +52,10 @@ public sealed class AppFixture : IAsyncLifetime
         NewServiceAsync(Api, AdminToken, scopes ?? ["workers"], accounts);
 
     /// <summary>The same through any node: every way a test makes a service goes through here.</summary>
-    public static async Task<TestService> NewServiceAsync(ApiClient api, string adminToken, string[] scopes, string[]? accounts = null)
+    public static async Task<TestService> NewServiceAsync(ApiClient api, string adminToken, string[]? scopes = null, string[]? accounts = null)
     {
         var name = $"svc-{Guid.NewGuid():N}"[..20];
-        var created = await api.PostAsync("/admin/v1/services", adminToken, new { name, scopes, accounts = accounts ?? ["*"] });
+        var created = await api.PostAsync("/admin/v1/services", adminToken, new { name, scopes = scopes ?? ["workers"], accounts = accounts ?? ["*"] });
         Assert.True(created.Status == 200, $"service create answered {created.Status}: {created.Body}");
         return new TestService(name, created.Result.GetProperty("token").GetString()!);
     }

@@ -29,8 +29,10 @@ public static class TestHost
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
-            // The fixtures drive thousands of requests with one admin token; the limit itself has its own test.
+            // The fixtures drive thousands of requests with one admin token, and send unknown credentials from one
+            // address; the limits themselves have their own tests.
             "--SecretsStore:RateLimit:Requests=1000000",
+            "--SecretsStore:RateLimit:FailedAuthentications=1000000",
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args, configure: configure);
