@@ -32,7 +32,20 @@ public sealed class DatabaseMigrator
         await MigrateAsync(dataSource, ct);
     }
 
-    public static async Task MigrateAsync(DbDataSource dataSource, CancellationToken ct = default)
+    /// <summary>
+    /// Migrates as the connection's role (the owner) and then grants <paramref name="runtimeRole"/> what the service
+    /// needs and no more (<see cref="RuntimeRoleGrants"/>), again on every run so that new tables are covered. A null
+    /// role, or the owner's own, grants nothing: the service then runs as the owner.
+    /// </summary>
+    public static async Task MigrateAsync(string connectionString, string? runtimeRole, CancellationToken ct = default)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await MigrateAsync(dataSource, runtimeRole, ct);
+    }
+
+    public static Task MigrateAsync(DbDataSource dataSource, CancellationToken ct = default) => MigrateAsync(dataSource, null, ct);
+
+    public static async Task MigrateAsync(DbDataSource dataSource, string? runtimeRole, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
@@ -54,6 +67,12 @@ public sealed class DatabaseMigrator
                 await ExecuteAsync(connection, transaction, migration.Sql, ct);
                 await RecordAsync(connection, transaction, migration, ct);
             });
+        }
+
+        if (runtimeRole is not null)
+        {
+            // Under the lock too: two owners granting on one table at once could fail with "tuple concurrently updated".
+            await InLockedTransactionAsync(connection, ct, transaction => RuntimeRoleGrants.ApplyAsync(connection, transaction, runtimeRole, ct));
         }
     }
 

@@ -21,9 +21,13 @@ public static class AuditActions
     public const string ServiceTokenRotate = "service.token_rotate";
     public const string ServiceDelete = "service.delete";
 
+    /// <summary>Old rows deleted by the owner's audit-prune command; the record names how many and up to when.</summary>
+    public const string AuditPrune = "audit.prune";
+
     public static readonly IReadOnlyList<string> All =
     [
         StoreCreate, StoreDelete, SecretCreate, SecretPatch, SecretDuplicate, SecretDelete, SecretBulkDelete, SecretReadValue,
         QuotaSet, AccountDelete, TokenCreate, TokenRevoke, KeyCreate, KeyDelete, ServiceCreate, ServiceTokenRotate, ServiceDelete,
+        AuditPrune,
     ];
 }
