@@ -52,6 +52,7 @@ public sealed class DatabaseMigrator
         await InLockedTransactionAsync(connection, ct, async transaction =>
             await ExecuteAsync(connection, transaction, CreateHistoryTable, ct));
 
+        var appliedAny = false;
         foreach (var migration in EmbeddedMigration.LoadAll())
         {
             // Each migration commits on its own, so a failure leaves every earlier one applied and
@@ -66,15 +67,23 @@ public sealed class DatabaseMigrator
 
                 await ExecuteAsync(connection, transaction, migration.Sql, ct);
                 await RecordAsync(connection, transaction, migration, ct);
+                // In the same transaction, so that a process waiting for this version (DatabaseSchema) never sees it
+                // recorded before the runtime role may use what it made.
+                await GrantAsync(connection, transaction, runtimeRole, ct);
+                appliedAny = true;
             });
         }
 
-        if (runtimeRole is not null)
+        if (!appliedAny)
         {
-            // Under the lock too: two owners granting on one table at once could fail with "tuple concurrently updated".
-            await InLockedTransactionAsync(connection, ct, transaction => RuntimeRoleGrants.ApplyAsync(connection, transaction, runtimeRole, ct));
+            // Again, whatever was granted or revoked by hand since the last run.
+            await InLockedTransactionAsync(connection, ct, transaction => GrantAsync(connection, transaction, runtimeRole, ct));
         }
     }
+
+    // Under the lock too: two owners granting on one table at once could fail with "tuple concurrently updated".
+    private static Task GrantAsync(DbConnection connection, DbTransaction transaction, string? runtimeRole, CancellationToken ct) =>
+        runtimeRole is null ? Task.CompletedTask : RuntimeRoleGrants.ApplyAsync(connection, transaction, runtimeRole, ct);
 
     private static async Task InLockedTransactionAsync(
         DbConnection connection, CancellationToken ct, Func<DbTransaction, Task> work)

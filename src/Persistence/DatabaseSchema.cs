@@ -11,6 +11,7 @@ public static class DatabaseSchema
 {
     private const string UndefinedTable = "42P01";
     private const string InvalidCatalogName = "3D000";
+    private const string InsufficientPrivilege = "42501";
 
     /// <summary>How often a waiting process looks again, and how often it says that it still waits.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -46,16 +47,31 @@ public static class DatabaseSchema
     public static async Task WaitUntilCurrentAsync(string connectionString, Action<string> announce, CancellationToken ct = default)
     {
         var lastSaid = (DateTime?)null;
-        while (await MissingMigrationsAsync(connectionString, ct) is { Count: > 0 } missing)
+        while (await WaitingForAsync(connectionString, ct) is { } reason)
         {
             if (lastSaid is null || DateTime.UtcNow - lastSaid >= RemindInterval)
             {
-                announce($"Waiting for the database schema: migration{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} not applied yet. " +
-                    "A silo with the owner's connection (ConnectionStrings:PostgresOwner) or the migrate command applies them.");
+                announce($"Waiting for the database schema: {reason}. " +
+                    "A silo with the owner's connection (ConnectionStrings:PostgresOwner) or the migrate command applies them and grants this role its privileges.");
                 lastSaid = DateTime.UtcNow;
             }
 
             await Task.Delay(PollInterval, ct);
+        }
+    }
+
+    /// <summary>Why the schema is not ready for this connection's role yet; null when it is.</summary>
+    private static async Task<string?> WaitingForAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            var missing = await MissingMigrationsAsync(connectionString, ct);
+            return missing.Count == 0 ? null : $"migration{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} not applied yet";
+        }
+        catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
+        {
+            // The owner is migrating and has not granted this role its privileges yet, or migrated without naming it.
+            return "this role may not read schema_migrations yet";
         }
     }
 }

@@ -18,6 +18,11 @@ internal static class RuntimeRoleGrants
 {
     private const string UndefinedRole = "42704";
 
+    private const string AuditLog = "audit_log";
+
+    /// <summary>The schema's bookkeeping: which migrations ran, and the SQL the Orleans providers run.</summary>
+    private static readonly string[] ReadOnly = ["schema_migrations", "orleansquery"];
+
     /// <summary>Grants <paramref name="role"/> its privileges, unless it is the connection's own role (one role for everything).</summary>
     public static async Task ApplyAsync(DbConnection connection, DbTransaction transaction, string role, CancellationToken ct)
     {
@@ -29,7 +34,8 @@ internal static class RuntimeRoleGrants
 
         var runtime = SqlIdentifier.Quote(role);
         var schema = SqlIdentifier.Quote(schemaName);
-        string[] statements =
+        var existing = await ExistingAsync(connection, transaction, [AuditLog, .. ReadOnly], ct);
+        List<string> statements =
         [
             $"GRANT USAGE ON SCHEMA {schema} TO {runtime}",
             $"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {runtime}",
@@ -38,10 +44,14 @@ internal static class RuntimeRoleGrants
             $"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {runtime}",
             // PUBLIC may run functions unless a hardened server revoked that; the membership queries call ours.
             $"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {runtime}",
-            // The trail is append-only for the service: pruning is the owner's (audit-prune).
-            $"REVOKE UPDATE, DELETE ON audit_log FROM {runtime}",
-            $"REVOKE INSERT, UPDATE, DELETE ON schema_migrations, OrleansQuery FROM {runtime}",
         ];
+        if (existing.Contains(AuditLog))
+        {
+            // The trail is append-only for the service: pruning is the owner's (audit-prune).
+            statements.Add($"REVOKE UPDATE, DELETE ON {AuditLog} FROM {runtime}");
+        }
+
+        statements.AddRange(ReadOnly.Where(existing.Contains).Select(table => $"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {runtime}"));
 
         try
         {
@@ -57,7 +67,7 @@ internal static class RuntimeRoleGrants
         }
 
         // A role that does not own the tables gets only a warning from GRANT, and the service would fail later.
-        if (!await MayAppendToTheTrailAsync(connection, transaction, role, ct))
+        if (existing.Contains(AuditLog) && !await MayAppendToTheTrailAsync(connection, transaction, role, ct))
         {
             throw new InvalidOperationException(
                 $"The role \"{owner}\" could not grant \"{role}\" its privileges: migrate as the role that owns the service's tables.");
@@ -70,6 +80,28 @@ internal static class RuntimeRoleGrants
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetString(0), reader.GetString(1));
+    }
+
+    /// <summary>
+    /// Which of <paramref name="tables"/> exist in the connection's schema: the grants also run with each migration,
+    /// before the later ones made theirs.
+    /// </summary>
+    private static async Task<HashSet<string>> ExistingAsync(DbConnection connection, DbTransaction transaction, string[] tables, CancellationToken ct)
+    {
+        await using var command = Command(connection, transaction,
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(@tables)");
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "tables";
+        parameter.Value = tables;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            existing.Add(reader.GetString(0));
+        }
+
+        return existing;
     }
 
     private static async Task<bool> MayAppendToTheTrailAsync(DbConnection connection, DbTransaction transaction, string role, CancellationToken ct)

@@ -35,13 +35,13 @@ public static class DatabasePreparation
             return;
         }
 
-        if ((await DatabaseSchema.MissingMigrationsAsync(logins.Runtime, ct)).Count == 0)
-        {
-            return;
-        }
-
         try
         {
+            if ((await DatabaseSchema.MissingMigrationsAsync(logins.Runtime, ct)).Count == 0)
+            {
+                return;
+            }
+
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(logins.Runtime, ct);
             await DatabaseMigrator.MigrateAsync(logins.Runtime, ct);
         }
