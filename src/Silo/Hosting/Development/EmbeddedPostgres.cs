@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace SecretsStore.Silo.Hosting.Development;
@@ -21,11 +20,11 @@ namespace SecretsStore.Silo.Hosting.Development;
 /// so a restarted run keeps its connection string), and <c>superuser.password</c> and
 /// <c>runtime.password</c>. One folder belongs to one process at a time. A folder made before
 /// passwords (trust authentication, which let every local user in as the superuser) is upgraded on
-/// its next start, before the server listens again.
+/// its next start, before the server listens again (<see cref="EmbeddedPostgresPasswords"/>).
 /// </remarks>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
-    private const string SuperUser = "postgres";
+    internal const string SuperUser = "postgres";
 
     /// <summary>The role a development run serves as: it may append to the audit trail, never change it.</summary>
     public const string RuntimeRole = "secretsstore_runtime";
@@ -39,10 +38,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
     private readonly string _databaseName;
-    private readonly Passwords _passwords;
+    private readonly EmbeddedPostgresPasswords _passwords;
     private bool _running;
 
-    private EmbeddedPostgres(string binDirectory, string rootDirectory, string databaseName, Passwords passwords)
+    private EmbeddedPostgres(string binDirectory, string rootDirectory, string databaseName, EmbeddedPostgresPasswords passwords)
     {
         _binDirectory = binDirectory;
         RootDirectory = rootDirectory;
@@ -75,12 +74,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await server.StopLeftoverOfKilledRunAsync(ct);
         if (!initialised)
         {
-            await server.RequirePasswordsAsync(ct);
+            await server._passwords.UpgradeTrustingClusterAsync(server, server._dataDirectory, ct);
         }
 
         server.Port = PickPort(rootDirectory);
         await server.StartServerAsync(ct);
-        await server.EnsureRuntimeRoleAsync(ct);
+        await server._passwords.EnsureRuntimeRoleAsync(server.ConnectionStringFor("postgres"), ct);
         return server;
     }
 
@@ -112,10 +111,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    /// <summary>The two roles' passwords; <paramref name="SuperUserIsNew"/> when this start made the superuser's.</summary>
-    private sealed record Passwords(string SuperUser, string Runtime, bool SuperUserIsNew);
-
-    private static async Task<Passwords> PrepareFolderAsync(string rootDirectory, CancellationToken ct)
+    private static async Task<EmbeddedPostgresPasswords> PrepareFolderAsync(string rootDirectory, CancellationToken ct)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -130,8 +126,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         File.SetUnixFileMode(rootDirectory, OwnerOnly);
         File.SetUnixFileMode(Path.Combine(rootDirectory, "socket"), OwnerOnly);
         // Made before the chown below, so that initdb (run as postgres when we are root) can read the superuser's.
-        var (superUser, superUserIsNew) = ReadOrMakePassword(Path.Combine(rootDirectory, SuperUserPasswordFile));
-        var (runtime, _) = ReadOrMakePassword(Path.Combine(rootDirectory, RuntimePasswordFile));
+        var passwords = EmbeddedPostgresPasswords.ReadOrMake(rootDirectory);
 
         if (RunAsPostgresUser)
         {
@@ -142,20 +137,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
         }
 
-        return new Passwords(superUser, runtime, superUserIsNew);
-    }
-
-    /// <summary>Hex, so that it needs no quoting in a connection string or a SQL literal.</summary>
-    private static (string Password, bool IsNew) ReadOrMakePassword(string path)
-    {
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
-        {
-            return (existing, false);
-        }
-
-        var made = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        OwnerOnlyFile.Write(path, made + "\n");
-        return (made, true);
+        return passwords;
     }
 
     /// <summary>The folder of PostgreSQL's programs (pg_ctl, pg_dump, pgbench…): Debian keeps them off PATH, one folder per major version.</summary>
@@ -228,70 +210,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return true;
     }
 
-    /// <summary>
-    /// Upgrades a cluster made before passwords (initdb <c>--auth=trust</c>), or one whose password file was lost:
-    /// while the server is down, the superuser gets the file's password (in single-user mode, which takes no
-    /// connections), then pg_hba.conf asks every connection for a password.
-    /// </summary>
-    private async Task RequirePasswordsAsync(CancellationToken ct)
-    {
-        var hba = Path.Combine(_dataDirectory, "pg_hba.conf");
-        var trusting = File.ReadLines(hba).Any(TrustsWithoutPassword);
-        if (!trusting && !_passwords.SuperUserIsNew)
-        {
-            return;
-        }
-
-        var result = await RunAsync(
-            "postgres",
-            ["--single", "-D", _dataDirectory, "-c", "password_encryption=scram-sha-256", SuperUser],
-            ct,
-            throwOnFailure: false,
-            input: $"ALTER ROLE {SuperUser} PASSWORD '{_passwords.SuperUser}'\n");
-        // The single-user backend exits 0 even when the statement failed, and its output would quote the password.
-        if (result.ExitCode != 0 || result.Output.Contains("ERROR:", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Could not set the superuser's password of the PostgreSQL under {RootDirectory} (single-user mode failed).");
-        }
-
-        if (trusting)
-        {
-            // Overwritten in place, which keeps the file's owner (postgres, when we run as root) and mode.
-            await File.WriteAllTextAsync(hba, PasswordOnlyHba, ct);
-        }
-    }
-
-    private const string PasswordOnlyHba = """
-        # Written by SecretsStore's development run: every connection needs a password (superuser.password or
-        # runtime.password beside pgdata/), so no other local user can connect.
-        # TYPE  DATABASE  USER  ADDRESS       METHOD
-        local   all       all                 scram-sha-256
-        host    all       all   127.0.0.1/32  scram-sha-256
-        host    all       all   ::1/128       scram-sha-256
-
-        """;
-
-    private static bool TrustsWithoutPassword(string line)
-    {
-        var active = line.Split('#', 2)[0];
-        return active.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Contains("trust", StringComparer.Ordinal);
-    }
-
-    /// <summary>Creates <see cref="RuntimeRole"/> or brings its password in line with the file; it owns nothing and may create nothing.</summary>
-    private async Task EnsureRuntimeRoleAsync(CancellationToken ct)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(ConnectionStringFor("postgres")) { Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection) { Parameters = { new() { Value = RuntimeRole } } };
-        var verb = await exists.ExecuteScalarAsync(ct) is null ? "CREATE" : "ALTER";
-        // A role's password cannot be a parameter; the password is hex, and the literal is quoted all the same.
-        var password = _passwords.Runtime.Replace("'", "''", StringComparison.Ordinal);
-        await using var ensure = new NpgsqlCommand(
-            $"{verb} ROLE {RuntimeRole} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{password}'", connection);
-        await ensure.ExecuteNonQueryAsync(ct);
-    }
-
     // A killed run leaves either its server still running on this folder (we restart it so that it
     // gets this run's port and options) or a postmaster.pid naming a process that is gone, which
     // can make the new server refuse to start when that PID has been reused.
@@ -360,7 +278,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(no log)";
     }
 
-    private async Task<ProcessRunner.Result> RunAsync(
+    /// <summary>Runs one of PostgreSQL's programs, as the postgres user when we are root.</summary>
+    internal async Task<ProcessRunner.Result> RunAsync(
         string tool, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnFailure = true, string? input = null)
     {
         var executable = Path.Combine(_binDirectory, tool);
