@@ -72,7 +72,10 @@ trap stop_all EXIT
 start silo1 silo 8788 Orleans__SiloPort="$(port 11111)" Orleans__GatewayPort="$(port 30000)"
 ready silo1 8788
 
-export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$SECRETSSTORE_DATA/postgres/port");Username=postgres;Database=secretsstore"
+# The others serve as the development PostgreSQL's runtime role (silo1 migrated as its owner), with the password kept
+# in its folder; the runtime role may append to the audit trail, never change it.
+postgres_folder="$SECRETSSTORE_DATA/postgres"
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$postgres_folder/port");Username=secretsstore_runtime;Password=$(cat "$postgres_folder/runtime.password");Database=secretsstore"
 if [ -z "${SecretsStore__MasterKey:-}${SecretsStore__MasterKeyFile:-}${SecretsStore__MasterKeys__0:-}" ]; then
   export SecretsStore__MasterKeyFile="$SECRETSSTORE_DATA/master.key"
 fi

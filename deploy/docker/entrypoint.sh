@@ -2,7 +2,8 @@
 # Starts the silo as the container's main process (exec: it receives SIGTERM itself and stops gracefully).
 set -eu
 
-if [ -z "${ConnectionStrings__Postgres:-}" ]; then
+# The migrate and audit-prune commands may have the owner's connection string alone.
+if [ -z "${ConnectionStrings__Postgres:-}${ConnectionStrings__PostgresOwner:-}" ]; then
   echo "ConnectionStrings__Postgres is not set: this image runs against an external PostgreSQL (see deploy/README.md)." >&2
   exit 64
 fi

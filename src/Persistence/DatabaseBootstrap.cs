@@ -31,7 +31,7 @@ public static class DatabaseBootstrap
 
         try
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {QuoteIdentifier(database)}", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(database)}", connection);
             await create.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException e) when (e.SqlState is DuplicateDatabase or UniqueViolation)
@@ -39,6 +39,4 @@ public static class DatabaseBootstrap
             // Another process created it between our check and our CREATE; that is what we wanted.
         }
     }
-
-    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

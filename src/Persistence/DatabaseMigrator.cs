@@ -32,13 +32,27 @@ public sealed class DatabaseMigrator
         await MigrateAsync(dataSource, ct);
     }
 
-    public static async Task MigrateAsync(DbDataSource dataSource, CancellationToken ct = default)
+    /// <summary>
+    /// Migrates as the connection's role (the owner) and then grants <paramref name="runtimeRole"/> what the service
+    /// needs and no more (<see cref="RuntimeRoleGrants"/>), again on every run so that new tables are covered. A null
+    /// role, or the owner's own, grants nothing: the service then runs as the owner.
+    /// </summary>
+    public static async Task MigrateAsync(string connectionString, string? runtimeRole, CancellationToken ct = default)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await MigrateAsync(dataSource, runtimeRole, ct);
+    }
+
+    public static Task MigrateAsync(DbDataSource dataSource, CancellationToken ct = default) => MigrateAsync(dataSource, null, ct);
+
+    public static async Task MigrateAsync(DbDataSource dataSource, string? runtimeRole, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
         await InLockedTransactionAsync(connection, ct, async transaction =>
             await ExecuteAsync(connection, transaction, CreateHistoryTable, ct));
 
+        var appliedAny = false;
         foreach (var migration in EmbeddedMigration.LoadAll())
         {
             // Each migration commits on its own, so a failure leaves every earlier one applied and
@@ -53,9 +67,23 @@ public sealed class DatabaseMigrator
 
                 await ExecuteAsync(connection, transaction, migration.Sql, ct);
                 await RecordAsync(connection, transaction, migration, ct);
+                // In the same transaction, so that a process waiting for this version (DatabaseSchema) never sees it
+                // recorded before the runtime role may use what it made.
+                await GrantAsync(connection, transaction, runtimeRole, ct);
+                appliedAny = true;
             });
         }
+
+        if (!appliedAny)
+        {
+            // Again, whatever was granted or revoked by hand since the last run.
+            await InLockedTransactionAsync(connection, ct, transaction => GrantAsync(connection, transaction, runtimeRole, ct));
+        }
     }
+
+    // Under the lock too: two owners granting on one table at once could fail with "tuple concurrently updated".
+    private static Task GrantAsync(DbConnection connection, DbTransaction transaction, string? runtimeRole, CancellationToken ct) =>
+        runtimeRole is null ? Task.CompletedTask : RuntimeRoleGrants.ApplyAsync(connection, transaction, runtimeRole, ct);
 
     private static async Task InLockedTransactionAsync(
         DbConnection connection, CancellationToken ct, Func<DbTransaction, Task> work)

@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Hosting;
+using SecretsStore.Silo.Commands;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
+
+if (OperatorCommands.Handles(args))
+{
+    // migrate, audit-prune: run with the owner's credentials, then exit, serving nothing.
+    return await OperatorCommands.RunAsync(args, Console.Out, Console.Error);
+}
 
 SecretsStoreApp app;
 try

@@ -18,12 +18,16 @@ public sealed record BenchmarkContext(EmbeddedPostgres Postgres, bool Smoke)
     /// <summary>The size of the "large" store (100k); a smoke run uses a small one.</summary>
     public int LargeStore => Smoke ? 1_000 : 100_000;
 
-    /// <summary>A fresh, migrated database on the private server; answers its connection string.</summary>
+    /// <summary>A fresh, migrated database on the private server; answers the owner's connection string.</summary>
     public async Task<string> NewDatabaseAsync(string prefix)
     {
         var connectionString = Postgres.ConnectionStringFor($"{prefix}_{Guid.NewGuid():N}");
         await SecretsStore.Persistence.DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString);
-        await SecretsStore.Persistence.DatabaseMigrator.MigrateAsync(connectionString);
+        await SecretsStore.Persistence.DatabaseMigrator.MigrateAsync(connectionString, EmbeddedPostgres.RuntimeRole);
         return connectionString;
     }
+
+    /// <summary>The runtime role's connection to the database of <paramref name="connectionString"/>: what the service serves as.</summary>
+    public string RuntimeConnectionStringFor(string connectionString) =>
+        Postgres.RuntimeConnectionStringFor(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!);
 }

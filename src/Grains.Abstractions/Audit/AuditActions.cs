@@ -31,10 +31,13 @@ public static class AuditActions
     /// <summary>A master key made current (recorded only when the rotation was accepted), or the refusal to.</summary>
     public const string MasterKeyRotate = "master_key.rotate";
 
+    /// <summary>Old rows deleted by the owner's audit-prune command; the record names how many and up to when.</summary>
+    public const string AuditPrune = "audit.prune";
+
     public static readonly IReadOnlyList<string> All =
     [
         StoreCreate, StoreDelete, SecretCreate, SecretPatch, SecretDuplicate, SecretDelete, SecretBulkDelete, SecretReadValue,
         QuotaSet, AccountCreate, AccountDelete, TokenCreate, TokenRevoke, KeyCreate, KeyDelete, ServiceCreate, ServiceTokenRotate,
-        ServiceDelete, ServiceGrant, ServiceRevoke, MasterKeyRotate,
+        ServiceDelete, ServiceGrant, ServiceRevoke, MasterKeyRotate, AuditPrune,
     ];
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Dashboard;
 using SecretsStore.Api;
@@ -21,6 +22,7 @@ namespace SecretsStore.Silo.Hosting;
 /// One process of the service: by default a silo co-hosting the gateway, or either of them alone
 /// (<see cref="HostRole"/>). Without <c>ConnectionStrings:Postgres</c> it is a development run
 /// (<see cref="DevelopmentEnvironment"/>). A gateway never is; it needs the connection string.
+/// It serves as the runtime role of <see cref="DatabaseLogins"/>; a silo migrates as the owner when it has the owner's connection.
 /// </summary>
 public sealed class SecretsStoreApp : IAsyncDisposable
 {
@@ -58,14 +60,17 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         var builder = CreateBuilder(args);
         var options = AddHostOptions(builder);
         var role = options.ReadRole();
-        var connectionString = builder.Configuration.GetConnectionString("Postgres");
-        RefuseAGatewayWithoutDatabase(role, connectionString);
+        var configured = DatabaseLogins.Read(builder.Configuration);
+        RefuseAGatewayWithoutDatabase(role, configured);
 
-        var development = string.IsNullOrEmpty(connectionString) ? await DevelopmentEnvironment.StartAsync(options, announce, ct) : null;
+        var development = configured is null ? await DevelopmentEnvironment.StartAsync(options, announce, ct) : null;
         try
         {
-            connectionString = development?.ConnectionString ?? connectionString!;
-            var dataSource = await PrepareDatabaseAsync(connectionString, options, ct);
+            var logins = development?.Logins ?? configured!;
+            var connectionString = logins.Runtime;
+            var dataSource = await PrepareDatabaseAsync(role, logins, options, announce, ct);
+            builder.Services.AddHostedService(services => new DatabaseRoleCheck(
+                dataSource, role, configured, services.GetRequiredService<ILogger<DatabaseRoleCheck>>()));
             if (development is not null)
             {
                 await development.AddCredentialsAsync(builder.Services, options, dataSource, ct);
@@ -113,9 +118,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         return options;
     }
 
-    private static void RefuseAGatewayWithoutDatabase(HostRole role, string? connectionString)
+    private static void RefuseAGatewayWithoutDatabase(HostRole role, DatabaseLogins? logins)
     {
-        if (role == HostRole.Gateway && string.IsNullOrEmpty(connectionString))
+        if (role == HostRole.Gateway && logins is null)
         {
             throw new InvalidOperationException(
                 $"A gateway ({HostRoles.Key}=gateway) needs ConnectionStrings:Postgres: it finds the silos in the membership table there, and never starts a PostgreSQL of its own.");
@@ -123,11 +128,11 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     }
 
     /// <summary>Before the host exists: Orleans reads its queries and membership from these tables as the silo starts.</summary>
-    private static async Task<NpgsqlDataSource> PrepareDatabaseAsync(string connectionString, SecretsStoreHostOptions options, CancellationToken ct)
+    private static async Task<NpgsqlDataSource> PrepareDatabaseAsync(
+        HostRole role, DatabaseLogins logins, SecretsStoreHostOptions options, Action<string> announce, CancellationToken ct)
     {
-        await DatabaseBootstrap.EnsureDatabaseExistsAsync(connectionString, ct);
-        await DatabaseMigrator.MigrateAsync(connectionString, ct);
-        return DatabaseConnections.CreateDataSource(connectionString, options.Database);
+        await DatabasePreparation.PrepareAsync(role, logins, announce, ct);
+        return DatabaseConnections.CreateDataSource(logins.Runtime, options.Database);
     }
 
     /// <summary>Values are sealed and opened inside the grains: a gateway holds no master key.</summary>

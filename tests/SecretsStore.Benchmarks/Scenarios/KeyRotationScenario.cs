@@ -17,7 +17,7 @@ public static class KeyRotationScenario
         var connectionString = await context.NewDatabaseAsync("rotation");
         var (oldKey, newKey, adminToken) = (ServiceUnderTest.NewKey(), ServiceUnderTest.NewKey(), ServiceUnderTest.NewKey());
 
-        await using (var service = await ServiceUnderTest.StartOnAsync(connectionString, [oldKey], adminToken))
+        await using (var service = await ServiceUnderTest.StartOnAsync(context, connectionString, [oldKey], adminToken))
         {
             var fill = Stopwatch.StartNew();
             // An account may hold 1,000 stores (NewAccountAsync's quota): spread them over as many accounts as needed.
@@ -32,7 +32,7 @@ public static class KeyRotationScenario
             log($"  made {storeCount:N0} stores in {fill.Elapsed.TotalSeconds:N1} s");
         }
 
-        await using (var service = await ServiceUnderTest.StartOnAsync(connectionString, [oldKey, newKey], adminToken))
+        await using (var service = await ServiceUnderTest.StartOnAsync(context, connectionString, [oldKey, newKey], adminToken))
         {
             await using var db = NpgsqlDataSource.Create(connectionString);
             var oldId = Grains.Crypto.MasterKeyRing.Fingerprint(Convert.FromBase64String(oldKey));

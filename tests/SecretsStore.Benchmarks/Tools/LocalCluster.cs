@@ -51,13 +51,14 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             string[] shared =
             [
-                $"--ConnectionStrings:Postgres={connectionString}",
+                $"--ConnectionStrings:Postgres={context.RuntimeConnectionStringFor(connectionString)}",
                 $"--Orleans:ClusterId={cluster}",
                 $"--SecretsStore:AdminToken={adminToken}",
                 "--SecretsStore:RateLimit:Requests=1000000000",
                 "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
             ];
-            string[] silo = [.. shared, $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}", $"--Orleans:GatewayPort={FreePorts.Next()}"];
+            // The silos migrate as the owner; a gateway never does, so it gets the runtime's connection only.
+            string[] silo = [.. shared, $"--ConnectionStrings:PostgresOwner={connectionString}", $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}", $"--Orleans:GatewayPort={FreePorts.Next()}"];
             if (silos == 0)
             {
                 local._front = await local.LaunchAsync(front, [.. silo, "--SecretsStore:Role=combined"]);
@@ -68,7 +69,7 @@ public sealed class LocalCluster : IAsyncDisposable
             {
                 var process = await local.LaunchAsync(new Uri($"http://127.0.0.1:{FreePorts.Next()}"),
                 [
-                    .. shared, $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}",
+                    .. shared, $"--ConnectionStrings:PostgresOwner={connectionString}", $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}",
                     $"--Orleans:GatewayPort={FreePorts.Next()}", "--SecretsStore:Role=silo",
                 ]);
                 lock (local._silos)

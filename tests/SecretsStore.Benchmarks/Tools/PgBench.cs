@@ -37,7 +37,7 @@ public static partial class PgBench
                 "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
                 "-T", Math.Max(1, (int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                 "-f", scriptFile, database,
-            ]);
+            ], new Dictionary<string, string> { ["PGPASSWORD"] = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password! });
             var match = Tps().Match(output);
             return match.Success
                 ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)

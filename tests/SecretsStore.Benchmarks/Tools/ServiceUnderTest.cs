@@ -44,14 +44,19 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             .Sum(s => s.ActivationCount);
 
     public static async Task<ServiceUnderTest> StartAsync(BenchmarkContext context, params string[] extraArgs) =>
-        await StartOnAsync(await context.NewDatabaseAsync("service"), [NewKey()], NewKey(), extraArgs);
+        await StartOnAsync(context, await context.NewDatabaseAsync("service"), [NewKey()], NewKey(), extraArgs);
 
-    /// <summary>The service on a given database with given master keys (oldest first) and admin token, so a scenario can restart it.</summary>
-    public static async Task<ServiceUnderTest> StartOnAsync(string connectionString, IReadOnlyList<string> masterKeys, string adminToken, params string[] extraArgs)
+    /// <summary>
+    /// The service on a given database (the owner's connection string) with given master keys (oldest first) and admin
+    /// token, so a scenario can restart it. It serves as the runtime role and migrates as the owner, as deployed.
+    /// </summary>
+    public static async Task<ServiceUnderTest> StartOnAsync(
+        BenchmarkContext context, string connectionString, IReadOnlyList<string> masterKeys, string adminToken, params string[] extraArgs)
     {
         string[] args =
         [
-            $"--ConnectionStrings:Postgres={connectionString}",
+            $"--ConnectionStrings:Postgres={context.RuntimeConnectionStringFor(connectionString)}",
+            $"--ConnectionStrings:PostgresOwner={connectionString}",
             "--urls=http://127.0.0.1:0",
             $"--Orleans:SiloPort={FreePorts.Next()}",
             $"--Orleans:GatewayPort={FreePorts.Next()}",

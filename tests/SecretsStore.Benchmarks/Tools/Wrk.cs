@@ -53,9 +53,15 @@ public static partial class Wrk
         return new WrkResult(rate, Percentile("50%", output), Percentile("99%", output), requests, non2xx + socketErrors);
     }
 
-    public static async Task<string> RunToolAsync(string tool, IReadOnlyList<string> arguments)
+    /// <param name="environment">Variables to add to the tool's environment (a password, which must not go on its command line).</param>
+    public static async Task<string> RunToolAsync(string tool, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         arguments.ToList().ForEach(start.ArgumentList.Add);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool}; install it (scripts/benchmark.sh does).");
         var stdout = process.StandardOutput.ReadToEndAsync();

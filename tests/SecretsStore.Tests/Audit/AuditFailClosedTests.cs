@@ -16,13 +16,10 @@ public sealed class AuditFailClosedTests
     [Fact]
     public async Task WhileTheAuditTableRefusesInsertsValueReadsAndChangesAre503AndNothingLeaksOrLands()
     {
-        // The service connects as a role of its own (a superuser would bypass the revoke), owning its database.
-        var superuser = await SharedPostgres.CreateEmptyDatabaseAsync("auditperm");
-        var database = new NpgsqlConnectionStringBuilder(superuser).Database!;
-        var role = $"svc_{Guid.NewGuid():N}"[..24];
-        await ExecuteAsync(superuser, $"CREATE ROLE {role} LOGIN", $"ALTER DATABASE \"{database}\" OWNER TO {role}");
-        var settings = TestHostSettings.For(new NpgsqlConnectionStringBuilder(superuser) { Username = role }.ConnectionString);
-        await DatabaseMigrator.MigrateAsync(settings.ConnectionString);
+        // The service serves as the runtime role, which the owner (the superuser here) can take privileges from.
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("auditperm"));
+        var superuser = settings.ConnectionString;
+        var role = new NpgsqlConnectionStringBuilder(settings.RuntimeConnectionString).Username;
 
         await using var app = await TestHost.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
@@ -68,7 +65,7 @@ public sealed class AuditFailClosedTests
         var postgres = await EmbeddedPostgres.StartAsync(root);
         try
         {
-            var settings = TestHostSettings.For(postgres.ConnectionStringFor("auditdown"));
+            var settings = TestHostSettings.For(postgres.ConnectionStringFor("auditdown"), postgres.RuntimeConnectionStringFor("auditdown"));
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(settings.ConnectionString);
             await using var app = await TestHost.StartAsync(settings);
             using var http = new HttpClient { BaseAddress = app.BaseAddress };

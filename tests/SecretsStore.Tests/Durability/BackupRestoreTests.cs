@@ -28,7 +28,8 @@ public sealed class BackupRestoreTests
             before = (await api.GetAsync($"{account.Base}/stores/{store}/secrets?order=name&direction=asc", account.ReadToken)).Result.GetRawText();
         }
 
-        var restored = settings with { ConnectionString = await RestoreIntoFreshDatabaseAsync(settings.ConnectionString) };
+        var restoredDatabase = await RestoreIntoFreshDatabaseAsync(settings.ConnectionString);
+        var restored = settings with { ConnectionString = restoredDatabase, RuntimeConnectionString = SharedPostgres.RuntimeConnectionStringFor(restoredDatabase) };
 
         await using var again = await TestHost.StartAsync(restored);
         using var client = new HttpClient { BaseAddress = again.BaseAddress };
@@ -57,8 +58,8 @@ public sealed class BackupRestoreTests
         string[] server = ["--host", from.Host!, "--port", from.Port.ToString(CultureInfo.InvariantCulture), "--username", from.Username!];
         try
         {
-            await RunAsync("pg_dump", [.. server, "--format=custom", "--exclude-table-data=orleansmembership*", $"--file={dump}", from.Database!]);
-            await RunAsync("pg_restore", [.. server, "--no-owner", $"--dbname={target.Database}", dump]);
+            await RunAsync("pg_dump", from.Password!, [.. server, "--format=custom", "--exclude-table-data=orleansmembership*", $"--file={dump}", from.Database!]);
+            await RunAsync("pg_restore", from.Password!, [.. server, "--no-owner", $"--dbname={target.Database}", dump]);
         }
         finally
         {
@@ -68,12 +69,14 @@ public sealed class BackupRestoreTests
         return target.ConnectionString;
     }
 
-    private static async Task RunAsync(string tool, string[] arguments)
+    /// <param name="password">In the environment, as an operator's script would pass it: never on the command line.</param>
+    private static async Task RunAsync(string tool, string password, string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(EmbeddedPostgres.FindBinDirectory(), tool))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            Environment = { ["PGPASSWORD"] = password },
         };
         arguments.ToList().ForEach(start.ArgumentList.Add);
         using var process = System.Diagnostics.Process.Start(start)!;

@@ -24,7 +24,7 @@ public sealed partial class GhostWriteTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task CreatesThatFailWhilePostgresIsDownNeverBecomeVisibleOrDurableAndEveryFailureIs503OnEitherSilo()
     {
-        var settings = TestHostSettings.For(_postgres.ConnectionStringFor("ghosts"));
+        var settings = TestHostSettings.For(_postgres.ConnectionStringFor("ghosts"), _postgres.RuntimeConnectionStringFor("ghosts"));
         await DatabaseBootstrap.EnsureDatabaseExistsAsync(settings.ConnectionString);
         var logs = new CapturingLoggerProvider();
         var first = await TestHost.StartAsync(settings, b => b.Logging.AddProvider(logs));

@@ -101,7 +101,8 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
         var silos = Task.WhenAll(
             SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"),
             SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"));
-        var gateway = SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=gateway", "--SecretsStore:MasterKey=");
+        // Nor the owner's database credentials: it serves as the runtime role and waits for the silos' migrations.
+        var gateway = SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=gateway", "--SecretsStore:MasterKey=", "--ConnectionStrings:PostgresOwner=");
         return (settings, await silos, await gateway);
     }
 }

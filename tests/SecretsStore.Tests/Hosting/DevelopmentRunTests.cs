@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
@@ -49,6 +51,9 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
             await api.CreateSecretAsync(account, store, "KEPT");
             Assert.Equal(200, (await api.GetAsync("/admin/v1/accounts", first.AdminToken)).Status);
             Assert.Contains("curl", StartupBanner.Describe(app));
+            // It serves as the runtime role, which may not change the audit trail; its superuser migrated.
+            var served = new NpgsqlConnectionStringBuilder(app.Web.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+            Assert.Equal(EmbeddedPostgres.RuntimeRole, served.Username);
             // A development run says so, and starts under the host's development checks (scope validation on build).
             Assert.Equal("Development", app.Web.Environment.EnvironmentName);
             Assert.Contains("(Development)", StartupBanner.Describe(app));

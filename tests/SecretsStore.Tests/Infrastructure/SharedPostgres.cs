@@ -13,13 +13,29 @@ public static class SharedPostgres
 {
     private static readonly Lazy<Task<EmbeddedPostgres>> Server = new(StartAsync);
 
-    /// <summary>A fresh, migrated database; returns its connection string.</summary>
+    /// <summary>A fresh, migrated database (the runtime role granted its privileges); returns the owner's connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
         var connectionString = await CreateEmptyDatabaseAsync(prefix);
-        await DatabaseMigrator.MigrateAsync(connectionString);
+        await DatabaseMigrator.MigrateAsync(connectionString, EmbeddedPostgres.RuntimeRole);
         return connectionString;
     }
+
+    /// <summary>
+    /// The runtime role's connection to the same database of this server. Roles belong to the whole server, so one
+    /// runtime role serves every test database; the migrator grants it its privileges in each.
+    /// </summary>
+    public static string RuntimeConnectionStringFor(string connectionString)
+    {
+        var owner = new NpgsqlConnectionStringBuilder(connectionString);
+        var server = Server.IsValueCreated && Server.Value.IsCompletedSuccessfully && Server.Value.Result.Port == owner.Port
+            ? Server.Value.Result
+            : throw new InvalidOperationException("Not a database of the shared server: give the runtime's connection string too.");
+        return server.RuntimeConnectionStringFor(owner.Database!);
+    }
+
+    /// <summary>The server itself, for tests of how it lets clients in.</summary>
+    public static Task<EmbeddedPostgres> ServerAsync() => Server.Value;
 
     /// <summary>A fresh database with no migration applied; returns its connection string.</summary>
     public static async Task<string> CreateEmptyDatabaseAsync(string prefix)

@@ -44,7 +44,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         return StartAsync(baseAddress,
         [
-            $"--ConnectionStrings:Postgres={settings.ConnectionString}",
+            .. settings.DatabaseArgs,
             $"--urls={baseAddress}",
             $"--Orleans:ClusterId={clusterId}",
             $"--Orleans:SiloPort={FreePort.Next()}",

@@ -4,11 +4,27 @@ using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Infrastructure;
 
-/// <summary>Settings for a service under test: its database, master key and admin token survive restarts.</summary>
-public sealed record TestHostSettings(string ConnectionString, string MasterKey, string AdminToken)
+/// <summary>
+/// Settings for a service under test: its database, master key and admin token survive restarts. The service runs with
+/// both roles, as a deployment should: it serves as the runtime role and migrates as the owner, whose connection
+/// (<see cref="ConnectionString"/>, the server's superuser) is also the one tests read and change tables with.
+/// </summary>
+public sealed record TestHostSettings(string ConnectionString, string RuntimeConnectionString, string MasterKey, string AdminToken)
 {
+    /// <summary>For a database of <see cref="SharedPostgres"/>, whose runtime role the service then serves as.</summary>
     public static TestHostSettings For(string connectionString) =>
-        new(connectionString, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        For(connectionString, SharedPostgres.RuntimeConnectionStringFor(connectionString));
+
+    public static TestHostSettings For(string connectionString, string runtimeConnectionString) =>
+        new(connectionString, runtimeConnectionString,
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+    /// <summary>The command-line settings of both connections.</summary>
+    public string[] DatabaseArgs =>
+    [
+        $"--ConnectionStrings:Postgres={RuntimeConnectionString}",
+        $"--ConnectionStrings:PostgresOwner={ConnectionString}",
+    ];
 }
 
 /// <summary>Starts the real service (silo + gateway) the way the run command does, on free loopback ports.</summary>
@@ -21,7 +37,7 @@ public static class TestHost
     {
         string[] args =
         [
-            $"--ConnectionStrings:Postgres={settings.ConnectionString}",
+            .. settings.DatabaseArgs,
             "--urls=http://127.0.0.1:0",
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",

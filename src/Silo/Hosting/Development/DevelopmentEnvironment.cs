@@ -13,7 +13,8 @@ namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>
 /// What a development run (no <c>ConnectionStrings:Postgres</c>) brings along in its data folder: an exclusive claim
-/// on the folder, a private PostgreSQL, and, unless configured, an admin token, an account and a master key of its own.
+/// on the folder, a private PostgreSQL (with an owner and a runtime role, each with a password of its own), and, unless
+/// configured, an admin token, an account and a master key of its own.
 /// A run with a connection string never makes one.
 /// </summary>
 public sealed class DevelopmentEnvironment : IAsyncDisposable
@@ -32,7 +33,8 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
 
     public string Folder { get; }
 
-    public string ConnectionString => _postgres.ConnectionStringFor(DatabaseName);
+    /// <summary>Both roles, as a production deployment should have them: the superuser migrates, the runtime role serves.</summary>
+    public DatabaseLogins Logins => new(_postgres.RuntimeConnectionStringFor(DatabaseName), _postgres.ConnectionStringFor(DatabaseName));
 
     /// <summary>The credentials this run made or found (null when an admin token is configured).</summary>
     public DevelopmentCredentials? Credentials { get; private set; }

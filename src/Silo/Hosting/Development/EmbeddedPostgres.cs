@@ -8,16 +8,29 @@ namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>
 /// A private PostgreSQL server for development runs and tests: initialised on first use under a
-/// folder of its own, listening on 127.0.0.1 only, with trust authentication.
+/// folder of its own, listening on 127.0.0.1 only, where every connection needs a password
+/// (<c>scram-sha-256</c>, over TCP and the Unix socket alike). Two roles log in: the superuser, which
+/// creates and migrates databases (the owner), and <see cref="RuntimeRole"/>, which a development run
+/// serves as. Their passwords are made on first use and kept in owner-only files of the folder, so
+/// another local user can neither connect nor read them.
 /// </summary>
 /// <remarks>
 /// Layout of the folder: <c>pgdata/</c> (the cluster), <c>socket/</c> (its Unix socket, kept out of
-/// /var/run so no system service is needed), <c>postgres.log</c> and <c>port</c> (the port last used,
-/// so a restarted run keeps its connection string). One folder belongs to one process at a time.
+/// /var/run so no system service is needed), <c>postgres.log</c>, <c>port</c> (the port last used,
+/// so a restarted run keeps its connection string), and <c>superuser.password</c> and
+/// <c>runtime.password</c>. One folder belongs to one process at a time. A folder made before
+/// passwords (trust authentication, which let every local user in as the superuser) is upgraded on
+/// its next start, before the server listens again (<see cref="EmbeddedPostgresPasswords"/>).
 /// </remarks>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
-    private const string SuperUser = "postgres";
+    internal const string SuperUser = "postgres";
+
+    /// <summary>The role a development run serves as: it may append to the audit trail, never change it.</summary>
+    public const string RuntimeRole = "secretsstore_runtime";
+
+    public const string SuperUserPasswordFile = "superuser.password";
+    public const string RuntimePasswordFile = "runtime.password";
 
     /// <summary>Enough for several silos and the test suite's many short-lived services on one server.</summary>
     public const int MaxConnections = 300;
@@ -25,17 +38,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string _dataDirectory;
     private readonly string _databaseName;
+    private readonly EmbeddedPostgresPasswords _passwords;
     private bool _running;
 
-    private EmbeddedPostgres(string binDirectory, string rootDirectory, string databaseName)
+    private EmbeddedPostgres(string binDirectory, string rootDirectory, string databaseName, EmbeddedPostgresPasswords passwords)
     {
         _binDirectory = binDirectory;
         RootDirectory = rootDirectory;
         _dataDirectory = Path.Combine(rootDirectory, "pgdata");
         _databaseName = databaseName;
+        _passwords = passwords;
     }
 
     public string RootDirectory { get; }
+
+    /// <summary>Where the server's Unix socket is (owner-only, like the rest of the folder).</summary>
+    public string SocketDirectory => Path.Combine(RootDirectory, "socket");
 
     public int Port { get; private set; }
 
@@ -49,21 +67,34 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         string rootDirectory, string databaseName = "secretsstore", CancellationToken ct = default)
     {
         rootDirectory = Path.GetFullPath(rootDirectory);
-        await PrepareFolderAsync(rootDirectory, ct);
+        var passwords = await PrepareFolderAsync(rootDirectory, ct);
 
-        var server = new EmbeddedPostgres(FindBinDirectory(), rootDirectory, databaseName);
-        await server.InitialiseIfNewAsync(ct);
+        var server = new EmbeddedPostgres(FindBinDirectory(), rootDirectory, databaseName, passwords);
+        var initialised = await server.InitialiseIfNewAsync(ct);
         await server.StopLeftoverOfKilledRunAsync(ct);
+        if (!initialised)
+        {
+            await server._passwords.UpgradeTrustingClusterAsync(server, server._dataDirectory, ct);
+        }
+
         server.Port = PickPort(rootDirectory);
         await server.StartServerAsync(ct);
+        await server._passwords.EnsureRuntimeRoleAsync(server.ConnectionStringFor("postgres"), ct);
         return server;
     }
 
-    public string ConnectionStringFor(string databaseName) => new NpgsqlConnectionStringBuilder
+    /// <summary>The superuser's connection to a database: the owner, which creates and migrates it.</summary>
+    public string ConnectionStringFor(string databaseName) => LoginFor(databaseName, SuperUser, _passwords.SuperUser);
+
+    /// <summary><see cref="RuntimeRole"/>'s connection to a database: what a process serving requests connects as.</summary>
+    public string RuntimeConnectionStringFor(string databaseName) => LoginFor(databaseName, RuntimeRole, _passwords.Runtime);
+
+    private string LoginFor(string databaseName, string user, string password) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
-        Username = SuperUser,
+        Username = user,
+        Password = password,
         Database = databaseName,
     }.ConnectionString;
 
@@ -80,7 +111,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static async Task PrepareFolderAsync(string rootDirectory, CancellationToken ct)
+    private static async Task<EmbeddedPostgresPasswords> PrepareFolderAsync(string rootDirectory, CancellationToken ct)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -94,6 +125,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         File.SetUnixFileMode(rootDirectory, OwnerOnly);
         File.SetUnixFileMode(Path.Combine(rootDirectory, "socket"), OwnerOnly);
+        // Made before the chown below, so that initdb (run as postgres when we are root) can read the superuser's.
+        var passwords = EmbeddedPostgresPasswords.ReadOrMake(rootDirectory);
 
         if (RunAsPostgresUser)
         {
@@ -103,6 +136,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 throw new InvalidOperationException($"chown failed: {chown.Output}");
             }
         }
+
+        return passwords;
     }
 
     /// <summary>The folder of PostgreSQL's programs (pg_ctl, pg_dump, pgbench…): Debian keeps them off PATH, one folder per major version.</summary>
@@ -158,15 +193,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    private async Task InitialiseIfNewAsync(CancellationToken ct)
+    /// <summary>Answers whether it made the cluster (with the superuser's password in place from the start).</summary>
+    private async Task<bool> InitialiseIfNewAsync(CancellationToken ct)
     {
         if (File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
         {
-            return;
+            return false;
         }
 
-        // Trust is acceptable only because the server listens on loopback and a private socket folder.
-        await RunAsync("initdb", ["-D", _dataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--locale=C"], ct);
+        // Loopback alone is no protection: every local user can reach 127.0.0.1, so every connection needs a password.
+        await RunAsync("initdb",
+        [
+            "-D", _dataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={Path.Combine(RootDirectory, SuperUserPasswordFile)}",
+            "--encoding=UTF8", "--locale=C",
+        ], ct);
+        return true;
     }
 
     // A killed run leaves either its server still running on this folder (we restart it so that it
@@ -212,7 +253,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(CancellationToken ct)
     {
-        var socketDirectory = Path.Combine(RootDirectory, "socket");
+        var socketDirectory = SocketDirectory;
         // pg_ctl hands these to a shell, hence the quotes around the path.
         // Room for a local cluster (see deploy/README.md, "Connections"): each process opens at most
         // DatabaseConnections.PerProcess connections, 28 by default.
@@ -237,13 +278,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(no log)";
     }
 
-    private async Task<ProcessRunner.Result> RunAsync(
-        string tool, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnFailure = true)
+    /// <summary>Runs one of PostgreSQL's programs, as the postgres user when we are root.</summary>
+    internal async Task<ProcessRunner.Result> RunAsync(
+        string tool, IReadOnlyList<string> arguments, CancellationToken ct, bool throwOnFailure = true, string? input = null)
     {
         var executable = Path.Combine(_binDirectory, tool);
         var result = RunAsPostgresUser
-            ? await ProcessRunner.RunAsync("runuser", ["-u", SuperUser, "--", executable, .. arguments], ct)
-            : await ProcessRunner.RunAsync(executable, arguments, ct);
+            ? await ProcessRunner.RunAsync("runuser", ["-u", SuperUser, "--", executable, .. arguments], ct, input)
+            : await ProcessRunner.RunAsync(executable, arguments, ct, input);
 
         if (throwOnFailure && result.ExitCode != 0)
         {

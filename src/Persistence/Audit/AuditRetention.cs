@@ -1,0 +1,49 @@
+using System.Globalization;
+using Npgsql;
+using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Abstractions.Audit;
+
+namespace SecretsStore.Persistence.Audit;
+
+/// <summary>
+/// Deletes the trail's old rows, as the owner role: the role the service runs as may not (see
+/// <see cref="RuntimeRoleGrants"/>). The prune is itself a row of the trail, written in the same transaction as the
+/// delete, so rows never go without a record that says how many went and up to when.
+/// </summary>
+public static class AuditRetention
+{
+    /// <summary>Deletes every row recorded before <paramref name="before"/>; answers how many it deleted.</summary>
+    /// <param name="requestId">The id the prune's own record carries, as a request's would.</param>
+    /// <exception cref="PostgresException">42501 when the connection's role may not delete from the trail.</exception>
+    public static async Task<long> PruneAsync(string connectionString, DateTime before, string requestId, CancellationToken ct = default)
+    {
+        before = before.ToUniversalTime();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        long deleted;
+        await using (var delete = new NpgsqlCommand("DELETE FROM audit_log WHERE at < $1", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = before });
+            deleted = await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        var record = AuditRecord.Allowed(DateTime.UtcNow, null, Caller.Operator(requestId), AuditActions.AuditPrune) with
+        {
+            Subject = Subject(deleted, before),
+        };
+        await using (var recording = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(record) } })
+        {
+            await recording.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return deleted;
+    }
+
+    /// <summary>What the prune's record names: <c>rows:N before:TIME</c> (RFC 3339, UTC).</summary>
+    public static string Subject(long deleted, DateTime before) =>
+        string.Create(CultureInfo.InvariantCulture, $"rows:{deleted} before:{before.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'}");
+}
