@@ -52,6 +52,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             .. masterKeys.Select((key, i) => $"--SecretsStore:MasterKeys:{i}={key}"),
             $"--SecretsStore:AdminToken={adminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
+            .. BenchmarkClusterCertificates.Args,
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args);

@@ -52,6 +52,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--SecretsStore:MasterKey={settings.MasterKey}",
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
+            .. TestClusterCertificates.Args,
             .. extraArgs,
         ]);
     }

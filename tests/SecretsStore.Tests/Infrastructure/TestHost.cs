@@ -31,6 +31,7 @@ public static class TestHost
             "--Logging:LogLevel:Orleans=Error",
             // The fixtures drive thousands of requests with one admin token; the limit itself has its own test.
             "--SecretsStore:RateLimit:Requests=1000000",
+            .. TestClusterCertificates.Args,
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args, configure: configure);
