@@ -1,0 +1,96 @@
+using SecretsStore.Benchmarks.Tools;
+
+namespace SecretsStore.Benchmarks.Scenarios;
+
+/// <summary>
+/// What mutual TLS on the Orleans links costs where it is paid on every request: GETs and durable creates through a
+/// standalone gateway to one silo (two processes, so every request crosses the gateway↔silo link). Two such clusters
+/// run side by side, one with cluster TLS and one with <c>SecretsStore:Cluster:AllowInsecure</c>, each on a database of
+/// its own; their loads alternate, round after round, in turns that swap which goes first, so that a busy machine
+/// slows both alike. The table shows medians, and TLS's figure over plaintext's.
+/// </summary>
+public static class ClusterTlsScenario
+{
+    private const int Stores = 64;
+
+    private sealed record Side(string Name, LocalCluster Cluster, BenchAccount Account, IReadOnlyList<string> Stores, string Gets)
+    {
+        public List<WrkResult> GetRuns { get; } = [];
+
+        public List<WrkResult> CreateRuns { get; } = [];
+    }
+
+    public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(BenchmarkContext context, Action<string> log)
+    {
+        await using var secure = await LocalCluster.StartAsync(context, silos: 1);
+        await using var plain = await LocalCluster.StartAsync(context, silos: 1, BenchmarkClusterCertificates.InsecureArgs);
+        Side[] sides = [await PrepareAsync("cluster TLS", secure), await PrepareAsync("plaintext", plain)];
+
+        foreach (var side in sides)
+        {
+            await WarmAsync(context, side, log);
+        }
+
+        for (var round = 0; round < context.Rounds; round++)
+        {
+            // Odd rounds start with the other side: neither always meets the machine fresh.
+            foreach (var side in round % 2 == 0 ? sides : sides.Reverse())
+            {
+                side.GetRuns.Add(await Wrk.RunAsync(side.Cluster.BaseAddress, context.Connections, context.Duration, side.Gets));
+                side.CreateRuns.Add(await Wrk.RunAsync(side.Cluster.BaseAddress, context.Connections, context.Duration,
+                    LuaScripts.CreateSecrets(side.Account, side.Stores, $"r{round}")));
+                log($"  {side.Name}, round {round + 1}: GET {side.GetRuns[^1].RequestsPerSecond:N0}/s, creates {side.CreateRuns[^1].RequestsPerSecond:N0}/s");
+            }
+        }
+
+        var (tls, insecure) = (sides[0], sides[1]);
+        return
+        [
+            Row("GET one secret of 64 stores, gateway + silo, cluster TLS", tls.GetRuns, insecure.GetRuns, "req/s"),
+            Row("durable creates over 64 stores, gateway + silo, cluster TLS", tls.CreateRuns, insecure.CreateRuns, "creates/s"),
+        ];
+    }
+
+    private static async Task<Side> PrepareAsync(string name, LocalCluster cluster)
+    {
+        var account = await cluster.Client.NewAccountAsync();
+        var stores = new List<string>();
+        var secrets = new List<string>();
+        for (var i = 0; i < Stores; i++)
+        {
+            var store = await cluster.Client.NewStoreAsync(account, $"tls{i}");
+            var secret = (await cluster.Client.SendAsync(HttpMethod.Post, $"{account.Base}/stores/{store}/secrets", account.Token,
+                new[] { new { name = "DATABASE_URL", value = "postgres://bench", scopes = new[] { "workers" } } }))[0];
+            stores.Add(store);
+            secrets.Add($"{account.Base}/stores/{store}/secrets/{secret.GetProperty("id").GetString()}");
+        }
+
+        return new Side(name, cluster, account, stores, LuaScripts.AuthorizedGets(account.Token, secrets));
+    }
+
+    /// <summary>Fresh processes reach their rate only after the JIT's later tiers: a few loads of each kind first.</summary>
+    private static async Task WarmAsync(BenchmarkContext context, Side side, Action<string> log)
+    {
+        var duration = context.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(4);
+        for (var i = 0; i < (context.Smoke ? 1 : 3); i++)
+        {
+            var gets = await Wrk.RunAsync(side.Cluster.BaseAddress, context.Connections, duration, side.Gets);
+            var creates = await Wrk.RunAsync(side.Cluster.BaseAddress, context.Connections, duration,
+                LuaScripts.CreateSecrets(side.Account, side.Stores, $"warm{i}"));
+            log($"  {side.Name}, warming: GET {gets.RequestsPerSecond:N0}/s, creates {creates.RequestsPerSecond:N0}/s");
+        }
+    }
+
+    private static BenchmarkRow Row(string what, List<WrkResult> tls, List<WrkResult> plain, string unit)
+    {
+        var rate = Figures.Median(tls.Select(r => r.RequestsPerSecond));
+        var baseRate = Figures.Median(plain.Select(r => r.RequestsPerSecond));
+        return new BenchmarkRow(
+            $"{what}, {Environment.ProcessorCount} cores{GetScenario.Failures(tls.Concat(plain))}",
+            Figures.Rate(rate, unit),
+            $"plaintext (AllowInsecure): {Figures.Rate(baseRate, unit)}, p50 {Figures.Time(Figures.Median(plain.Select(r => r.P50)))}, p99 {Figures.Time(Figures.Median(plain.Select(r => r.P99)))}",
+            Figures.Ratio(rate / baseRate),
+            Figures.Time(Figures.Median(tls.Select(r => r.P50))),
+            Figures.Time(Figures.Median(tls.Select(r => r.P99))));
+    }
+}
