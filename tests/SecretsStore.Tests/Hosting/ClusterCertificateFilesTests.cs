@@ -51,6 +51,37 @@ public sealed class ClusterCertificateFilesTests : IDisposable
         Assert.True(ClusterCredentials.Load(made, serves: true).Accepts(certificate));
     }
 
+    [Fact]
+    public void ARenewedCertificateIsShownWithoutARestartAndAnUnusableReplacementIsIgnored()
+    {
+        using var ca = ClusterCertificateAuthority.Create("renewing CA", TimeSpan.FromDays(60));
+        using var first = ca.Issue("member", TimeSpan.FromDays(10));
+        Directory.CreateDirectory(_folder);
+        var files = ClusterCertificateFiles.In(_folder);
+        ca.WriteFiles(first, files.CaFile!, files.CertificateFile!, files.KeyFile!);
+        var credentials = ClusterCredentials.Load(files, serves: true, recheck: TimeSpan.Zero);
+        Assert.Equal(first.Thumbprint, credentials.Certificate.Thumbprint);
+
+        // What cert-manager does to a mounted Secret when it renews: new files in place of the old ones.
+        using var renewed = ca.Issue("member", TimeSpan.FromDays(40));
+        ca.WriteFiles(renewed, files.CaFile!, files.CertificateFile!, files.KeyFile!);
+        Touch(files, TimeSpan.FromSeconds(1));
+        Assert.Equal(renewed.Thumbprint, credentials.Certificate.Thumbprint);
+
+        File.WriteAllText(files.KeyFile!, "half a key");
+        Touch(files, TimeSpan.FromSeconds(2));
+        Assert.Equal(renewed.Thumbprint, credentials.Certificate.Thumbprint);
+    }
+
+    /// <summary>Moves the files' times on, so that a change is seen however coarse the file system's clock.</summary>
+    private static void Touch(ClusterTlsOptions files, TimeSpan later)
+    {
+        foreach (var file in new[] { files.CaFile!, files.CertificateFile!, files.KeyFile! })
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow + later);
+        }
+    }
+
     private async Task<int> RunCommandAsync()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

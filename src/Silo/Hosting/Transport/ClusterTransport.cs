@@ -73,7 +73,11 @@ public static class ClusterTransport
 
     private static void Configure(TlsOptions tls, ClusterCredentials credentials)
     {
+        // The certificate at start, which Orleans checks as it builds the pipeline; each new connection then asks for
+        // the current one, so a renewed certificate is used without a restart.
         tls.LocalCertificate = credentials.Certificate;
+        tls.LocalServerCertificateSelector = (_, _) => credentials.Certificate;
+        tls.LocalClientCertificateSelector = (_, _, _, _, _) => credentials.Certificate;
         // Both ends show a certificate, and both ends check the other's against the cluster CA alone.
         tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
