@@ -65,7 +65,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         try
         {
             connectionString = development?.ConnectionString ?? connectionString!;
-            var clusterTls = ClusterTransport.Resolve(options.Cluster, role, development is null ? null : () => development.EnsureClusterCertificates(options, announce));
+            var clusterTls = ClusterTransport.Resolve(
+                options.Cluster, role, development is null ? null : () => development.EnsureClusterCertificates(options, announce));
             var dataSource = await PrepareDatabaseAsync(connectionString, options, ct);
             if (development is not null)
             {
