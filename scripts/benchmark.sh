@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark (tests/SecretsStore.Benchmarks) and prints its table: every scenario against a baseline
 # measured in the same run. Takes about ten minutes; --smoke runs each scenario for a second (figures meaningless),
-# --only NAME[,NAME] picks scenarios (get, auth-flood, creates, large-store, storage-designs, key-rotation, scale-out).
+# --only NAME[,NAME] picks scenarios (get, auth-flood, creates, large-store, storage-designs, key-rotation, scale-out,
+# cluster-tls).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-prerequisites.sh

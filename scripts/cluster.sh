@@ -5,7 +5,8 @@
 # every one of these ports, for a second cluster on another data folder.
 #
 # The first silo is a development run in the silo role: it holds the data folder's lock, starts its PostgreSQL and
-# makes the master key and credentials there, exactly as ./scripts/run.sh does. So a second start on the same folder
+# makes the master key, credentials and cluster certificates (cluster/: a CA and one certificate for every process,
+# so silo↔silo and gateway↔silo links are mutual TLS) there, exactly as ./scripts/run.sh does. So a second start on the same folder
 # (this command or run.sh) is refused before anything else starts. The other silos and the gateway join it through
 # the connection string. Every line a process prints is prefixed with its name. silo2 and silo3 are started again
 # when they end (SIGTERM one to watch the gateway carry on through a restart); silo1 or the gateway ending stops all.
@@ -78,6 +79,13 @@ postgres_folder="$SECRETSSTORE_DATA/postgres"
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$(cat "$postgres_folder/port");Username=secretsstore_runtime;Password=$(cat "$postgres_folder/runtime.password");Database=secretsstore"
 if [ -z "${SecretsStore__MasterKey:-}${SecretsStore__MasterKeyFile:-}${SecretsStore__MasterKeys__0:-}" ]; then
   export SecretsStore__MasterKeyFile="$SECRETSSTORE_DATA/master.key"
+fi
+# silo1 made the cluster's CA and certificate under the data folder (cluster/, owner-only): the others show the same
+# certificate, so every Orleans link of this cluster is mutual TLS. Configured files are passed on to all instead.
+if [ -z "${SecretsStore__Cluster__CertificateFile:-}" ] && [ "${SecretsStore__Cluster__AllowInsecure:-}" != "true" ]; then
+  export SecretsStore__Cluster__CertificateFile="$SECRETSSTORE_DATA/cluster/tls.crt"
+  export SecretsStore__Cluster__KeyFile="$SECRETSSTORE_DATA/cluster/tls.key"
+  export SecretsStore__Cluster__CaFile="$SECRETSSTORE_DATA/cluster/ca.crt"
 fi
 credentials="$SECRETSSTORE_DATA/credentials.json"
 if [ -z "${SecretsStore__AdminToken:-}" ]; then

@@ -2,6 +2,16 @@ using Microsoft.Extensions.Hosting;
 using SecretsStore.Silo.Commands;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
+using SecretsStore.Silo.Hosting.Transport;
+
+// `cluster-certificates FOLDER`: makes (or keeps) a cluster CA and certificate there and exits; compose's one-shot
+// init runs it, so a cluster needs no tool but its own image to get its certificates.
+if (args is [ClusterCertificateFiles.Command, var folder])
+{
+    ClusterCertificateFiles.Ensure(folder, "secretsstore", Console.WriteLine);
+    Console.WriteLine($"Cluster certificates in {Path.GetFullPath(folder)}: {ClusterCertificateFiles.CaFileName}, {ClusterCertificateFiles.CertificateFileName}, {ClusterCertificateFiles.KeyFileName}.");
+    return 0;
+}
 
 if (OperatorCommands.Handles(args))
 {

@@ -17,6 +17,7 @@ public static class BenchmarkRun
         ("storage-designs", StorageDesignsScenario.RunAsync),
         ("key-rotation", KeyRotationScenario.RunAsync),
         ("scale-out", ScaleOutScenario.RunAsync),
+        ("cluster-tls", ClusterTlsScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)

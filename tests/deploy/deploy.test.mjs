@@ -17,6 +17,11 @@ const kubernetesFolder = join(deploy, 'kubernetes');
 const manifestFiles = readdirSync(kubernetesFolder).filter((f) => /\.ya?ml$/.test(f)).sort();
 const manifests = manifestFiles.flatMap((file) =>
   readYamlDocuments(join(kubernetesFolder, file)).map((object) => ({ file, object })));
+// cert-manager's resources, kept apart: `kubectl apply -f deploy/kubernetes/` must not need cert-manager.
+const certManagerFolder = join(kubernetesFolder, 'cert-manager');
+const certManagerFiles = readdirSync(certManagerFolder).filter((f) => /\.ya?ml$/.test(f)).sort();
+const certManagerObjects = certManagerFiles.flatMap((file) =>
+  readYamlDocuments(join(certManagerFolder, file)).map((object) => ({ file: `cert-manager/${file}`, object })));
 const compose = readCompose(join(deploy, 'compose.yaml'));
 const dockerfile = readFileSync(join(deploy, 'Dockerfile'), 'utf8');
 const haproxy = readFileSync(join(deploy, 'haproxy.cfg'), 'utf8');
@@ -35,7 +40,7 @@ const podsOf = (selector, workload) => Object.entries(selector).every(([k, v]) =
 
 test('deploy/kubernetes holds the manifests the deployment needs', () => {
   const kinds = new Set(manifests.map((m) => m.object.kind));
-  for (const kind of ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget']) {
+  for (const kind of ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']) {
     assert.ok(kinds.has(kind), `no ${kind} in deploy/kubernetes`);
   }
 });
@@ -49,6 +54,23 @@ for (const { file, object } of manifests) {
     assert.deepEqual(kubernetesUnknownFields(object), []);
   });
 }
+
+for (const { file, object } of certManagerObjects) {
+  test(`${file}: ${object.kind} ${object.metadata?.name} matches cert-manager's schema`, async () => {
+    assert.deepEqual(await kubernetesSchemaErrors(object), []);
+  });
+}
+
+test('the cert-manager schema check rejects a Certificate without its Secret, with a wrong type and an unknown usage', async () => {
+  const broken = clone(certManagerObjects.find((o) => o.object.kind === 'Certificate').object);
+  delete broken.spec.secretName;
+  broken.spec.duration = 2160;
+  broken.spec.usages = ['server auth', 'lunch'];
+  const errors = (await kubernetesSchemaErrors(broken)).join('\n');
+  assert.match(errors, /required property secretName/);
+  assert.match(errors, /duration must be string/);
+  assert.match(errors, /usages\/1 must be equal to one of the allowed values/);
+});
 
 test('the schema check rejects a Deployment with a wrong type and a missing field', async () => {
   const broken = clone(deployment);
@@ -190,7 +212,7 @@ test('every setting the deploy files set is in the configuration reference', () 
     ...readdirSync(join(deploy, 'docker')).map((f) => readFileSync(join(deploy, 'docker', f), 'utf8')),
     ...manifestFiles.map((f) => readFileSync(join(kubernetesFolder, f), 'utf8')),
   ];
-  const settings = new Set(files.flatMap((text) => text.match(/\b(?:SecretsStore|Orleans|ConnectionStrings|ASPNETCORE|Logging)_{1,2}[A-Za-z_]+\b|\b(?:POD_NAME|POD_NAMESPACE|POD_IP|ORLEANS_SERVICE_ID|ORLEANS_CLUSTER_ID)\b/g) ?? []));
+  const settings = new Set(files.flatMap((text) => text.match(/\b(?:SecretsStore|Orleans|ConnectionStrings|ASPNETCORE|Logging|DOTNET)_{1,2}[A-Za-z_]+\b|\b(?:POD_NAME|POD_NAMESPACE|POD_IP|ORLEANS_SERVICE_ID|ORLEANS_CLUSTER_ID)\b/g) ?? []));
   const missing = [...settings].filter((s) => !configurationReference.includes(`\`${s}\``));
   assert.deepEqual(missing, []);
 });
@@ -206,4 +228,132 @@ test('the README links the deploy guide and the configuration reference', () => 
   assert.match(readme, /\]\(deploy\/README\.md\)/);
   assert.match(readme, /\]\(docs\/configuration\.md\)/);
   assert.match(readFileSync(join(deploy, 'README.md'), 'utf8'), /\]\(\.\.\/docs\/configuration\.md\)/);
+});
+
+// --- Cluster TLS (issue 16, finding 1): the Orleans ports take only the cluster's own processes. ---
+
+const clusterMount = '/etc/secretsstore/cluster';
+const clusterSettings = ['SecretsStore__Cluster__CertificateFile', 'SecretsStore__Cluster__KeyFile', 'SecretsStore__Cluster__CaFile'];
+const orleansPorts = [11111, 30000];
+
+test('silos and gateways read their cluster certificate from a Secret, mounted read-only and readable by no other user', () => {
+  for (const [workload, container] of [[deployment, silo()], [gatewayDeployment, gateway()]]) {
+    const pod = workload.spec.template.spec;
+    const env = Object.fromEntries(container.env.filter((e) => 'value' in e).map((e) => [e.name, e.value]));
+    const mount = container.volumeMounts.find((m) => m.mountPath === clusterMount);
+    assert.ok(mount?.readOnly, `${container.name} does not mount ${clusterMount} read-only`);
+    const volume = pod.volumes.find((v) => v.name === mount.name);
+    assert.equal(volume.secret?.secretName, 'secretsstore-cluster-tls');
+    assert.equal(volume.secret.defaultMode & 0o007, 0, 'the certificate key would be readable by every user of the pod');
+    assert.equal(pod.securityContext.fsGroup, pod.securityContext.runAsGroup, 'the container user could not read its certificate');
+    assert.deepEqual(clusterSettings.map((name) => env[name]), ['tls.crt', 'tls.key', 'ca.crt'].map((f) => `${clusterMount}/${f}`));
+  }
+});
+
+test('the cert-manager example makes that Secret from a CA Issuer, for both ends of a connection', () => {
+  const certificates = certManagerObjects.map((o) => o.object).filter((o) => o.kind === 'Certificate');
+  const issuers = certManagerObjects.map((o) => o.object).filter((o) => o.kind === 'Issuer');
+  const members = certificates.find((c) => c.spec.secretName === 'secretsstore-cluster-tls');
+  assert.ok(members, 'no Certificate writes the Secret the pods mount');
+  assert.ok(!members.spec.isCA);
+  for (const usage of ['server auth', 'client auth']) {
+    assert.ok(members.spec.usages.includes(usage), `the members' certificate lacks ${usage}`);
+  }
+  const issuer = issuers.find((i) => i.metadata.name === members.spec.issuerRef.name);
+  assert.ok(issuer?.spec.ca, 'the members are not signed by a CA Issuer');
+  const ca = certificates.find((c) => c.spec.secretName === issuer.spec.ca.secretName);
+  assert.ok(ca?.spec.isCA, 'the CA Issuer does not sign with a CA certificate made here');
+  for (const object of certManagerObjects) {
+    assert.equal(object.object.metadata.namespace, 'secretsstore');
+  }
+});
+
+/** What a NetworkPolicy lets reach the silos' Orleans ports beyond silo (11111) and gateway (30000) pods. */
+function orleansPortProblems(policy) {
+  const problems = [];
+  if (!podsOf(policy.spec.podSelector.matchLabels ?? {}, deployment) || !policy.spec.policyTypes?.includes('Ingress')) {
+    return ['does not restrict ingress to the silo pods'];
+  }
+  const allowed = { 11111: deployment, 30000: gatewayDeployment };
+  for (const [i, rule] of (policy.spec.ingress ?? []).entries()) {
+    const ports = rule.ports?.map((p) => p.port);
+    for (const port of ports === undefined ? orleansPorts : ports.filter((p) => orleansPorts.includes(p))) {
+      const peers = rule.from ?? [];
+      if (peers.length === 0) {
+        problems.push(`rule ${i} opens ${port} to everyone`);
+      }
+      for (const peer of peers) {
+        if (peer.ipBlock || peer.namespaceSelector || !peer.podSelector || !podsOf(peer.podSelector.matchLabels ?? {}, allowed[port])) {
+          problems.push(`rule ${i} opens ${port} to ${JSON.stringify(peer)}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+test('a NetworkPolicy opens the silo port to silo pods and the gateway port to gateway pods, and to no one else', () => {
+  const policies = named('NetworkPolicy').filter((p) => podsOf(p.spec.podSelector.matchLabels ?? {}, deployment));
+  assert.equal(policies.length, 1);
+  assert.deepEqual(orleansPortProblems(policies[0]), []);
+  const reachable = (port, from) => policies[0].spec.ingress.some((rule) =>
+    rule.ports.some((p) => p.port === port) && rule.from?.some((peer) => podsOf(peer.podSelector.matchLabels, from)));
+  assert.ok(reachable(11111, deployment), 'the silos could not reach each other');
+  assert.ok(reachable(30000, gatewayDeployment), 'the gateways could not reach the silos');
+  const ports = silo().ports.map((p) => p.containerPort);
+  assert.ok(orleansPorts.every((p) => ports.includes(p)), 'the policy names ports the silo does not listen on');
+});
+
+test('the NetworkPolicy check catches a rule open to everyone, another namespace or the wrong pods', () => {
+  const [policy] = named('NetworkPolicy');
+  const open = clone(policy);
+  open.spec.ingress.push({ ports: [{ protocol: 'TCP', port: 30000 }] });
+  assert.deepEqual(orleansPortProblems(open), [`rule ${open.spec.ingress.length - 1} opens 30000 to everyone`]);
+  const anyPort = clone(policy);
+  anyPort.spec.ingress.push({ from: [{ namespaceSelector: {} }] });
+  assert.equal(orleansPortProblems(anyPort).length, 2);
+  const gatewaysOnSiloPort = clone(policy);
+  gatewaysOnSiloPort.spec.ingress[0].from = [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'gateway' } } }];
+  assert.match(orleansPortProblems(gatewaysOnSiloPort).join('\n'), /rule 0 opens 11111/);
+});
+
+test('no process of the image or the manifests opens .NET\'s diagnostics port', () => {
+  assert.match(dockerfile, /^\s*DOTNET_EnableDiagnostics=0\b/m);
+  for (const container of [silo(), gateway()]) {
+    assert.equal(container.env.find((e) => e.name === 'DOTNET_EnableDiagnostics')?.value, '0', container.name);
+  }
+  for (const service of ['silo', 'gateway']) {
+    assert.equal(String(compose.services[service].environment.DOTNET_EnableDiagnostics), '0', service);
+  }
+});
+
+test('the image exposes the HTTP port only', () => {
+  const exposed = (dockerfile.match(/^EXPOSE .*$/gm) ?? []).flatMap((line) => line.split(/\s+/).slice(1));
+  assert.deepEqual(exposed, ['8080']);
+});
+
+test('compose publishes no Orleans port, keeps the silos off the balancer\'s network, and hands silos and gateways their certificates', () => {
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const port of service.ports ?? []) {
+      const target = Number(typeof port === 'object' ? port.target : String(port).split(':').pop().split('/')[0]);
+      assert.ok(!orleansPorts.includes(target), `${name} publishes ${target}`);
+    }
+  }
+  assert.deepEqual(Object.keys(compose.services).filter((n) => compose.services[n].ports), ['balancer']);
+  const balancerNetworks = compose.services.balancer.networks;
+  assert.ok(!compose.services.silo.networks.some((n) => balancerNetworks.includes(n)), 'the balancer could reach the silos');
+  assert.ok(!compose.services.postgres.networks.some((n) => balancerNetworks.includes(n)), 'the balancer could reach PostgreSQL');
+
+  const init = compose.services['cluster-certificates'];
+  const initVolume = init.volumes.find((v) => String(v).endsWith(`:${clusterMount}`));
+  assert.ok(init.entrypoint.includes('cluster-certificates') && init.entrypoint.includes(clusterMount));
+  assert.equal(String(initVolume).split(':')[0], 'cluster-certificates');
+  for (const name of ['silo', 'gateway']) {
+    const service = compose.services[name];
+    const mount = service.volumes.find((v) => v.target === clusterMount);
+    assert.equal(mount?.source, 'cluster-certificates', `${name} does not mount the cluster certificates`);
+    assert.equal(mount.read_only, true);
+    assert.equal(service.depends_on['cluster-certificates']?.condition, 'service_completed_successfully');
+    assert.deepEqual(clusterSettings.map((s) => service.environment[s]), ['tls.crt', 'tls.key', 'ca.crt'].map((f) => `${clusterMount}/${f}`));
+  }
 });

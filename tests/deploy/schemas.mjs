@@ -4,6 +4,9 @@
 //    misspelt field (livenesProbe) would pass; the strict check below rejects it, as kubectl's strict validation
 //    does, using the field lists of the official client's models (@kubernetes/client-node), generated from the same
 //    OpenAPI document.
+//  - cert-manager's resources (the example under deploy/kubernetes/cert-manager/): @kubernetes-models/cert-manager
+//    compiles cert-manager's CRD schemas the same way (types, required fields, enums). The official client has no
+//    field lists for them, so the strict check does not apply there.
 //  - Compose: the compose-spec JSON schema that dclint ships, checked with ajv.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,7 +43,11 @@ function splitApiVersion(apiVersion) {
 /** The kubernetes-models class for a manifest's apiVersion and kind, or null when the package has none. */
 async function modelFor(apiVersion, kind) {
   const [group, version] = splitApiVersion(apiVersion);
-  const path = group === null ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+  const path = group === null
+    ? `kubernetes-models/${version}/${kind}`
+    : group.endsWith('cert-manager.io')
+      ? `@kubernetes-models/cert-manager/${group}/${version}/${kind}`
+      : `kubernetes-models/${group}/${version}/${kind}`;
   try {
     const module = await import(path);
     return module[kind] ?? null;

@@ -6,7 +6,10 @@ namespace SecretsStore.Silo.Hosting;
 /// </summary>
 public enum HostRole
 {
-    /// <summary>A silo that also serves the HTTP API: one process, no extra hop. The default.</summary>
+    /// <summary>
+    /// A silo that also serves the HTTP API: one process, no extra hop. The default. Its API calls the grains in-process,
+    /// so it opens no Orleans gateway port unless <c>Orleans:GatewayPort</c> is set.
+    /// </summary>
     Combined,
 
     /// <summary>A silo only. Its HTTP port answers <c>/healthz</c> and <c>/readyz</c> for probes, and nothing else.</summary>

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using SecretsStore.Grains;
 using SecretsStore.Persistence;
+using SecretsStore.Silo.Hosting.Transport;
 
 namespace SecretsStore.Silo.Hosting;
 
@@ -15,13 +16,14 @@ public static class OrleansSetup
     public const string Invariant = "Npgsql";
 
     /// <param name="configuration">For what is bound straight onto Orleans' own options (<c>Orleans:Membership</c>).</param>
+    /// <param name="tls">The cluster's certificates (mutual TLS on every Orleans link); null runs them in plaintext.</param>
     public static ISiloBuilder ConfigureSecretsStoreSilo(
-        this ISiloBuilder silo, SecretsStoreHostOptions options, IConfiguration configuration, string connectionString)
+        this ISiloBuilder silo, SecretsStoreHostOptions options, IConfiguration configuration, string connectionString, ClusterCredentials? tls = null)
     {
         var orleans = options.Orleans;
         silo.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
         var siloPort = orleans.SiloPort;
-        var gatewayPort = orleans.GatewayPort;
+        var gatewayPort = orleans.GatewayPortFor(options.ReadRole());
         var kubernetes = orleans.Kubernetes.Enabled;
         if (kubernetes && string.IsNullOrEmpty(orleans.AdvertisedIP))
         {
@@ -35,11 +37,28 @@ public static class OrleansSetup
         }
         else
         {
-            silo.ConfigureEndpoints(
-                IPAddress.Parse(orleans.AdvertisedIP is { Length: > 0 } advertised ? advertised : "127.0.0.1"),
-                siloPort,
-                gatewayPort,
-                listenOnAnyHostAddress: orleans.ListenOnAnyHostAddress);
+            var advertised = IPAddress.Parse(orleans.AdvertisedIP is { Length: > 0 } address ? address : "127.0.0.1");
+            var anyAddress = orleans.ListenOnAnyHostAddress;
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = advertised;
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+                if (anyAddress)
+                {
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
+                    // Orleans' ConfigureEndpoints would set Any:0 here, a listener on a random port, for "no gateway".
+                    if (gatewayPort > 0)
+                    {
+                        o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
+                    }
+                }
+            });
+        }
+
+        if (tls is not null)
+        {
+            silo.UseClusterTls(tls);
         }
 
         silo.Configure<ClusterMembershipOptions>(o =>
@@ -68,9 +87,15 @@ public static class OrleansSetup
     /// It asks the table for live silos every <c>Orleans:GatewayListRefreshPeriod</c>, so one that was added or
     /// restarted takes requests within that time; Orleans' default of a minute would leave a restarted silo idle.
     /// </summary>
-    public static IClientBuilder ConfigureSecretsStoreClient(this IClientBuilder client, SecretsStoreHostOptions options, string connectionString)
+    public static IClientBuilder ConfigureSecretsStoreClient(
+        this IClientBuilder client, SecretsStoreHostOptions options, string connectionString, ClusterCredentials? tls = null)
     {
         var orleans = options.Orleans;
+        if (tls is not null)
+        {
+            client.UseClusterTls(tls);
+        }
+
         client.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = orleans.GatewayListRefreshPeriod);
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.GatewayResponseTimeout);

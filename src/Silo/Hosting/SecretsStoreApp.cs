@@ -15,6 +15,7 @@ using SecretsStore.Api.Observability;
 using SecretsStore.Grains;
 using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting.Development;
+using SecretsStore.Silo.Hosting.Transport;
 
 namespace SecretsStore.Silo.Hosting;
 
@@ -68,6 +69,8 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         {
             var logins = development?.Logins ?? configured!;
             var connectionString = logins.Runtime;
+            var clusterTls = ClusterTransport.Resolve(
+                options.Cluster, role, development is null ? null : () => development.EnsureClusterCertificates(options, announce));
             var dataSource = await PrepareDatabaseAsync(role, logins, options, announce, ct);
             builder.Services.AddHostedService(services => new DatabaseRoleCheck(
                 dataSource, role, configured, services.GetRequiredService<ILogger<DatabaseRoleCheck>>()));
@@ -78,16 +81,17 @@ public sealed class SecretsStoreApp : IAsyncDisposable
 
             if (role == HostRole.Gateway)
             {
-                AddOrleansClient(builder, options, connectionString);
+                AddOrleansClient(builder, options, connectionString, clusterTls);
             }
             else
             {
-                AddSilo(builder, options, connectionString, development, announce);
+                AddSilo(builder, options, connectionString, development, announce, clusterTls);
             }
 
             AddHttp(builder, options, role, dataSource);
             configure?.Invoke(builder);
             var web = builder.Build();
+            ClusterTransport.WarnWhenInsecure(clusterTls, web.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
             MapEndpoints(web, role);
             return new SecretsStoreApp(role, web, dataSource, development);
         }
@@ -136,16 +140,17 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     }
 
     /// <summary>Values are sealed and opened inside the grains: a gateway holds no master key.</summary>
-    private static void AddOrleansClient(WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString) =>
-        builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, connectionString).AddDashboard());
+    private static void AddOrleansClient(WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString, ClusterCredentials? tls) =>
+        builder.UseOrleansClient(client => client.ConfigureSecretsStoreClient(options, connectionString, tls).AddDashboard());
 
     private static void AddSilo(
-        WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString, DevelopmentEnvironment? development, Action<string> announce)
+        WebApplicationBuilder builder, SecretsStoreHostOptions options, string connectionString, DevelopmentEnvironment? development, Action<string> announce,
+        ClusterCredentials? tls)
     {
         var masterKeys = MasterKeySource.Configured(options)
             ?? development?.AddMasterKeys(builder.Services, announce)
             ?? MasterKeySource.Required(options);
-        builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(options, builder.Configuration, connectionString).AddDashboard());
+        builder.UseOrleans(silo => silo.ConfigureSecretsStoreSilo(options, builder.Configuration, connectionString, tls).AddDashboard());
         builder.Services.AddStoreGrainServices(builder.Configuration, masterKeys);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecretsStore.Persistence;
+using SecretsStore.Silo.Hosting.Transport;
 
 namespace SecretsStore.Silo.Hosting;
 
@@ -39,6 +40,9 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
     public MetricsHostOptions Metrics { get; set; } = new();
 
     public TracingHostOptions Tracing { get; set; } = new();
+
+    /// <summary><c>SecretsStore:Cluster</c>: the certificates of the Orleans links (mutual TLS).</summary>
+    public ClusterTlsOptions Cluster { get; set; } = new();
 
     /// <summary><c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, the OpenTelemetry SDK's own variable: whether to export at all.</summary>
     public string? OtlpEndpoint { get; set; }
@@ -107,6 +111,7 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
         var nested = new List<ValidationResult>();
         Validator.TryValidateObject(Orleans, new ValidationContext(Orleans), nested, validateAllProperties: true);
         Validator.TryValidateObject(Metrics, new ValidationContext(Metrics), nested, validateAllProperties: true);
+        Validator.TryValidateObject(Cluster, new ValidationContext(Cluster), nested, validateAllProperties: true);
         foreach (var failure in nested)
         {
             yield return failure;
@@ -129,8 +134,17 @@ public sealed class OrleansHostOptions : IValidatableObject
     [Range(1, 65535, ErrorMessage = "Orleans:SiloPort must be a port number (1-65535).")]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535, ErrorMessage = "Orleans:GatewayPort must be a port number (1-65535).")]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// Where Orleans clients (standalone gateways) connect; 0 opens no gateway listener. Unset: 30000 for a silo, and
+    /// none for a combined process, whose API calls its grains in-process and so needs no port for clients.
+    /// </summary>
+    [Range(0, 65535, ErrorMessage = "Orleans:GatewayPort must be a port number (1-65535), or 0 for no gateway listener.")]
+    public int? GatewayPort { get; set; }
+
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>The gateway port in force for a role: as set, else 30000 for a silo and 0 (none) for a combined process.</summary>
+    public int GatewayPortFor(HostRole role) => GatewayPort ?? (role == HostRole.Combined ? 0 : DefaultGatewayPort);
 
     public bool ListenOnAnyHostAddress { get; set; }
 

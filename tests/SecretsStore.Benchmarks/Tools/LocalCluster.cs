@@ -39,7 +39,8 @@ public sealed class LocalCluster : IAsyncDisposable
     private IEnumerable<Process> All => _front is null ? _silos : _silos.Prepend(_front);
 
     /// <param name="silos">Silo-only processes behind one gateway; 0 for one combined process.</param>
-    public static async Task<LocalCluster> StartAsync(BenchmarkContext context, int silos)
+    /// <param name="extraArgs">Settings for every process, after (so over) the cluster's TLS certificates.</param>
+    public static async Task<LocalCluster> StartAsync(BenchmarkContext context, int silos, params string[] extraArgs)
     {
         var connectionString = await context.NewDatabaseAsync("scale");
         var adminToken = ServiceUnderTest.NewKey();
@@ -56,6 +57,8 @@ public sealed class LocalCluster : IAsyncDisposable
                 $"--SecretsStore:AdminToken={adminToken}",
                 "--SecretsStore:RateLimit:Requests=1000000000",
                 "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
+                .. BenchmarkClusterCertificates.Args,
+                .. extraArgs,
             ];
             // The silos migrate as the owner; a gateway never does, so it gets the runtime's connection only.
             string[] silo = [.. shared, $"--ConnectionStrings:PostgresOwner={connectionString}", $"--SecretsStore:MasterKey={masterKey}", $"--Orleans:SiloPort={FreePorts.Next()}", $"--Orleans:GatewayPort={FreePorts.Next()}"];

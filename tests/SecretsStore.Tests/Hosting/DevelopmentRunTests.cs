@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Silo.Hosting.Development;
+using SecretsStore.Silo.Hosting.Transport;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Hosting;
@@ -15,6 +16,8 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-dev-{Guid.NewGuid():N}");
 
     private Task<SecretsStoreApp> StartAsync() => StartAsync(_data);
+
+    private string ClusterFolder => Path.Combine(_data, DevelopmentEnvironment.ClusterFolderName);
 
     private static async Task<SecretsStoreApp> StartAsync(string data)
     {
@@ -35,12 +38,20 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     {
         DevelopmentCredentials first;
         string store;
+        string clusterCertificate;
         await using (var app = await StartAsync())
         {
             first = app.Credentials!;
             var credentialsFile = Path.Combine(_data, DevelopmentCredentials.FileName);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, DevelopmentMasterKeyFile.FileName)));
+            // The cluster's CA and certificate, owner-only like the keys (the Orleans ports take no one without them).
+            foreach (var file in new[] { ClusterCertificateFiles.CaFileName, ClusterCertificateFiles.CertificateFileName, ClusterCertificateFiles.KeyFileName })
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(ClusterFolder, file)));
+            }
+
+            clusterCertificate = await File.ReadAllTextAsync(Path.Combine(ClusterFolder, ClusterCertificateFiles.CertificateFileName));
             var saved = JsonDocument.Parse(await File.ReadAllTextAsync(credentialsFile)).RootElement;
             Assert.Equal(first.AccountToken, saved.GetProperty("account_token").GetString());
 
@@ -62,6 +73,7 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
         await using (var again = await StartAsync())
         {
             Assert.Equal(first, again.Credentials);
+            Assert.Equal(clusterCertificate, await File.ReadAllTextAsync(Path.Combine(ClusterFolder, ClusterCertificateFiles.CertificateFileName)));
             using var http = new HttpClient { BaseAddress = again.BaseAddress };
             var api = new ApiClient(http);
             var account = new TestAccount(first.AccountId, first.AccountToken, first.AccountToken);

@@ -40,13 +40,29 @@ public sealed class KubernetesHostingTests
     [Fact]
     public void TheSettingAdvertisesThisHostsAddressAndListensOnEveryAddress()
     {
-        using var host = Build(("Orleans:Kubernetes:Enabled", "true"), ("Orleans:SiloPort", "11112"));
+        using var host = Build(("Orleans:Kubernetes:Enabled", "true"), ("Orleans:SiloPort", "11112"), (HostRoles.Key, "silo"));
         var endpoints = host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
         // Orleans picks this host's address (in a pod, the pod's); which one depends on the machine.
         Assert.NotNull(endpoints.AdvertisedIPAddress);
         Assert.Equal(new IPEndPoint(IPAddress.Any, 11112), endpoints.SiloListeningEndpoint);
         Assert.Equal(new IPEndPoint(IPAddress.Any, 30000), endpoints.GatewayListeningEndpoint);
         Assert.NotEmpty(host.Services.GetServices<IConfigureOptions<KubernetesHostingOptions>>());
+    }
+
+    [Theory]
+    [InlineData("false", "false")]
+    [InlineData("false", "true")]
+    [InlineData("true", "false")]
+    public void ACombinedProcessOpensNoGatewayPortUnlessOneIsSet(string kubernetes, string anyAddress)
+    {
+        // Its API calls the grains in-process; a gateway port would only be one more way in.
+        using var combined = Build(("Orleans:Kubernetes:Enabled", kubernetes), ("Orleans:ListenOnAnyHostAddress", anyAddress));
+        var endpoints = combined.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        Assert.Equal(0, endpoints.GatewayPort);
+        Assert.Null(endpoints.GatewayListeningEndpoint);
+
+        using var withGateway = Build(("Orleans:Kubernetes:Enabled", kubernetes), ("Orleans:ListenOnAnyHostAddress", anyAddress), ("Orleans:GatewayPort", "30005"));
+        Assert.Equal(30005, withGateway.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort);
     }
 
     [Fact]

@@ -49,6 +49,7 @@ public static class TestHost
             // address; the limits themselves have their own tests.
             "--SecretsStore:RateLimit:Requests=1000000",
             "--SecretsStore:RateLimit:FailedAuthentications=1000000",
+            .. TestClusterCertificates.Args,
             .. extraArgs,
         ];
         var app = await SecretsStoreApp.CreateAsync(args, configure: configure);

@@ -8,6 +8,7 @@ using SecretsStore.Api.Access;
 using SecretsStore.Persistence.Access;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
+using SecretsStore.Silo.Hosting.Transport;
 
 namespace SecretsStore.Silo.Hosting.Development;
 
@@ -86,6 +87,15 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
         services.AddSingleton<IMasterKeyGenerator>(file);
         return file.Read();
     }
+
+    /// <summary>
+    /// The cluster CA and certificate under the data folder's <c>cluster/</c> (owner-only), made on first use and reused
+    /// after. The processes that <c>scripts/cluster.sh</c> joins to this run are pointed at the same files.
+    /// </summary>
+    public ClusterTlsOptions EnsureClusterCertificates(SecretsStoreHostOptions options, Action<string> announce) =>
+        ClusterCertificateFiles.Ensure(Path.Combine(Folder, ClusterFolderName), options.Orleans.ClusterId, announce);
+
+    public const string ClusterFolderName = "cluster";
 
     /// <summary>Writes the listening address into the folder's owner file, for the message a second start prints.</summary>
     public void AnnounceWhenListening(WebApplication web, Func<Uri> address) =>
