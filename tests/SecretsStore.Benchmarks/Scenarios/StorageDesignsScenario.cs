@@ -24,7 +24,7 @@ public static class StorageDesignsScenario
         await wal.SetFullPageWritesAsync(false);
         try
         {
-            var ours = await RowsDesign.StartAsync(silo.Grains);
+            var ours = await RowsDesign.StartAsync(silo.Grains, silo.Database);
             var prototype = new EventSourcedDesign(silo.Grains);
             var rows = new List<BenchmarkRow>();
             rows.AddRange(await LargeStoreMeasure.RunAsync(context, silo, wal, ours, prototype, log));

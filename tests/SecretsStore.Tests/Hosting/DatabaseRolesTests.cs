@@ -96,6 +96,7 @@ public sealed class DatabaseRolesTests
             $"--SecretsStore:MasterKey={settings.MasterKey}",
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--Logging:LogLevel:Default=Warning",
+            .. TestClusterCertificates.Args,
         ], line => announced.TryWrite(line), ct: ct));
 
     private static async Task WaitForAsync(ChannelReader<string> announced, string text)

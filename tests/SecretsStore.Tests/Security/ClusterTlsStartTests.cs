@@ -17,7 +17,8 @@ public sealed class ClusterTlsStartTests
     public async Task AProductionStartWithoutClusterTlsMaterialRefusesToStartNamingTheSettings()
     {
         // Refused before the database is touched: nothing listens on this port.
-        var settings = TestHostSettings.For($"Host=127.0.0.1;Port={FreePort.Next()};Username=nobody;Database=never");
+        var nowhere = $"Host=127.0.0.1;Port={FreePort.Next()};Username=nobody;Database=never";
+        var settings = TestHostSettings.For(nowhere, runtimeConnectionString: nowhere);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(settings, TestClusterCertificates.NoneArgs));
 

@@ -41,7 +41,9 @@ public sealed class HttpsAndDatabaseTlsTests(HttpsAndDatabaseTlsTests.TlsPostgre
     [Fact]
     public async Task TheServiceStartsOnAPostgresItVerifiesFully()
     {
-        var settings = TestHostSettings.For(postgres.ConnectionString($"verified_{Guid.NewGuid():N}", postgres.CaFile));
+        // This server has no runtime role: the service serves and migrates as one role here; the TLS is what is tested.
+        var database = postgres.ConnectionString($"verified_{Guid.NewGuid():N}", postgres.CaFile);
+        var settings = TestHostSettings.For(database, runtimeConnectionString: database);
         await using var app = await TestHost.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
@@ -61,7 +63,8 @@ public sealed class HttpsAndDatabaseTlsTests(HttpsAndDatabaseTlsTests.TlsPostgre
     [Fact]
     public async Task WithAnotherRootTheServiceRefusesToStart()
     {
-        var settings = TestHostSettings.For(postgres.ConnectionString($"refused_{Guid.NewGuid():N}", TestClusterCertificates.Files.CaFile!));
+        var database = postgres.ConnectionString($"refused_{Guid.NewGuid():N}", TestClusterCertificates.Files.CaFile!);
+        var settings = TestHostSettings.For(database, runtimeConnectionString: database);
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => TestHost.StartAsync(settings));
 

@@ -25,6 +25,9 @@ internal sealed class DesignSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Our design's database, as the store grains reach it.</summary>
+    public Npgsql.NpgsqlDataSource Database => _host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+
     public IManagementGrain Management => Grains.GetGrain<IManagementGrain>(0);
 
     public PostgresEventLog EventLog => _host.Services.GetRequiredService<PostgresEventLog>();

@@ -1,4 +1,6 @@
+using Npgsql;
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Persistence.Access;
 
 namespace SecretsStore.Benchmarks.Scenarios.StorageDesigns;
 
@@ -14,10 +16,13 @@ internal sealed class RowsDesign(IGrainFactory grains, Guid accountId) : IStorag
 
     private IAccountGrain Account => grains.GetGrain<IAccountGrain>(accountId);
 
-    /// <summary>An account whose limits leave room for every store and secret the scenario makes.</summary>
-    public static async Task<RowsDesign> StartAsync(IGrainFactory grains)
+    /// <summary>
+    /// An account (a row of its own: stores are made only in accounts that exist) whose limits leave room for every
+    /// store and secret the scenario makes.
+    /// </summary>
+    public static async Task<RowsDesign> StartAsync(IGrainFactory grains, NpgsqlDataSource database)
     {
-        var accountId = Guid.NewGuid();
+        var accountId = Guid.Parse((await new AccountRepository(database).CreateAsync("benchmark")).Id);
         await grains.GetGrain<IAccountGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator("benchmark"));
         return new RowsDesign(grains, accountId);
     }
