@@ -45,10 +45,13 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>A new service principal with a unique name; answers its name and token.</summary>
-    public async Task<TestService> NewServiceAsync(string[]? scopes = null)
+    public Task<TestService> NewServiceAsync(string[]? scopes = null) => NewServiceAsync(Api, AdminToken, scopes);
+
+    /// <summary>As above, on any service under test (a <see cref="TestHost"/> of a test's own).</summary>
+    public static async Task<TestService> NewServiceAsync(ApiClient api, string adminToken, string[]? scopes = null)
     {
         var name = $"svc-{Guid.NewGuid():N}"[..20];
-        var created = await Api.PostAsync("/admin/v1/services", AdminToken, new { name, scopes = scopes ?? ["workers"] });
+        var created = await api.PostAsync("/admin/v1/services", adminToken, new { name, scopes = scopes ?? ["workers"] });
         Assert.True(created.Status == 200, $"service create answered {created.Status}: {created.Body}");
         return new TestService(name, created.Result.GetProperty("token").GetString()!);
     }
