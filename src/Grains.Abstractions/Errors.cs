@@ -32,6 +32,16 @@ public static class Errors
         return Validation("invalid_json_body", $"unknown field {shown}{suggestion}; this body takes {string.Join(", ", known)}", pointer);
     }
 
+    /// <summary>
+    /// A field sent twice in one object. JSON parsers disagree on which copy wins (ours took the last), so a body that
+    /// meant one thing to a proxy or a filter in front of the service could mean another here.
+    /// </summary>
+    public static StoreError DuplicateField(string field, string pointer)
+    {
+        var shown = field.Length > 64 ? field[..64] + "…" : field;
+        return Validation("invalid_json_body", $"field {shown} appears more than once; send each field once", pointer);
+    }
+
     /// <summary>A secrets-create body with no secret, or more than one batch holds.</summary>
     public static StoreError SecretBatchSize(int max) => InvalidJsonBody($"expected 1 to {max} secrets");
 
