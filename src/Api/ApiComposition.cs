@@ -39,6 +39,7 @@ public static class ApiComposition
         services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<AdminToken>();
         services.AddSingleton<PrincipalResolver>();
+        services.AddSingleton<BodyReads>();
         services.AddSecretsStoreMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o =>

@@ -29,6 +29,8 @@ public sealed class ApiOptions : IValidatableObject
 
     public RequestLoggingOptions Logging { get; set; } = new();
 
+    public BodyOptions Bodies { get; set; } = new();
+
     public static OptionsBuilder<ApiOptions> Register(IServiceCollection services, IConfiguration configuration) =>
         services.AddOptions<ApiOptions>()
             .Bind(configuration.GetSection(Section))
@@ -50,6 +52,11 @@ public sealed class ApiOptions : IValidatableObject
         if (Shutdown.DrainDelay < TimeSpan.Zero)
         {
             yield return new ValidationResult($"{Section}:Shutdown:DrainDelay must not be negative.", [nameof(Shutdown)]);
+        }
+
+        if (Bodies.Problem() is { } bodyProblem)
+        {
+            yield return new ValidationResult($"{Section}:Bodies:{bodyProblem}.", [nameof(Bodies)]);
         }
 
         if (Scopes is not null && ScopeSet.Problem(Scopes) is { } scopeProblem)

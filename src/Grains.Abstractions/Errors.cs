@@ -184,6 +184,8 @@ public static class Errors
     private static readonly StoreError UnknownRoute = new(ErrorKind.NoRoute, "No route for that URI");
     private static readonly StoreError WrongMethod = new(ErrorKind.MethodNotAllowed, "Method not allowed");
     private static readonly StoreError OverBudget = new(ErrorKind.Throttled, "Please wait and consider throttling your request speed");
+    private static readonly StoreError BodiesBusy = new(
+        ErrorKind.Throttled, "Please wait and consider throttling your request speed: this gateway is reading as many request bodies as it may at once");
     private static readonly StoreError Fault = new(ErrorKind.Internal, "internal_error");
     private static readonly StoreError Unreachable = new(ErrorKind.Unavailable, "service_unavailable");
 
@@ -202,6 +204,12 @@ public static class Errors
     public static StoreError NoRoute() => UnknownRoute;
     public static StoreError MethodNotAllowed() => WrongMethod;
     public static StoreError TooManyRequests() => OverBudget;
+
+    /// <summary>
+    /// The process is already reading as many request bodies as it may (<c>SecretsStore:Bodies:MaxConcurrentReads</c>):
+    /// 429, code 971, with Cloudflare's words first so that a client treats it as any throttling, and why after them.
+    /// </summary>
+    public static StoreError TooManyBodies() => BodiesBusy;
 
     /// <summary>Never the exception's text.</summary>
     public static StoreError InternalError() => Fault;
