@@ -185,7 +185,7 @@ public static class Errors
     private static readonly StoreError WrongMethod = new(ErrorKind.MethodNotAllowed, "Method not allowed");
     private static readonly StoreError OverBudget = new(ErrorKind.Throttled, "Please wait and consider throttling your request speed");
     private static readonly StoreError BodiesBusy = new(
-        ErrorKind.Throttled, "Please wait and consider throttling your request speed: this gateway is reading as many request bodies as it may at once");
+        ErrorKind.Throttled, "Please wait and consider throttling your request speed: too many request bodies are being read at once (by this gateway, or for this credential)");
     private static readonly StoreError Fault = new(ErrorKind.Internal, "internal_error");
     private static readonly StoreError Unreachable = new(ErrorKind.Unavailable, "service_unavailable");
 
@@ -206,8 +206,9 @@ public static class Errors
     public static StoreError TooManyRequests() => OverBudget;
 
     /// <summary>
-    /// The process is already reading as many request bodies as it may (<c>SecretsStore:Bodies:MaxConcurrentReads</c>):
-    /// 429, code 971, with Cloudflare's words first so that a client treats it as any throttling, and why after them.
+    /// The process is already reading as many request bodies as it may, in all or for this credential
+    /// (<c>SecretsStore:Bodies:MaxConcurrentReads</c>, <c>…PerCredential</c>): 429, code 971, with Cloudflare's words
+    /// first so that a client treats it as any throttling, and why after them.
     /// </summary>
     public static StoreError TooManyBodies() => BodiesBusy;
 

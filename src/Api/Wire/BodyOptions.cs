@@ -12,9 +12,16 @@ public sealed class BodyOptions
     /// <summary>
     /// Requests of this process that may be reading their bodies at once. Past it a request is answered at once with
     /// 429, code 971 and Retry-After (nothing of it is read or applied), so a client retries it as any throttled
-    /// request. At the 8 MiB body limit, 64 bodies in flight hold at most 512 MiB, and only while clients keep sending.
+    /// request. At the 8 MiB body limit, 32 bodies in flight hold at most 256 MiB of buffers, and only while their
+    /// clients keep sending.
     /// </summary>
-    public int MaxConcurrentReads { get; set; } = 64;
+    public int MaxConcurrentReads { get; set; } = 32;
+
+    /// <summary>
+    /// Of those, how many one credential may hold, so that one client trickling bodies cannot take every place and
+    /// hold up everyone's writes. Answered as above.
+    /// </summary>
+    public int MaxConcurrentReadsPerCredential { get; set; } = 8;
 
     /// <summary>
     /// The slowest a body may arrive once <see cref="MinDataRateGracePeriod"/> has passed, in bytes per second; Kestrel
@@ -29,6 +36,7 @@ public sealed class BodyOptions
     /// <summary>What is wrong with these settings, or null; reported as <c>SecretsStore:Bodies:…</c>.</summary>
     public string? Problem() =>
         MaxConcurrentReads < 1 ? "MaxConcurrentReads must be at least 1"
+        : MaxConcurrentReadsPerCredential < 1 ? "MaxConcurrentReadsPerCredential must be at least 1"
         : MinDataRate < 0 ? "MinDataRate must not be negative (0 turns the check off)"
         : MinDataRateGracePeriod <= TimeSpan.FromSeconds(1) ? "MinDataRateGracePeriod must be more than 1 second"
         : null;

@@ -6,7 +6,8 @@ namespace SecretsStore.Api.Wire;
 /// <summary>
 /// Reads a request body as JSON whatever its Content-Type (wrangler sends text/plain), within the 8 MiB limit. The
 /// bytes are buffered as they arrive, starting small: a Content-Length of 8 MiB with nothing behind it costs a few KiB,
-/// not 8 MiB. At most <see cref="BodyOptions.MaxConcurrentReads"/> bodies are read at once per process.
+/// not 8 MiB. At most <see cref="BodyOptions.MaxConcurrentReads"/> bodies are read at once per process, and
+/// <see cref="BodyOptions.MaxConcurrentReadsPerCredential"/> for one credential.
 /// </summary>
 public static class RequestBody
 {
@@ -28,8 +29,10 @@ public static class RequestBody
             return Errors.BodyTooLarge();
         }
 
+        // The route's filter has authenticated the request by now, so this names a principal's credential.
+        var credential = PresentedCredential.Of(request.HttpContext).Partition;
         var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
-        if (reads is not null && !reads.TryEnter())
+        if (reads is not null && !reads.TryEnter(credential))
         {
             return Errors.TooManyBodies();
         }
@@ -65,7 +68,7 @@ public static class RequestBody
         }
         finally
         {
-            reads?.Exit();
+            reads?.Exit(credential);
         }
     }
 

@@ -13,7 +13,8 @@ namespace SecretsStore.Tests.Security;
 [Collection(AppCollection.Name)]
 public sealed class SlowBodyFloodTests(AppFixture app, ITestOutputHelper output)
 {
-    private const int Flood = 32;
+    private const int Attackers = 3;
+    private const int ConnectionsEach = 16;
     private const long Announced = RequestBody.MaxBytes;
 
     /// <summary>Three times the server's minimum rate: the flood stays connected however long the test takes.</summary>
@@ -24,27 +25,37 @@ public sealed class SlowBodyFloodTests(AppFixture app, ITestOutputHelper output)
     [Fact]
     public async Task ASlowBodyFloodHoldsLittleMemoryAndOtherRequestsGoOnBeingAnswered()
     {
-        var attacker = await app.NewAccountAsync();
-        var target = await app.Api.CreateStoreAsync(attacker);
+        var attackers = new List<(TestAccount Account, string Store)>();
+        for (var i = 0; i < Attackers; i++)
+        {
+            var account = await app.NewAccountAsync();
+            attackers.Add((account, await app.Api.CreateStoreAsync(account)));
+        }
+
         var victim = await app.NewAccountAsync();
         var victimStore = await app.Api.CreateStoreAsync(victim);
         var reads = app.App.Web.Services.GetRequiredService<BodyReads>();
+        var admitted = Attackers * new BodyOptions().MaxConcurrentReadsPerCredential;
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
         var flood = new List<TrickledBody>();
         try
         {
-            for (var i = 0; i < Flood; i++)
+            foreach (var (account, store) in attackers)
             {
-                flood.Add(await TrickledBody.StartAsync(app.App.BaseAddress, $"{attacker.Base}/stores/{target}/secrets", attacker.WriteToken, Announced, TrickleRate));
+                for (var i = 0; i < ConnectionsEach; i++)
+                {
+                    flood.Add(await TrickledBody.StartAsync(app.App.BaseAddress, $"{account.Base}/stores/{store}/secrets", account.WriteToken, Announced, TrickleRate));
+                }
             }
 
-            await WaitUntilAsync(() => reads.InProgress >= Flood, $"all {Flood} trickled bodies are being read");
+            // Each attacker's credential gets its share of places; the rest of its connections were refused at once.
+            await WaitUntilAsync(() => reads.InProgress >= admitted, $"{admitted} trickled bodies are being read");
             var during = GC.GetTotalMemory(forceFullCollection: true);
             var grown = during - before;
-            output.WriteLine($"{Flood} bodies announcing {Announced / (1024 * 1024)} MiB each: managed memory grew {grown / 1024.0 / 1024:F1} MiB");
-            // Buffered at their announced length, they would hold Flood × 8 MiB = 256 MiB.
-            Assert.True(grown < Flood * Announced / 4, $"managed memory grew {grown:N0} bytes while {Flood} bodies trickled in");
+            output.WriteLine($"{flood.Count} connections announcing {Announced / (1024 * 1024)} MiB each, {reads.InProgress} of them read: managed memory grew {grown / 1024.0 / 1024:F1} MiB");
+            // Buffered at their announced length, as they were, they would hold 48 × 8 MiB = 384 MiB.
+            Assert.True(grown < flood.Count * Announced / 6, $"managed memory grew {grown:N0} bytes during the flood");
 
             // Meanwhile everyone else is answered, body-carrying requests included.
             var created = await app.Api.PostAsync($"{victim.Base}/stores/{victimStore}/secrets", victim.WriteToken,
@@ -66,33 +77,48 @@ public sealed class SlowBodyFloodTests(AppFixture app, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PastTheProcessBoundABodyIsThrottledWithRetryAfterAndReadsGoOn()
+    public async Task PastEitherBoundABodyIsThrottledWithRetryAfterAndOthersGoOn()
     {
         var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("bodies"));
-        await using var host = await TestHost.StartAsync(settings, "--SecretsStore:Bodies:MaxConcurrentReads=2");
+        await using var host = await TestHost.StartAsync(settings,
+            "--SecretsStore:Bodies:MaxConcurrentReads=3", "--SecretsStore:Bodies:MaxConcurrentReadsPerCredential=2");
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var api = new ApiClient(http);
-        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
-        var store = await api.CreateStoreAsync(account);
-        var secrets = $"{account.Base}/stores/{store}/secrets";
+        var (a, b, c) = (await NewWriterAsync(api, settings), await NewWriterAsync(api, settings), await NewWriterAsync(api, settings));
         var reads = host.Web.Services.GetRequiredService<BodyReads>();
-        object[] oneSecret = [new { name = "AFTER", value = "v", scopes = new[] { "workers" } }];
+        object[] oneSecret = [new { name = "ONE", value = "v", scopes = new[] { "workers" } }];
 
-        await using (var first = await TrickledBody.StartAsync(host.BaseAddress, secrets, account.WriteToken, Announced, TrickleRate))
-        await using (var second = await TrickledBody.StartAsync(host.BaseAddress, secrets, account.WriteToken, Announced, TrickleRate))
+        await using (await TrickledBody.StartAsync(host.BaseAddress, a.Secrets, a.Account.WriteToken, Announced, TrickleRate))
+        await using (await TrickledBody.StartAsync(host.BaseAddress, a.Secrets, a.Account.WriteToken, Announced, TrickleRate))
         {
-            await WaitUntilAsync(() => reads.InProgress == 2, "both trickled bodies are being read");
+            await WaitUntilAsync(() => reads.InProgress == 2, "a's two trickled bodies are being read");
+            AssertThrottled(await api.PostAsync(a.Secrets, a.Account.WriteToken, oneSecret));
+            Assert.Equal(200, (await api.PostAsync(b.Secrets, b.Account.WriteToken, oneSecret)).Status);
 
-            var refused = await api.PostAsync(secrets, account.WriteToken, oneSecret);
-            Assert.Equal((429, 971), (refused.Status, refused.ErrorCode));
-            Assert.StartsWith("Please wait and consider throttling your request speed", refused.ErrorMessage, StringComparison.Ordinal);
-            Assert.Equal("1", refused.Header("Retry-After"));
-            Assert.Equal(200, (await api.GetAsync(secrets, account.ReadToken)).Status);
+            await using (await TrickledBody.StartAsync(host.BaseAddress, b.Secrets, b.Account.WriteToken, Announced, TrickleRate))
+            {
+                await WaitUntilAsync(() => reads.InProgress == 3, "three trickled bodies are being read");
+                AssertThrottled(await api.PostAsync(c.Secrets, c.Account.WriteToken, oneSecret));
+                Assert.Equal(200, (await api.GetAsync(c.Secrets, c.Account.ReadToken)).Status);
+            }
         }
 
         await WaitUntilAsync(() => reads.InProgress == 0, "the trickled bodies' reads ended with their connections");
-        Assert.Equal(200, (await api.PostAsync(secrets, account.WriteToken, oneSecret)).Status);
-        Assert.Equal(["AFTER"], (await api.GetAsync(secrets, account.ReadToken)).Names());
+        Assert.Equal(200, (await api.PostAsync(c.Secrets, c.Account.WriteToken, oneSecret)).Status);
+        Assert.Equal(["ONE"], (await api.GetAsync(c.Secrets, c.Account.ReadToken)).Names());
+    }
+
+    private static void AssertThrottled(ApiResponse refused)
+    {
+        Assert.Equal((429, 971), (refused.Status, refused.ErrorCode));
+        Assert.StartsWith("Please wait and consider throttling your request speed", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("1", refused.Header("Retry-After"));
+    }
+
+    private static async Task<(TestAccount Account, string Secrets)> NewWriterAsync(ApiClient api, TestHostSettings settings)
+    {
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
+        return (account, $"{account.Base}/stores/{await api.CreateStoreAsync(account)}/secrets");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

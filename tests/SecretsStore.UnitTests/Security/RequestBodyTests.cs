@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecretsStore.Api;
+using SecretsStore.Api.Access;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
@@ -46,7 +47,7 @@ public sealed class RequestBodyTests
     {
         var services = Services(maxConcurrentReads: 1);
         var reads = services.GetRequiredService<BodyReads>();
-        Assert.True(reads.TryEnter());
+        Assert.True(reads.TryEnter(null));
         var request = Request("""{"name": "waiting"}""", contentLength: 19, services);
 
         var refused = await RequestBody.ReadAsync(request, Accept);
@@ -55,8 +56,24 @@ public sealed class RequestBodyTests
         Assert.StartsWith("Please wait and consider throttling your request speed", refused.Error!.Message, StringComparison.Ordinal);
         Assert.Equal(0, request.Body.Position);
 
-        reads.Exit();
+        reads.Exit(null);
         Assert.True((await RequestBody.ReadAsync(request, Accept)).Succeeded);
+        Assert.Equal(0, reads.InProgress);
+    }
+
+    [Fact]
+    public async Task OneCredentialCannotTakeEveryPlace()
+    {
+        var services = Services(maxConcurrentReads: 3, perCredential: 1);
+        var reads = services.GetRequiredService<BodyReads>();
+        var trickler = Request("""{"name": "a"}""", 13, services, token: "trickler");
+        Assert.True(reads.TryEnter(PresentedCredential.Of(trickler.HttpContext).Partition));
+
+        Assert.Equal(429, (await RequestBody.ReadAsync(Request("""{"name": "a"}""", 13, services, token: "trickler"), Accept)).Error?.Wire.Status);
+        Assert.True((await RequestBody.ReadAsync(Request("""{"name": "b"}""", 13, services, token: "someone-else"), Accept)).Succeeded);
+
+        reads.Exit(PresentedCredential.Of(trickler.HttpContext).Partition);
+        Assert.True((await RequestBody.ReadAsync(Request("""{"name": "a"}""", 13, services, token: "trickler"), Accept)).Succeeded);
         Assert.Equal(0, reads.InProgress);
     }
 
@@ -75,21 +92,27 @@ public sealed class RequestBodyTests
     public void TheSettingsRefuseNoPlaceAtAllAndAGracePeriodKestrelWouldRefuse()
     {
         Assert.Contains("MaxConcurrentReads", new BodyOptions { MaxConcurrentReads = 0 }.Problem());
+        Assert.Contains("MaxConcurrentReadsPerCredential", new BodyOptions { MaxConcurrentReadsPerCredential = 0 }.Problem());
         Assert.Contains("MinDataRateGracePeriod", new BodyOptions { MinDataRateGracePeriod = TimeSpan.FromSeconds(1) }.Problem());
         Assert.Null(new BodyOptions { MinDataRate = 0 }.Problem());
     }
 
-    private static HttpRequest Request(string body, long? contentLength, IServiceProvider? services = null)
+    private static HttpRequest Request(string body, long? contentLength, IServiceProvider? services = null, string? token = null)
     {
         var context = new DefaultHttpContext { RequestServices = services! };
+        if (token is not null)
+        {
+            context.Request.Headers.Authorization = $"Bearer {token}";
+        }
+
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         context.Request.ContentLength = contentLength;
         return context.Request;
     }
 
-    private static ServiceProvider Services(int maxConcurrentReads) =>
+    private static ServiceProvider Services(int maxConcurrentReads, int perCredential = 8) =>
         new ServiceCollection()
-            .AddSingleton(Options.Create(new ApiOptions { Bodies = { MaxConcurrentReads = maxConcurrentReads } }))
+            .AddSingleton(Options.Create(new ApiOptions { Bodies = { MaxConcurrentReads = maxConcurrentReads, MaxConcurrentReadsPerCredential = perCredential } }))
             .AddSingleton<BodyReads>()
             .BuildServiceProvider();
 }
