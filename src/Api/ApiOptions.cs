@@ -25,11 +25,11 @@ public sealed class ApiOptions : IValidatableObject
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    public BodyOptions Bodies { get; set; } = new();
+
     public ShutdownOptions Shutdown { get; set; } = new();
 
     public RequestLoggingOptions Logging { get; set; } = new();
-
-    public BodyOptions Bodies { get; set; } = new();
 
     public static OptionsBuilder<ApiOptions> Register(IServiceCollection services, IConfiguration configuration) =>
         services.AddOptions<ApiOptions>()
