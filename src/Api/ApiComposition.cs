@@ -40,6 +40,7 @@ public static class ApiComposition
         services.AddSingleton<AdminToken>();
         services.AddSingleton<ClusterRevocations>().AddHostedService(s => s.GetRequiredService<ClusterRevocations>());
         services.AddSingleton<PrincipalResolver>();
+        services.AddSingleton<BodyReads>();
         services.AddSecretsStoreMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o =>

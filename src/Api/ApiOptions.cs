@@ -31,6 +31,8 @@ public sealed class ApiOptions : IValidatableObject
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    public BodyOptions Bodies { get; set; } = new();
+
     public ShutdownOptions Shutdown { get; set; } = new();
 
     public RequestLoggingOptions Logging { get; set; } = new();
@@ -70,6 +72,11 @@ public sealed class ApiOptions : IValidatableObject
         if (Shutdown.DrainDelay < TimeSpan.Zero)
         {
             yield return new ValidationResult($"{Section}:Shutdown:DrainDelay must not be negative.", [nameof(Shutdown)]);
+        }
+
+        if (Bodies.Problem() is { } bodyProblem)
+        {
+            yield return new ValidationResult($"{Section}:Bodies:{bodyProblem}.", [nameof(Bodies)]);
         }
 
         if (Scopes is not null && ScopeSet.Problem(Scopes) is { } scopeProblem)

@@ -32,6 +32,16 @@ public static class Errors
         return Validation("invalid_json_body", $"unknown field {shown}{suggestion}; this body takes {string.Join(", ", known)}", pointer);
     }
 
+    /// <summary>
+    /// A field sent twice in one object. JSON parsers disagree on which copy wins (ours took the last), so a body that
+    /// meant one thing to a proxy or a filter in front of the service could mean another here.
+    /// </summary>
+    public static StoreError DuplicateField(string field, string pointer)
+    {
+        var shown = field.Length > 64 ? field[..64] + "…" : field;
+        return Validation("invalid_json_body", $"field {shown} appears more than once; send each field once", pointer);
+    }
+
     /// <summary>A secrets-create body with no secret, or more than one batch holds.</summary>
     public static StoreError SecretBatchSize(int max) => InvalidJsonBody($"expected 1 to {max} secrets");
 
@@ -183,6 +193,8 @@ public static class Errors
     private static readonly StoreError UnknownRoute = new(ErrorKind.NoRoute, "No route for that URI");
     private static readonly StoreError WrongMethod = new(ErrorKind.MethodNotAllowed, "Method not allowed");
     private static readonly StoreError OverBudget = new(ErrorKind.Throttled, "Please wait and consider throttling your request speed");
+    private static readonly StoreError BodiesBusy = new(
+        ErrorKind.Throttled, "Please wait and consider throttling your request speed: too many request bodies are being read at once (by this gateway, or for this credential)");
     private static readonly StoreError Fault = new(ErrorKind.Internal, "internal_error");
     private static readonly StoreError Unreachable = new(ErrorKind.Unavailable, "service_unavailable");
 
@@ -201,6 +213,13 @@ public static class Errors
     public static StoreError NoRoute() => UnknownRoute;
     public static StoreError MethodNotAllowed() => WrongMethod;
     public static StoreError TooManyRequests() => OverBudget;
+
+    /// <summary>
+    /// The process is already reading as many request bodies as it may, in all or for this credential
+    /// (<c>SecretsStore:Bodies:MaxConcurrentReads</c>, <c>…PerCredential</c>): 429, code 971, with Cloudflare's words
+    /// first so that a client treats it as any throttling, and why after them.
+    /// </summary>
+    public static StoreError TooManyBodies() => BodiesBusy;
 
     /// <summary>Never the exception's text.</summary>
     public static StoreError InternalError() => Fault;

@@ -13,5 +13,5 @@ public sealed class SecretValue(string plaintext)
     /// <summary>The plaintext; only the grain that encrypts it reads this.</summary>
     public string Reveal() => _plaintext;
 
-    public override string ToString() => "***";
+    public override string ToString() => Redacted.Mask;
 }

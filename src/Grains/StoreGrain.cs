@@ -41,6 +41,14 @@ public sealed class StoreGrain(
     {
         _writes.Load(await StorageFaults.GuardAsync(() => storage.LoadAsync(this.GetPrimaryKey(), cancellationToken), logger));
         _writes.LostTrack += this.DeactivateOnIdle;
+        _writes.StoreDeleted += this.DeactivateOnIdle;
+    }
+
+    /// <summary>Orleans runs this only once no request of this activation is running, so no seal or open is cut short.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _writes.Unload();
+        return Task.CompletedTask;
     }
 
     public Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId) =>

@@ -5,6 +5,14 @@ namespace SecretsStore.Api.Bodies;
 /// <summary>One secret of a create request; the body is an array of 1–100 of these.</summary>
 public sealed record SecretCreateRequest(string Name, string Value, IReadOnlyList<string> Scopes, string? Comment)
 {
+    /// <summary>Prints the value as a mask.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Name = ").Append(Name).Append(", Value = ").Append(Redacted.Mask)
+            .Append(", Scopes = [").AppendJoin(", ", Scopes).Append("], Comment = ").Append(Comment);
+        return true;
+    }
+
     /// <summary>The create body: an array of these.</summary>
     public static Outcome<IReadOnlyList<NewSecret>> ParseBatch(JsonElement body)
     {

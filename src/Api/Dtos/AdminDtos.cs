@@ -44,10 +44,26 @@ public sealed record AdminQuotaDto(AdminQuotaCounter Secrets, AdminQuotaCounter 
 public sealed record AdminQuotaCounter(int Quota, int Usage, int? Override);
 
 /// <summary>The value of a new token, shown this once.</summary>
-public sealed record CreatedToken(string Id, string Token);
+public sealed record CreatedToken(string Id, string Token)
+{
+    /// <summary>Prints the token as a mask: it is shown once, in the answer, and nowhere else.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", Token = ").Append(Redacted.Mask);
+        return true;
+    }
+}
 
 /// <summary>The value of a new account key, shown this once.</summary>
-public sealed record CreatedKey(string Email, string Key);
+public sealed record CreatedKey(string Email, string Key)
+{
+    /// <summary>Prints the key as a mask: it is shown once, in the answer, and nowhere else.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Email = ").Append(Email).Append(", Key = ").Append(Redacted.Mask);
+        return true;
+    }
+}
 
 /// <summary>A master key on the wire: its fingerprint and state, never the key.</summary>
 public sealed record MasterKeyDto(string Fingerprint, string State, long Stores, bool Configured, DateTime? BecameCurrent, DateTime? Retired)
@@ -56,4 +72,12 @@ public sealed record MasterKeyDto(string Fingerprint, string State, long Stores,
 }
 
 /// <summary>A service's token, shown this once.</summary>
-public sealed record CreatedService(string Name, string Token);
+public sealed record CreatedService(string Name, string Token)
+{
+    /// <summary>Prints the token as a mask: it is shown once, in the answer, and nowhere else.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Name = ").Append(Name).Append(", Token = ").Append(Redacted.Mask);
+        return true;
+    }
+}

@@ -26,4 +26,11 @@ public sealed record QuotaCounter(int Quota, int Usage);
 public sealed record SecretValueDto(string Id, string Name, string Value)
 {
     public static SecretValueDto From(RevealedSecret s) => new(s.Id.ToString("N"), s.Name, s.Value.Reveal());
+
+    /// <summary>Prints the value as a mask, as <see cref="SecretValue"/> does: a log line or trace that formats this shows none.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", Name = ").Append(Name).Append(", Value = ").Append(Redacted.Mask);
+        return true;
+    }
 }

@@ -14,13 +14,16 @@ internal static class BodyHandling
         HttpRequest request, Func<JsonElement, Outcome<TBody>> parse, Func<TBody, Task<TAnswer>> handle)
         where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer>
     {
-        var (body, failure) = await RequestBody.ReadAsync(request);
-        if (failure is not null)
+        var parsed = await RequestBody.ReadAsync(request, parse);
+        if (parsed.Succeeded)
         {
-            return await GatewayAudit.RefuseAsync<TAnswer>(request.HttpContext, failure);
+            return await handle(parsed.Value);
         }
 
-        var parsed = parse(body);
-        return parsed.Succeeded ? await handle(parsed.Value) : await GatewayAudit.RefuseAsync<TAnswer>(request.HttpContext, parsed.Error);
+        // Throttling is not audited, here as at the rate limiter: under load it would only add writes to the trail's
+        // database, and it says nothing about what the principal did.
+        return parsed.Error.Kind == ErrorKind.Throttled
+            ? TAnswer.Refuse(parsed.Error)
+            : await GatewayAudit.RefuseAsync<TAnswer>(request.HttpContext, parsed.Error);
     }
 }

@@ -70,8 +70,9 @@ public sealed class BodyFields(JsonElement item, string pointer)
     private void Fail(StoreError error) => Error ??= error;
 
     /// <summary>
-    /// The fields of <paramref name="element"/>, or an error when it is not a JSON object or has a field not among
-    /// <paramref name="known"/>: a misspelt optional field (<c>coment</c>) would otherwise be dropped without a word.
+    /// The fields of <paramref name="element"/>, or an error when it is not a JSON object, has a field not among
+    /// <paramref name="known"/> (a misspelt optional field, <c>coment</c>, would otherwise be dropped without a word)
+    /// or has a field twice (which copy counts is for no parser to guess).
     /// </summary>
     public static Outcome<BodyFields> Of(JsonElement element, string pointer, params string[] known)
     {
@@ -80,11 +81,18 @@ public sealed class BodyFields(JsonElement item, string pointer)
             return Errors.InvalidJsonBody("expected a JSON object", pointer.Length == 0 ? null : pointer);
         }
 
+        // Only names this body takes get this far, so the set holds a handful at most.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
                 return Errors.UnknownField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}", known);
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                return Errors.DuplicateField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}");
             }
         }
 

@@ -1,57 +1,104 @@
-using System.Buffers;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SecretsStore.Api.Wire;
 
 /// <summary>
-/// Reads a request body as JSON whatever its Content-Type (wrangler sends text/plain), within the 8 MiB limit.
+/// Reads a request body as JSON whatever its Content-Type (wrangler sends text/plain), within the 8 MiB limit. The
+/// bytes are buffered as they arrive, starting small: a Content-Length of 8 MiB with nothing behind it costs a few KiB,
+/// not 8 MiB. At most <see cref="BodyOptions.MaxConcurrentReads"/> bodies are read at once per process, and
+/// <see cref="BodyOptions.MaxConcurrentReadsPerCredential"/> for one credential.
 /// </summary>
 public static class RequestBody
 {
     public const int MaxBytes = 8 * 1024 * 1024;
 
-    /// <returns>The parsed body, or the refusal (413 too large, 400 missing or not JSON).</returns>
-    public static async Task<(JsonElement Body, StoreError? Failure)> ReadAsync(HttpRequest request)
+    /// <summary>The first buffer: most bodies (one secret, a store name) fit, and bigger ones double it as they arrive.</summary>
+    private const int FirstBufferBytes = 4 * 1024;
+
+    /// <summary>
+    /// Reads the body and hands it to <paramref name="parse"/> while the buffer holding it is alive; the buffer is
+    /// zeroed as soon as parsing is done, so no copy of the body's text outlives the request's own strings.
+    /// </summary>
+    /// <returns>What <paramref name="parse"/> answered, or the refusal: 413 too large, 400 missing, not JSON or not
+    /// received whole, 429 when the process is already reading as many bodies as it may.</returns>
+    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, Func<JsonElement, Outcome<T>> parse)
     {
         if (request.ContentLength > MaxBytes)
         {
-            return (default, Errors.BodyTooLarge());
+            return Errors.BodyTooLarge();
         }
 
-        // Sized from Content-Length when the client sent one, so a typical body is read into one exact buffer.
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 1024);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        // The route's filter has authenticated the request by now, so this names a principal's credential.
+        var credential = PresentedCredential.Of(request.HttpContext).Partition;
+        var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
+        if (reads is not null && !reads.TryEnter(credential))
+        {
+            return Errors.TooManyBodies();
+        }
+
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            using var bytes = new ArrivingBytes(FirstBufferBytes, MaxBytes);
+            var refusal = await ReceiveAsync(request, bytes);
+            if (refusal is not null)
             {
-                if (buffer.Length + read > MaxBytes)
-                {
-                    return (default, Errors.BodyTooLarge());
-                }
+                return refusal;
+            }
 
-                buffer.Write(chunk, 0, read);
+            if (bytes.Length == 0)
+            {
+                return Errors.InvalidJsonBody("the request has no body");
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(bytes.Received);
+            }
+            catch (JsonException)
+            {
+                return Errors.InvalidJsonBody("the body is not valid JSON");
+            }
+
+            using (document)
+            {
+                return parse(document.RootElement);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            reads?.Exit(credential);
         }
+    }
 
-        if (buffer.Length == 0)
-        {
-            return (default, Errors.InvalidJsonBody("the request has no body"));
-        }
-
+    /// <returns>Null once the whole body is in <paramref name="bytes"/>, else the refusal.</returns>
+    private static async Task<StoreError?> ReceiveAsync(HttpRequest request, ArrivingBytes bytes)
+    {
+        var aborted = request.HttpContext.RequestAborted;
         try
         {
-            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-            return (document.RootElement.Clone(), null);
+            while (!bytes.IsFull)
+            {
+                var read = await request.Body.ReadAsync(bytes.Space(), aborted);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                bytes.Advance(read);
+            }
+
+            // Exactly at the limit: one byte more means the body is over it.
+            return await request.Body.ReadAsync(new byte[1], aborted) > 0 ? Errors.BodyTooLarge() : null;
         }
-        catch (JsonException)
+        catch (BadHttpRequestException refused)
         {
-            return (default, Errors.InvalidJsonBody("the body is not valid JSON"));
+            // Kestrel's own refusals while the body arrives: over its size cap, cut short, or slower than
+            // SecretsStore:Bodies:MinDataRate (it closes that connection itself).
+            return refused.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Errors.BodyTooLarge()
+                : Errors.InvalidJsonBody("the body did not arrive whole");
         }
     }
 }

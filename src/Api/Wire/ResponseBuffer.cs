@@ -38,14 +38,18 @@ internal sealed class ResponseBuffer
         return buffer;
     }
 
+    /// <summary>
+    /// Zeroes what was written before the buffer is kept for the thread's next answer or left to the GC: the answer may
+    /// have been a value, which must not linger in a buffer that outlives its request.
+    /// </summary>
     public void Return()
     {
+        _bytes.Clear();
         if (_bytes.Capacity > KeepAtMost)
         {
             return;
         }
 
-        _bytes.ResetWrittenCount();
         Writer.Reset(_bytes);
         _spare = this;
     }

@@ -46,11 +46,33 @@ public sealed class ValueCipher(MasterKeyRing masterKeys)
     public byte[] Unwrap(WrappedKey wrapped, Guid accountId, Guid storeId) =>
         Open(masterKeys.Get(wrapped.MasterKeyId), wrapped.Blob, DataKeyContext(accountId, storeId));
 
-    public byte[] Encrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, string plaintext) =>
-        Seal(dataKey, Encoding.UTF8.GetBytes(plaintext), ValueContext(accountId, storeId, secretId));
+    /// <remarks>The value's UTF-8 bytes are zeroed once sealed; only the caller's string still holds it.</remarks>
+    public byte[] Encrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, string plaintext)
+    {
+        var bytes = Encoding.UTF8.GetBytes(plaintext);
+        try
+        {
+            return Seal(dataKey, bytes, ValueContext(accountId, storeId, secretId));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
 
-    public string Decrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, byte[] sealedValue) =>
-        Encoding.UTF8.GetString(Open(dataKey, sealedValue, ValueContext(accountId, storeId, secretId)));
+    /// <remarks>The opened bytes are zeroed once decoded; only the string answered holds the value.</remarks>
+    public string Decrypt(byte[] dataKey, Guid accountId, Guid storeId, Guid secretId, byte[] sealedValue)
+    {
+        var bytes = Open(dataKey, sealedValue, ValueContext(accountId, storeId, secretId));
+        try
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
 
     private static byte[] DataKeyContext(Guid accountId, Guid storeId) =>
         Encoding.ASCII.GetBytes($"secretsstore/data-key/v1|{accountId:N}|{storeId:N}");

@@ -7,18 +7,21 @@ namespace SecretsStore.Grains.Storage;
 
 /// <summary>
 /// Seals and opens the values of one store under its data key, unwrapped once on first use. Safe to use from the
-/// commit writer's thread as well as the grain's: the key never changes while the store lives.
+/// commit writer's thread as well as the grain's: the key never changes while the store lives. Disposing zeroes the
+/// key; the store's snapshot does so when its grain deactivates.
 /// </summary>
-public sealed class StoreKeys(ValueCipher cipher, Guid accountId, Guid storeId, WrappedKey? wrapped)
+public sealed class StoreKeys(ValueCipher cipher, Guid accountId, Guid storeId, WrappedKey? wrapped) : IDisposable
 {
-    private readonly Lazy<byte[]> _dataKey = new(() =>
+    private readonly UnwrappedKey _dataKey = new(() =>
         cipher.Unwrap(wrapped ?? throw new InvalidOperationException("The store has no data key."), accountId, storeId));
 
     public byte[] Seal(Guid secretId, SecretValue value) =>
-        cipher.Encrypt(_dataKey.Value, accountId, storeId, secretId, value.Reveal());
+        _dataKey.Use(key => cipher.Encrypt(key, accountId, storeId, secretId, value.Reveal()));
 
     public string Open(SecretRecord secret) =>
-        cipher.Decrypt(_dataKey.Value, accountId, storeId, secret.Id, secret.SealedValue);
+        _dataKey.Use(key => cipher.Decrypt(key, accountId, storeId, secret.Id, secret.SealedValue));
+
+    public void Dispose() => _dataKey.Dispose();
 
     /// <summary>A new store's data key, wrapped under <paramref name="masterKeyId"/>, as its row will hold it.</summary>
     public static WrappedDataKey NewWrapped(ValueCipher cipher, string masterKeyId, Guid accountId, Guid storeId)

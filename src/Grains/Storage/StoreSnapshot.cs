@@ -6,9 +6,9 @@ namespace SecretsStore.Grains.Storage;
 /// <summary>
 /// A store as storage holds it: the grain's reads are served from here, and it changes only when a commit has
 /// become durable, so nothing a failed request asked for is ever visible. Between commits it is only read, which
-/// lets the commit writer plan against it from its own thread.
+/// lets the commit writer plan against it from its own thread. Disposing it zeroes the store's data key.
 /// </summary>
-public sealed class StoreSnapshot
+public sealed class StoreSnapshot : IDisposable
 {
     private readonly Dictionary<Guid, SecretRecord> _secrets;
     private readonly Dictionary<string, Guid> _idsByName;
@@ -41,6 +41,8 @@ public sealed class StoreSnapshot
     public bool HasName(string name) => _idsByName.ContainsKey(name);
 
     public SecretRecord? FindByName(string name) => _idsByName.TryGetValue(name, out var id) ? Find(id) : null;
+
+    public void Dispose() => Keys?.Dispose();
 
     /// <summary>Makes a committed draft this store's state.</summary>
     public void Apply(StoreDraft draft)

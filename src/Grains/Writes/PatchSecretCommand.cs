@@ -7,7 +7,16 @@ using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Writes;
 
-/// <summary>Changes a secret's value, scopes or comment; <c>modified</c> moves only when something changed.</summary>
+/// <summary>
+/// Changes a secret's value, scopes or comment. A value in the body is always a change: it is sealed again and
+/// <c>modified</c> moves, whatever the secret held before.
+/// </summary>
+/// <remarks>
+/// The stored value is never opened to compare. If an equal value changed nothing, the answer would tell a write
+/// principal, who may never read values, whether a guess was right (duplicate the secret, patch the copy, look at
+/// <c>modified</c>). Scopes and comment are metadata the caller can read anyway, so they move <c>modified</c> only
+/// when they differ.
+/// </remarks>
 public sealed class PatchSecretCommand(AuditedCall audit, Guid secretId, SecretPatch patch, DateTime now)
     : StoreCommand<SecretView>(audit)
 {
@@ -39,19 +48,17 @@ public sealed class PatchSecretCommand(AuditedCall audit, Guid secretId, SecretP
         var scopes = patch.Scopes is null ? null : ScopeSet.Canonical(patch.Scopes);
         var scopesChanged = scopes is not null && !scopes.SequenceEqual(existing.Scopes);
         var commentChanged = patch.HasComment && patch.Comment != existing.Comment;
-        var valueChanged = patch.Value is not null && patch.Value.Reveal() != keys.Open(existing);
-        if (!scopesChanged && !commentChanged && !valueChanged)
+        if (!scopesChanged && !commentChanged && patch.Value is null)
         {
             return existing;
         }
 
-        // An unchanged value keeps its ciphertext: nothing to seal again.
         return existing with
         {
             Modified = now,
             Comment = commentChanged ? patch.Comment : existing.Comment,
             Scopes = scopesChanged ? scopes! : existing.Scopes,
-            SealedValue = valueChanged ? keys.Seal(existing.Id, patch.Value!) : existing.SealedValue,
+            SealedValue = patch.Value is { } value ? keys.Seal(existing.Id, value) : existing.SealedValue,
         };
     }
 }

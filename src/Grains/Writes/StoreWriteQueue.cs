@@ -28,9 +28,27 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     /// <summary>Set when this activation can no longer trust its snapshot: it must be deactivated and reloaded.</summary>
     public event Action? LostTrack;
 
+    /// <summary>
+    /// Raised once a commit deleted the store. Its grain then has nothing left to serve, and deactivating it (once
+    /// idle: a value read committed before the delete may still be opening its value) lets <see cref="Unload"/> zero the key.
+    /// </summary>
+    public event Action? StoreDeleted;
+
     public StoreSnapshot Store => _store;
 
-    public void Load(StoreSnapshot store) => _store = store;
+    /// <summary>Serves <paramref name="store"/> from now on; a snapshot it replaces has its data key zeroed.</summary>
+    public void Load(StoreSnapshot store)
+    {
+        var replaced = _store;
+        _store = store;
+        if (replaced is not null && !ReferenceEquals(replaced, store))
+        {
+            replaced.Dispose();
+        }
+    }
+
+    /// <summary>The activation is going: zero the data key it unwrapped.</summary>
+    public void Unload() => _store?.Dispose();
 
     public Task<Outcome<T>> SubmitAsync<T>(StoreCommand<T> command)
     {
@@ -105,6 +123,11 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
             case CommitStatus.Committed:
                 _store.Apply(result.Draft!);
                 batch.ForEach(c => c.Complete());
+                if (result.Draft!.StoreDeleted)
+                {
+                    StoreDeleted?.Invoke();
+                }
+
                 break;
             case CommitStatus.NotCommitted:
                 // Storage is as it was before the batch, and so is the snapshot: nothing to undo.

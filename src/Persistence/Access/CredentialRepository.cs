@@ -8,6 +8,16 @@ namespace SecretsStore.Persistence.Access;
 /// <summary>An account token as listed: never its value.</summary>
 public sealed record TokenRecord(string Id, string Name, string Permission, DateTime Created);
 
+/// <summary>A token just made: its id, and its value, which is shown once and printed nowhere.</summary>
+public sealed record IssuedToken(string Id, string Token)
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", Token = ").Append(Redacted.Mask);
+        return true;
+    }
+}
+
 /// <summary>An account key as listed: its email, never the key.</summary>
 public sealed record KeyRecord(string Email, DateTime Created);
 
@@ -17,7 +27,7 @@ public sealed record KeyRecord(string Email, DateTime Created);
 /// </summary>
 public sealed class CredentialRepository(NpgsqlDataSource db)
 {
-    public async Task<(string Id, string Token)> CreateTokenAsync(
+    public async Task<IssuedToken> CreateTokenAsync(
         Guid accountId, string name, Permission permission, AuditRecord? audit = null, CancellationToken ct = default)
     {
         var id = Guid.NewGuid().ToString("N");
@@ -26,7 +36,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
             "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)",
             id, accountId.ToString("N"), name, PermissionName(permission), TokenHasher.Hash(token));
         await ChangeAsync(insert, audit?.WithSubject($"token:{id}"), ct);
-        return (id, token);
+        return new IssuedToken(id, token);
     }
 
     public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(Guid accountId, CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using Npgsql;
+using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 
@@ -20,7 +21,16 @@ public enum GrantChange
 
 /// <summary>What a create did: the token, or why there is none (the name is taken, or an account named does not exist).</summary>
 /// <param name="MissingAccount">The first account of the request that names no account, by its place in the list.</param>
-public sealed record ServiceCreation(string? Token, bool NameTaken = false, int? MissingAccount = null);
+public sealed record ServiceCreation(string? Token, bool NameTaken = false, int? MissingAccount = null)
+{
+    /// <summary>Prints the token as a mask: it is shown once, in the answer, and nowhere else.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Token = ").Append(Redacted.MaskOf(Token))
+            .Append(", NameTaken = ").Append(NameTaken).Append(", MissingAccount = ").Append(MissingAccount);
+        return true;
+    }
+}
 
 /// <summary>
 /// The services table (migration 0005) and the accounts each may act in (migration 0009). A service is its name; its

@@ -163,7 +163,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, options));
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 2L * Api.Wire.RequestBody.MaxBytes);
+        // Read from configuration here: a silo alone serves no API, so has no ApiOptions, but Kestrel's limits apply to it too.
+        var bodies = builder.Configuration.GetSection($"{ApiOptions.Section}:Bodies").Get<Api.Wire.BodyOptions>() ?? new Api.Wire.BodyOptions();
+        builder.WebHost.ConfigureKestrel(k => bodies.ApplyTo(k.Limits));
         builder.Services.AddSingleton(dataSource);
         if (role == HostRole.Silo)
         {

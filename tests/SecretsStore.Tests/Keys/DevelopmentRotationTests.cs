@@ -59,7 +59,7 @@ public sealed class DevelopmentRotationTests : IAsyncLifetime
         {
             using var http = new HttpClient { BaseAddress = again.BaseAddress };
             var api = new ApiClient(http);
-            await AssertServiceReadsEveryValueAsync(api, account, [secret]);
+            await AssertServiceReadsEveryValueAsync(api, again.Credentials!.AdminToken, account, [secret]);
             var old = (await api.GetAsync("/admin/v1/keys", again.Credentials!.AdminToken)).Result.EnumerateArray()
                 .Single(k => k.GetProperty("fingerprint").GetString() == FingerprintOf(oldLine));
             Assert.Equal(("retired", false), (old.GetProperty("state").GetString(), old.GetProperty("configured").GetBoolean()));

@@ -13,6 +13,14 @@ public sealed record DevelopmentCredentials(
 {
     public const string FileName = "credentials.json";
 
+    /// <summary>Prints the tokens as masks: the startup banner and the owner-only file are the only places they appear.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("AdminToken = ").Append(Redacted.Mask).Append(", AccountId = ").Append(AccountId)
+            .Append(", AccountToken = ").Append(Redacted.Mask);
+        return true;
+    }
+
     /// <summary>Reuses the credentials of an earlier start, or makes an admin token, an account and a write token.</summary>
     public static async Task<DevelopmentCredentials> EnsureAsync(
         string dataFolder, AccountRepository accounts, CredentialRepository credentials, CancellationToken ct)
