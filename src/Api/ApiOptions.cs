@@ -47,6 +47,11 @@ public sealed class ApiOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Access.AdminToken.Problem(AdminToken) is { } adminToken)
+        {
+            yield return new ValidationResult(adminToken, [nameof(AdminToken)]);
+        }
+
         if (CredentialCacheDuration < TimeSpan.Zero || CredentialCacheDuration > MaxCredentialCacheDuration)
         {
             yield return new ValidationResult(

@@ -102,6 +102,11 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
             yield return new ValidationResult(roleProblem, [nameof(Role)]);
         }
 
+        if (Api.Access.AdminToken.Problem(AdminToken) is { } adminToken)
+        {
+            yield return new ValidationResult(adminToken, [nameof(AdminToken)]);
+        }
+
         if (Database.MaxPoolSize < 1)
         {
             yield return new ValidationResult($"{DatabaseOptions.Section}:MaxPoolSize must be at least 1.", [nameof(Database)]);

@@ -12,6 +12,9 @@ namespace SecretsStore.UnitTests.Configuration;
 /// </summary>
 public sealed class OptionsValidationTests
 {
+    /// <summary>An admin token of the shortest length a start accepts.</summary>
+    private const string OperatorToken = "operator-0123456789abcdef0123456";
+
     [Fact]
     public void UnsetSettingsGiveTheDocumentedDefaults()
     {
@@ -29,12 +32,12 @@ public sealed class OptionsValidationTests
     {
         var api = Bind<ApiOptions>(
         [
-            ("SecretsStore:AdminToken", "operator"), ("SecretsStore:CredentialCacheDuration", "00:00:02"),
+            ("SecretsStore:AdminToken", OperatorToken), ("SecretsStore:CredentialCacheDuration", "00:00:02"),
             ("SecretsStore:Scopes:0", "workers"), ("SecretsStore:RateLimit:Requests", "7"), ("SecretsStore:RateLimit:Window", "00:01:00"),
             ("SecretsStore:Shutdown:DrainDelay", "00:00:03"), ("SecretsStore:Logging:Requests", "true"),
         ], ApiOptions.Register);
 
-        Assert.Equal(("operator", TimeSpan.FromSeconds(2), "workers"), (api.AdminToken, api.CredentialCacheDuration, Assert.Single(api.Scopes!)));
+        Assert.Equal((OperatorToken, TimeSpan.FromSeconds(2), "workers"), (api.AdminToken, api.CredentialCacheDuration, Assert.Single(api.Scopes!)));
         Assert.Equal((7, TimeSpan.FromMinutes(1)), (api.RateLimit.Requests, api.RateLimit.Window));
         Assert.Equal((TimeSpan.FromSeconds(3), true), (api.Shutdown.DrainDelay, api.Logging.Requests));
     }
@@ -50,6 +53,8 @@ public sealed class OptionsValidationTests
     [InlineData("SecretsStore:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "SecretsStore:ForwardedHeaders")]
     [InlineData("SecretsStore:Shutdown:DrainDelay", "-00:00:01", "SecretsStore:Shutdown:DrainDelay")]
     [InlineData("SecretsStore:Scopes:0", "workers,ai_gateway", "SecretsStore:Scopes")]
+    [InlineData("SecretsStore:AdminToken", "operator", "SecretsStore:AdminToken")]
+    [InlineData("SecretsStore:AdminToken", "0123456789abcdef0123456789abcde", "SecretsStore:AdminToken")]
     public void AGatewaySettingOutOfRangeIsRefusedByName(string key, string value, string named)
     {
         var refused = Assert.Throws<OptionsValidationException>(() => Bind<ApiOptions>([(key, value)], ApiOptions.Register));
