@@ -23,6 +23,26 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
     /// </summary>
     public const string LockCurrent = "SELECT fingerprint FROM master_keys WHERE state = 'current' FOR SHARE";
 
+    /// <summary>
+    /// <see cref="LockCurrent"/> on its own, for a transaction whose own <see cref="LockCurrent"/> found no row: a rotation
+    /// that commits while the statement waits for the current row's lock leaves it with none (PostgreSQL re-checks the
+    /// row it waited for, which is retiring now, and the new current row came after the statement's snapshot). A new
+    /// statement sees the new current row, so this asks again, a few times in case rotations follow each other.
+    /// </summary>
+    public static async Task<string> LockCurrentAgainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await using var command = new NpgsqlCommand(LockCurrent, connection, transaction);
+            if (await command.ExecuteScalarAsync(ct) is string current)
+            {
+                return current;
+            }
+        }
+
+        throw new InvalidOperationException("No master key is current: the silo's start records one.");
+    }
+
     // Serialises rotations with each other and with the first start of a database; any constant does, it only has
     // to differ from the other advisory locks (the migrator's, the re-wrapper's).
     private const long RotationLockKey = 0x4D4B_524F_5441_5445; // "MKROTATE"

@@ -70,7 +70,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
     public async Task<StoreInsertResult> InsertStoreAsync(
         StoreView store, StoreLimits limits, AuditRecord audit, Func<string, WrappedDataKey> newDataKey, CancellationToken ct = default)
     {
-        WrappedDataKey dataKey;
+        string? currentKey;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var check = new NpgsqlBatch(connection, transaction)
@@ -120,11 +120,12 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
             }
 
             await reader.NextResultAsync(ct);
-            var currentKey = await reader.ReadAsync(ct)
-                ? reader.GetString(0)
-                : throw new InvalidOperationException("No master key is current: the silo's start records one.");
-            dataKey = newDataKey(currentKey);
+            currentKey = await reader.ReadAsync(ct) ? reader.GetString(0) : null;
         }
+
+        // No row: a rotation committed while this waited for the current key's lock; the next statement sees the new one.
+        currentKey ??= await MasterKeyCatalog.LockCurrentAgainAsync(connection, transaction, ct);
+        var dataKey = newDataKey(currentKey);
 
         try
         {
