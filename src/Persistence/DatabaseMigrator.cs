@@ -50,7 +50,7 @@ public sealed class DatabaseMigrator
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
         await InLockedTransactionAsync(connection, ct, async transaction =>
-            await ExecuteAsync(connection, transaction, CreateHistoryTable, ct));
+            await TransactionCommands.ExecuteAsync(connection, transaction, CreateHistoryTable, ct));
 
         var appliedAny = false;
         foreach (var migration in EmbeddedMigration.LoadAll())
@@ -65,7 +65,7 @@ public sealed class DatabaseMigrator
                     return;
                 }
 
-                await ExecuteAsync(connection, transaction, migration.Sql, ct);
+                await TransactionCommands.ExecuteAsync(connection, transaction, migration.Sql, ct);
                 await RecordAsync(connection, transaction, migration, ct);
                 // In the same transaction, so that a process waiting for this version (DatabaseSchema) never sees it
                 // recorded before the runtime role may use what it made.
@@ -89,7 +89,7 @@ public sealed class DatabaseMigrator
         DbConnection connection, CancellationToken ct, Func<DbTransaction, Task> work)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", ct);
+        await TransactionCommands.ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", ct);
         await work(transaction);
         await transaction.CommitAsync(ct);
     }
@@ -97,40 +97,17 @@ public sealed class DatabaseMigrator
     private static async Task<bool> IsAppliedAsync(
         DbConnection connection, DbTransaction transaction, int version, CancellationToken ct)
     {
-        await using var command = CreateCommand(connection, transaction, "SELECT 1 FROM schema_migrations WHERE version = @version");
-        AddParameter(command, "version", version);
+        await using var command = TransactionCommands.Create(
+            connection, transaction, "SELECT 1 FROM schema_migrations WHERE version = @version", ("version", version));
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
     private static async Task RecordAsync(
         DbConnection connection, DbTransaction transaction, EmbeddedMigration migration, CancellationToken ct)
     {
-        await using var command = CreateCommand(connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)");
-        AddParameter(command, "version", migration.Version);
-        AddParameter(command, "name", migration.Name);
+        await using var command = TransactionCommands.Create(
+            connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)",
+            ("version", migration.Version), ("name", migration.Name));
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task ExecuteAsync(
-        DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
-    {
-        await using var command = CreateCommand(connection, transaction, sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static DbCommand CreateCommand(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

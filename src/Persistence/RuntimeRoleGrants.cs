@@ -57,7 +57,7 @@ internal static class RuntimeRoleGrants
         {
             foreach (var sql in statements)
             {
-                await ExecuteAsync(connection, transaction, sql, ct);
+                await TransactionCommands.ExecuteAsync(connection, transaction, sql, ct);
             }
         }
         catch (PostgresException e) when (e.SqlState == UndefinedRole)
@@ -76,7 +76,7 @@ internal static class RuntimeRoleGrants
 
     private static async Task<(string Owner, string Schema)> OwnerAndSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
-        await using var command = Command(connection, transaction, "SELECT current_user, current_schema()");
+        await using var command = TransactionCommands.Create(connection, transaction, "SELECT current_user, current_schema()");
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetString(0), reader.GetString(1));
@@ -88,12 +88,8 @@ internal static class RuntimeRoleGrants
     /// </summary>
     private static async Task<HashSet<string>> ExistingAsync(DbConnection connection, DbTransaction transaction, string[] tables, CancellationToken ct)
     {
-        await using var command = Command(connection, transaction,
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(@tables)");
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "tables";
-        parameter.Value = tables;
-        command.Parameters.Add(parameter);
+        await using var command = TransactionCommands.Create(connection, transaction,
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(@tables)", ("tables", tables));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var existing = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
@@ -106,25 +102,8 @@ internal static class RuntimeRoleGrants
 
     private static async Task<bool> MayAppendToTheTrailAsync(DbConnection connection, DbTransaction transaction, string role, CancellationToken ct)
     {
-        await using var command = Command(connection, transaction, "SELECT has_table_privilege(@role, 'audit_log', 'INSERT')");
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "role";
-        parameter.Value = role;
-        command.Parameters.Add(parameter);
+        await using var command = TransactionCommands.Create(
+            connection, transaction, "SELECT has_table_privilege(@role, 'audit_log', 'INSERT')", ("role", role));
         return await command.ExecuteScalarAsync(ct) is true;
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
-    {
-        await using var command = Command(connection, transaction, sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }

@@ -34,7 +34,7 @@ public sealed class AuditFailClosedTests
         var secrets = $"{account.Base}/stores/{store}/secrets";
         Assert.Equal(value, (await api.GetAsync(byId, consumer)).Result.GetProperty("value").GetString());
 
-        await ExecuteAsync(superuser, $"REVOKE INSERT ON audit_log FROM {role}");
+        await SharedPostgres.ExecuteAsync(superuser, $"REVOKE INSERT ON audit_log FROM {role}");
         var patched = $"patched-{Guid.NewGuid():N}";
         var refused = new[]
         {
@@ -51,7 +51,7 @@ public sealed class AuditFailClosedTests
             Assert.DoesNotContain(value, response.Body.GetRawText(), StringComparison.Ordinal);
         }
 
-        await ExecuteAsync(superuser, $"GRANT INSERT ON audit_log TO {role}");
+        await SharedPostgres.ExecuteAsync(superuser, $"GRANT INSERT ON audit_log TO {role}");
         Assert.Equal(value, (await api.GetAsync(byName, consumer)).Result.GetProperty("value").GetString());
         Assert.Equal(["KEPT"], (await api.GetAsync(secrets, account.ReadToken)).Names());
         var actions = await QueryAsync(superuser, "SELECT action FROM audit_log WHERE action IN ('secret.patch', 'secret.delete') OR secret_name = 'LOST'");
@@ -108,17 +108,6 @@ public sealed class AuditFailClosedTests
     {
         await Task.Delay(500);
         return true;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 
     private static async Task<List<string>> QueryAsync(string connectionString, string sql)

@@ -34,6 +34,18 @@ public static class SharedPostgres
         return server.RuntimeConnectionStringFor(owner.Database!);
     }
 
+    /// <summary>Runs each statement on its own, in order, through one connection (as its role: e.g. the owner's grants).</summary>
+    public static async Task ExecuteAsync(string connectionString, params string[] statements)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>The server itself, for tests of how it lets clients in.</summary>
     public static Task<EmbeddedPostgres> ServerAsync() => Server.Value;
 

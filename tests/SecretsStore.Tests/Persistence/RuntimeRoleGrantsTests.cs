@@ -17,7 +17,7 @@ public sealed class RuntimeRoleGrantsTests
     public async Task EveryMigrationRunGrantsTheRuntimeRoleExactlyItsPrivilegesOnEveryTable()
     {
         var owner = await SharedPostgres.CreateDatabaseAsync("grants");
-        await ExecuteAsync(owner, $"GRANT UPDATE, DELETE, TRUNCATE ON audit_log TO {Runtime}", "CREATE TABLE added_later (id integer)");
+        await SharedPostgres.ExecuteAsync(owner, $"GRANT UPDATE, DELETE, TRUNCATE ON audit_log TO {Runtime}", "CREATE TABLE added_later (id integer)");
 
         await DatabaseMigrator.MigrateAsync(owner, Runtime);
 
@@ -58,16 +58,5 @@ public sealed class RuntimeRoleGrantsTests
         }
 
         return privileges;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, params string[] statements)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }
