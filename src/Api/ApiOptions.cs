@@ -69,6 +69,12 @@ public sealed class ApiOptions : IValidatableObject
                 $"{Section}:RateLimit needs FailedAuthentications of at least 1 and a positive FailedAuthenticationWindow.", [nameof(RateLimit)]);
         }
 
+        if (RateLimit.FailedAuthenticationDelay < TimeSpan.Zero || RateLimit.FailedAuthenticationDelay > RateLimitOptions.MaxFailedAuthenticationDelay)
+        {
+            yield return new ValidationResult(
+                $"{Section}:RateLimit:FailedAuthenticationDelay must be between 00:00:00 and {RateLimitOptions.MaxFailedAuthenticationDelay:c}.", [nameof(RateLimit)]);
+        }
+
         if (ForwardedHeaders.Problem() is { } forwardedProblem)
         {
             yield return new ValidationResult($"{Section}:ForwardedHeaders: {forwardedProblem}", [nameof(ForwardedHeaders)]);

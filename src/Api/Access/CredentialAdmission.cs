@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Api.Access;
@@ -13,8 +14,15 @@ namespace SecretsStore.Api.Access;
 /// before any look-up. Endpoints that are never limited (health probes, the metrics scrape) skip this
 /// as they skip the limiter.
 /// </summary>
-public sealed class CredentialAdmission(RequestDelegate next, PrincipalResolver resolver, FailedAuthentications failures, SecretsStoreMetrics metrics)
+/// <remarks>
+/// Every failed authentication is answered only after <c>SecretsStore:RateLimit:FailedAuthenticationDelay</c>: a flood's
+/// connections then wait on timers instead of taking the cores from real clients.
+/// </remarks>
+public sealed class CredentialAdmission(
+    RequestDelegate next, PrincipalResolver resolver, FailedAuthentications failures, SecretsStoreMetrics metrics, IOptions<ApiOptions> options)
 {
+    private readonly TimeSpan _failureDelay = options.Value.RateLimit.FailedAuthenticationDelay;
+
     public Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null)
@@ -41,17 +49,36 @@ public sealed class CredentialAdmission(RequestDelegate next, PrincipalResolver 
     /// <summary>An unknown credential counts against its address; once the address is over its limit it is refused here.</summary>
     private Task Admit(HttpContext context)
     {
-        if (PrincipalResolver.IsUnknownCredential(context) && !failures.TryCount(ClientAddress.Of(context), out var retryAfter))
+        if (!PrincipalResolver.IsUnknownCredential(context))
         {
-            return Refuse(context, retryAfter);
+            return next(context);
         }
 
-        return next(context);
+        // Counted now, answered (401 by the route, or 429 here) after the delay.
+        return failures.TryCount(ClientAddress.Of(context), out var retryAfter) ? AfterDelayAsync(context, next) : Refuse(context, retryAfter);
     }
 
     private Task Refuse(HttpContext context, TimeSpan retryAfter)
     {
         metrics.FailedAuthenticationsThrottled();
-        return ApiResults.TooManyRequests(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))).ExecuteAsync(context);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return AfterDelayAsync(context, http => ApiResults.TooManyRequests(seconds).ExecuteAsync(http));
+    }
+
+    private async Task AfterDelayAsync(HttpContext context, RequestDelegate answer)
+    {
+        if (_failureDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(_failureDelay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up waiting: nobody to answer
+            }
+        }
+
+        await answer(context);
     }
 }

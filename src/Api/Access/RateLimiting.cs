@@ -24,6 +24,17 @@ public sealed class RateLimitOptions
     public int FailedAuthentications { get; set; } = 100;
 
     public TimeSpan FailedAuthenticationWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a failed authentication waits before its answer (401 for an unknown credential, 429 past the limit).
+    /// Refusing costs about what serving costs, so a flood answered at once would take half of the cores from real
+    /// clients; held for this long, each of its connections sends a few requests a second instead of thousands, and the
+    /// wait costs a timer. A person with a mistyped token never notices a quarter of a second.
+    /// </summary>
+    public TimeSpan FailedAuthenticationDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest <see cref="FailedAuthenticationDelay"/> may be: clients time out eventually, and held requests hold memory.</summary>
+    public static readonly TimeSpan MaxFailedAuthenticationDelay = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using SecretsStore.Api.Access;
 using SecretsStore.Benchmarks.Tools;
 
 namespace SecretsStore.Benchmarks.Scenarios;
@@ -8,7 +9,7 @@ namespace SecretsStore.Benchmarks.Scenarios;
 /// again send random tokens to the same route from the same address (refused 401, then 429 once the address is over
 /// its limit of failed authentications), then while they send them from random forwarded addresses, so that no
 /// address reaches its limit and every token is looked up once. The service runs with its default limit of failed
-/// authentications and trusts 127.0.0.1 as a balancer for the forwarded addresses. Also counts the rate-limit
+/// authentications and its default delay before each refusal, and trusts 127.0.0.1 as a balancer for the forwarded addresses. Also counts the rate-limit
 /// grains active before and after the floods: a credential that names nothing must activate none.
 /// </summary>
 public static class AuthFloodScenario
@@ -16,7 +17,8 @@ public static class AuthFloodScenario
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(BenchmarkContext context, Action<string> log)
     {
         await using var service = await ServiceUnderTest.StartAsync(context,
-            "--SecretsStore:RateLimit:FailedAuthentications=100", "--SecretsStore:ForwardedHeaders:KnownProxies:0=127.0.0.1");
+            "--SecretsStore:RateLimit:FailedAuthentications=100", "--SecretsStore:ForwardedHeaders:KnownProxies:0=127.0.0.1",
+            $"--SecretsStore:RateLimit:FailedAuthenticationDelay={new RateLimitOptions().FailedAuthenticationDelay:c}");
         var account = await service.NewAccountAsync();
         var store = await service.NewStoreAsync(account, "flood");
         var secret = (await service.SendAsync(HttpMethod.Post, $"{account.Base}/stores/{store}/secrets", account.Token,

@@ -64,6 +64,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             $"--SecretsStore:AdminToken={adminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
             "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
+            "--SecretsStore:RateLimit:FailedAuthenticationDelay=00:00:00",
             .. BenchmarkClusterCertificates.Args,
             .. extraArgs,
         ];

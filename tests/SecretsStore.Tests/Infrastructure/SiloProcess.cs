@@ -53,6 +53,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--SecretsStore:AdminToken={settings.AdminToken}",
             "--SecretsStore:RateLimit:Requests=1000000000",
             "--SecretsStore:RateLimit:FailedAuthentications=1000000000",
+            "--SecretsStore:RateLimit:FailedAuthenticationDelay=00:00:00",
             .. TestClusterCertificates.Args,
             .. extraArgs,
         ]);

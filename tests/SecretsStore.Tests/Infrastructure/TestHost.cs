@@ -49,6 +49,8 @@ public static class TestHost
             // address; the limits themselves have their own tests.
             "--SecretsStore:RateLimit:Requests=1000000",
             "--SecretsStore:RateLimit:FailedAuthentications=1000000",
+            // Many tests send unknown credentials on purpose; the delay has its own test.
+            "--SecretsStore:RateLimit:FailedAuthenticationDelay=00:00:00",
             .. TestClusterCertificates.Args,
             .. extraArgs,
         ];

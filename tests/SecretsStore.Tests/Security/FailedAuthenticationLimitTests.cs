@@ -61,6 +61,44 @@ public sealed class FailedAuthenticationLimitTests
         Assert.Equal(429, (await api.GetAsync(quota, fresh.Result.GetProperty("token").GetString())).Status);
     }
 
+    /// <summary>
+    /// The defence that keeps a flood from taking the cores: a failed authentication, 401 or 429, is answered only after
+    /// the delay, so each of a flood's connections sends a few requests a second; a known token is not held.
+    /// </summary>
+    [Fact]
+    public async Task AFailedAuthenticationIsAnsweredOnlyAfterTheDelayAndAKnownTokenIsNotHeld()
+    {
+        var delay = TimeSpan.FromMilliseconds(400);
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("failuredelay"));
+        await using var app = await TestHost.StartAsync(settings,
+            $"--SecretsStore:RateLimit:FailedAuthentications={Limit}", $"--SecretsStore:RateLimit:FailedAuthenticationDelay={delay:c}");
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = new ApiClient(http);
+        var account = await AppFixture.NewAccountAsync(api, settings.AdminToken);
+        var quota = $"{account.Base}/quota";
+        // Used before the address goes over its limit: a token this gateway has not seen would be refused after it.
+        Assert.Equal(200, (await api.GetAsync(quota, account.ReadToken)).Status);
+
+        // Lower bounds only: a timer never fires early by more than its resolution, whatever the machine is doing.
+        for (var i = 0; i <= Limit; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var refused = await api.GetAsync(quota, GuessedTokens.New());
+            Assert.Equal(i < Limit ? 401 : 429, refused.Status);
+            Assert.True(clock.Elapsed >= delay - TimeSpan.FromMilliseconds(20), $"refusal {i} came after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        }
+
+        // Twenty requests with a known token, one after another, would take at least 20 × the delay if each were held;
+        // the bound is half that, far above what twenty cached reads take on a loaded machine.
+        var held = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(200, (await api.GetAsync(quota, account.ReadToken)).Status);
+        }
+
+        Assert.True(held.Elapsed < delay * 10, $"twenty known-token requests took {held.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
     [Fact]
     public async Task BehindATrustedProxyEachForwardedClientHasItsOwnLimit()
     {

@@ -24,6 +24,7 @@ public sealed class OptionsValidationTests
         Assert.Equal((TimeSpan.FromSeconds(5), 1_200, TimeSpan.FromMinutes(5)), (api.CredentialCacheDuration, api.RateLimit.Requests, api.RateLimit.Window));
         Assert.Equal((TimeSpan.FromSeconds(1), false, null), (api.Shutdown.DrainDelay, api.Logging.Requests, api.AdminToken));
         Assert.Equal((100, TimeSpan.FromMinutes(1), false), (api.RateLimit.FailedAuthentications, api.RateLimit.FailedAuthenticationWindow, api.ForwardedHeaders.Enabled));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), api.RateLimit.FailedAuthenticationDelay);
         Assert.Equal((100, 1, 256, 500), (grains.Quota.Secrets, grains.Quota.Stores, grains.Storage.MaxStoresPerCommit, grains.KeyRotation.BatchSize));
     }
 
@@ -49,6 +50,8 @@ public sealed class OptionsValidationTests
     [InlineData("SecretsStore:CredentialCacheDuration", "00:01:01", "SecretsStore:CredentialCacheDuration")]
     [InlineData("SecretsStore:RateLimit:FailedAuthentications", "0", "SecretsStore:RateLimit")]
     [InlineData("SecretsStore:RateLimit:FailedAuthenticationWindow", "00:00:00", "SecretsStore:RateLimit")]
+    [InlineData("SecretsStore:RateLimit:FailedAuthenticationDelay", "-00:00:01", "SecretsStore:RateLimit:FailedAuthenticationDelay")]
+    [InlineData("SecretsStore:RateLimit:FailedAuthenticationDelay", "00:00:06", "SecretsStore:RateLimit:FailedAuthenticationDelay")]
     [InlineData("SecretsStore:ForwardedHeaders:KnownProxies:0", "balancer", "SecretsStore:ForwardedHeaders")]
     [InlineData("SecretsStore:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "SecretsStore:ForwardedHeaders")]
     [InlineData("SecretsStore:Shutdown:DrainDelay", "-00:00:01", "SecretsStore:Shutdown:DrainDelay")]
