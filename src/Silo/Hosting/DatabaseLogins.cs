@@ -18,7 +18,7 @@ public sealed record DatabaseLogins(string Runtime, string? Owner)
 
     /// <summary>The runtime's role: the one the owner grants its privileges to.</summary>
     public string RuntimeRole => new NpgsqlConnectionStringBuilder(Runtime).Username
-        ?? throw new InvalidOperationException($"ConnectionStrings:{RuntimeKey} names no user (Username=…).");
+        ?? throw new StartRefusedException($"ConnectionStrings:{RuntimeKey} names no user (Username=…).");
 
     /// <summary>The configured connection strings; null for a development run (no <c>ConnectionStrings:Postgres</c>).</summary>
     public static DatabaseLogins? Read(IConfiguration configuration)
@@ -29,7 +29,7 @@ public sealed record DatabaseLogins(string Runtime, string? Owner)
         {
             return string.IsNullOrEmpty(owner)
                 ? null
-                : throw new InvalidOperationException(
+                : throw new StartRefusedException(
                     $"ConnectionStrings:{OwnerKey} is set but ConnectionStrings:{RuntimeKey} is not: the service serves with the runtime role's connection (ConnectionStrings:{RuntimeKey}) and migrates with the owner's.");
         }
 

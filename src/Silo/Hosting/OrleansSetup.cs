@@ -22,7 +22,7 @@ public static class OrleansSetup
     {
         var orleans = options.Orleans;
         silo.Configure<ClusterOptions>(o => IdentifyCluster(o, orleans));
-        var siloPort = orleans.SiloPort;
+        var siloPort = orleans.SiloPortInForce;
         var gatewayPort = orleans.GatewayPortFor(options.ReadRole());
         var kubernetes = orleans.Kubernetes.Enabled;
         if (kubernetes && string.IsNullOrEmpty(orleans.AdvertisedIP))

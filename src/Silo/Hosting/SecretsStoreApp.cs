@@ -50,6 +50,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     /// <summary>The credentials a development run made (null when configured from outside).</summary>
     public DevelopmentCredentials? Credentials => _development?.Credentials;
 
+    /// <summary>A development run's data folder, PostgreSQL and chosen ports; null with a connection string.</summary>
+    public DevelopmentEnvironment? Development => _development;
+
     /// <summary>The first address the gateway listens on, once started.</summary>
     public Uri BaseAddress => new(Web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -63,8 +66,14 @@ public sealed class SecretsStoreApp : IAsyncDisposable
         var role = options.ReadRole();
         var configured = DatabaseLogins.Read(builder.Configuration);
         RefuseAGatewayWithoutDatabase(role, configured);
+        var configuredUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (configured is not null)
+        {
+            // A development run checks its ports once it holds its data folder (DevelopmentPorts), choosing those not set.
+            ListeningPorts.RefuseBusy(options, role, string.IsNullOrEmpty(configuredUrls) ? DefaultUrl : configuredUrls);
+        }
 
-        var development = configured is null ? await DevelopmentEnvironment.StartAsync(options, announce, ct) : null;
+        var development = configured is null ? await DevelopmentEnvironment.StartAsync(options, role, configuredUrls, announce, ct) : null;
         try
         {
             var logins = development?.Logins ?? configured!;
@@ -88,7 +97,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
                 AddSilo(builder, options, connectionString, development, announce, clusterTls);
             }
 
-            AddHttp(builder, options, role, dataSource);
+            AddHttp(builder, options, role, dataSource, development?.Ports.DefaultUrl ?? DefaultUrl);
             configure?.Invoke(builder);
             var web = builder.Build();
             ClusterTransport.WarnWhenInsecure(clusterTls, web.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
@@ -118,7 +127,13 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     private static SecretsStoreHostOptions AddHostOptions(WebApplicationBuilder builder)
     {
         var options = SecretsStoreHostOptions.Read(builder.Configuration);
-        SecretsStoreHostOptions.Register(builder.Services);
+        SecretsStoreHostOptions.Register(builder.Services)
+            // The Orleans ports a development run chooses (DevelopmentPorts) are filled in here after this point.
+            .PostConfigure(o =>
+            {
+                o.Orleans.SiloPort ??= options.Orleans.SiloPort;
+                o.Orleans.GatewayPort ??= options.Orleans.GatewayPort;
+            });
         return options;
     }
 
@@ -126,7 +141,7 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     {
         if (role == HostRole.Gateway && logins is null)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"A gateway ({HostRoles.Key}=gateway) needs ConnectionStrings:Postgres: it finds the silos in the membership table there, and never starts a PostgreSQL of its own.");
         }
     }
@@ -135,7 +150,20 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     private static async Task<NpgsqlDataSource> PrepareDatabaseAsync(
         HostRole role, DatabaseLogins logins, SecretsStoreHostOptions options, Action<string> announce, CancellationToken ct)
     {
-        await DatabasePreparation.PrepareAsync(role, logins, announce, ct);
+        try
+        {
+            await DatabasePreparation.PrepareAsync(role, logins, announce, ct);
+        }
+        catch (NpgsqlException unreachable)
+        {
+            // A wrong host, port, role or password, or a server that is down: what the person starting it can check.
+            var runtime = new NpgsqlConnectionStringBuilder(logins.Runtime);
+            throw new StartRefusedException(
+                $"The database could not be prepared (ConnectionStrings:{DatabaseLogins.RuntimeKey}: Host={runtime.Host};Port={runtime.Port};Database={runtime.Database};Username={runtime.Username}"
+                + $"{(logins.Owner is null ? "" : $", and ConnectionStrings:{DatabaseLogins.OwnerKey}")}): {unreachable.Message.ReplaceLineEndings(" ")}",
+                unreachable);
+        }
+
         return DatabaseConnections.CreateDataSource(logins.Runtime, options.Database);
     }
 
@@ -155,12 +183,13 @@ public sealed class SecretsStoreApp : IAsyncDisposable
     }
 
     /// <summary>The URLs (with the metrics port) and what is served there: a silo alone answers probes only.</summary>
-    private static void AddHttp(WebApplicationBuilder builder, SecretsStoreHostOptions options, HostRole role, NpgsqlDataSource dataSource)
+    /// <param name="defaultUrl">Where to listen when no URL is set: <see cref="DefaultUrl"/>, or the port a development run chose.</param>
+    private static void AddHttp(WebApplicationBuilder builder, SecretsStoreHostOptions options, HostRole role, NpgsqlDataSource dataSource, string defaultUrl)
     {
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrEmpty(urls) || Telemetry.MetricsPort(options) is not null)
         {
-            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? DefaultUrl : urls, options));
+            builder.WebHost.UseUrls(Telemetry.WithMetricsUrl(string.IsNullOrEmpty(urls) ? defaultUrl : urls, options));
         }
 
         // Read from configuration here: a silo alone serves no API, so has no ApiOptions, but Kestrel's limits apply to it too.

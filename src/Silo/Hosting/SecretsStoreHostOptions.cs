@@ -136,12 +136,18 @@ public sealed class OrleansHostOptions : IValidatableObject
     /// <summary>Unset: loopback, or the pod's address under Kubernetes hosting.</summary>
     public string? AdvertisedIP { get; set; }
 
+    /// <summary>Unset: 11111, except in a development run, which takes a free port (the same one again on later starts).</summary>
     [Range(1, 65535, ErrorMessage = "Orleans:SiloPort must be a port number (1-65535).")]
-    public int SiloPort { get; set; } = 11111;
+    public int? SiloPort { get; set; }
+
+    public const int DefaultSiloPort = 11111;
+
+    /// <summary>The silo port in force: as set (or as a development run chose it), else 11111.</summary>
+    public int SiloPortInForce => SiloPort ?? DefaultSiloPort;
 
     /// <summary>
-    /// Where Orleans clients (standalone gateways) connect; 0 opens no gateway listener. Unset: 30000 for a silo, and
-    /// none for a combined process, whose API calls its grains in-process and so needs no port for clients.
+    /// Where Orleans clients (standalone gateways) connect; 0 opens no gateway listener. Unset: 30000 for a silo (a free
+    /// port in a development run), and none for a combined process, whose API calls its grains in-process and so needs no port for clients.
     /// </summary>
     [Range(0, 65535, ErrorMessage = "Orleans:GatewayPort must be a port number (1-65535), or 0 for no gateway listener.")]
     public int? GatewayPort { get; set; }
@@ -152,6 +158,15 @@ public sealed class OrleansHostOptions : IValidatableObject
     public int GatewayPortFor(HostRole role) => GatewayPort ?? (role == HostRole.Combined ? 0 : DefaultGatewayPort);
 
     public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>
+    /// Where the silo's ports listen: every address with <see cref="ListenOnAnyHostAddress"/> or under Kubernetes hosting
+    /// without an advertised address; otherwise the advertised address (loopback unless set).
+    /// </summary>
+    public IPAddress ListeningAddress =>
+        ListenOnAnyHostAddress || (Kubernetes.Enabled && string.IsNullOrEmpty(AdvertisedIP))
+            ? IPAddress.Any
+            : IPAddress.Parse(AdvertisedIP is { Length: > 0 } address ? address : "127.0.0.1");
 
     /// <summary>A gateway's: how often it re-reads the live silos from the membership table (Orleans' default: a minute).</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);

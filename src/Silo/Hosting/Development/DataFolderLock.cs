@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>A data folder that another running process holds.</summary>
-public sealed class DataFolderInUseException(string message) : Exception(message);
+public sealed class DataFolderInUseException(string message) : StartRefusedException(message);
 
 /// <summary>
 /// A development run's exclusive claim on its data folder, held from before it touches anything there until it has

@@ -14,9 +14,10 @@ namespace SecretsStore.Silo.Hosting.Development;
 
 /// <summary>
 /// What a development run (no <c>ConnectionStrings:Postgres</c>) brings along in its data folder: an exclusive claim
-/// on the folder, a private PostgreSQL (with an owner and a runtime role, each with a password of its own), and, unless
-/// configured, an admin token, an account and a master key of its own.
-/// A run with a connection string never makes one.
+/// on the folder, a private PostgreSQL (with an owner and a runtime role, each with a password of its own; under the
+/// data folder, or linked from it when PostgreSQL's user cannot reach it: <see cref="EmbeddedPostgresHome"/>), the
+/// ports it is not given (<see cref="DevelopmentPorts"/>), and, unless configured, an admin token, an account and a
+/// master key of its own. A run with a connection string never makes one.
 /// </summary>
 public sealed class DevelopmentEnvironment : IAsyncDisposable
 {
@@ -25,14 +26,23 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
     private readonly DataFolderLock _claim;
     private readonly EmbeddedPostgres _postgres;
 
-    private DevelopmentEnvironment(string folder, DataFolderLock claim, EmbeddedPostgres postgres)
+    private DevelopmentEnvironment(string folder, DataFolderLock claim, EmbeddedPostgres postgres, DevelopmentPorts ports)
     {
         Folder = folder;
         _claim = claim;
         _postgres = postgres;
+        Ports = ports;
     }
 
     public string Folder { get; }
+
+    /// <summary>Where its PostgreSQL keeps its files (links resolved), and the port it listens on (127.0.0.1).</summary>
+    public string DatabaseFolder => _postgres.RootDirectory;
+
+    public int DatabasePort => _postgres.Port;
+
+    /// <summary>The HTTP and Orleans ports it chose, because none were set.</summary>
+    public DevelopmentPorts Ports { get; }
 
     /// <summary>Both roles, as a production deployment should have them: the superuser migrates, the runtime role serves.</summary>
     public DatabaseLogins Logins => new(_postgres.RuntimeConnectionStringFor(DatabaseName), _postgres.ConnectionStringFor(DatabaseName));
@@ -40,8 +50,11 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
     /// <summary>The credentials this run made or found (null when an admin token is configured).</summary>
     public DevelopmentCredentials? Credentials { get; private set; }
 
+    /// <param name="configuredUrls">The HTTP URLs set for the run; null or empty lets it choose (8787 when free).</param>
     /// <exception cref="DataFolderInUseException">Another process holds the folder; nothing in it was touched.</exception>
-    public static async Task<DevelopmentEnvironment> StartAsync(SecretsStoreHostOptions options, Action<string> announce, CancellationToken ct)
+    /// <exception cref="StartRefusedException">A port that is set is in use, or PostgreSQL has nowhere it can run.</exception>
+    public static async Task<DevelopmentEnvironment> StartAsync(
+        SecretsStoreHostOptions options, HostRole role, string? configuredUrls, Action<string> announce, CancellationToken ct)
     {
         var folder = DataFolder.Resolve(options);
         // Claimed before anything in the folder is touched: a second start on it must leave the first one's
@@ -49,9 +62,11 @@ public sealed class DevelopmentEnvironment : IAsyncDisposable
         var claim = DataFolderLock.Acquire(folder);
         try
         {
-            var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "postgres"), ct: ct);
-            announce($"Started PostgreSQL under {folder}/postgres on port {postgres.Port}.");
-            return new DevelopmentEnvironment(folder, claim, postgres);
+            var ports = DevelopmentPorts.Assign(folder, options, role, configuredUrls);
+            var home = await EmbeddedPostgresHome.ResolveAsync(folder, ct);
+            var postgres = await EmbeddedPostgres.StartAsync(home.Path, ct: ct);
+            announce($"Started PostgreSQL under {home.Path} on port {postgres.Port}{(home.Note is null ? "." : $": {home.Note}")}");
+            return new DevelopmentEnvironment(folder, claim, postgres, ports);
         }
         catch
         {

@@ -27,7 +27,8 @@ public sealed class DevelopmentMasterKeyFile(string path) : IMasterKeyGenerator
         return new DevelopmentMasterKeyFile(path);
     }
 
-    public MasterKeyRing Read() => MasterKeyRing.FromBase64(File.ReadAllLines(path));
+    /// <exception cref="StartRefusedException">The file cannot be read, or holds a line that is not a key.</exception>
+    public MasterKeyRing Read() => MasterKeySource.Parse(MasterKeySource.ReadKeyFile(path, "The development master key file"), path);
 
     public byte[] Generate()
     {

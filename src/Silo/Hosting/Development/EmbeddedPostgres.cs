@@ -63,6 +63,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     // initdb refuses to run as root, and a root-owned cluster could not be started by anyone else.
     private static bool RunAsPostgresUser => Environment.IsPrivilegedProcess;
 
+    /// <summary>The server runs as <see cref="SuperUser"/>, another user than this process, which must be able to reach its folder.</summary>
+    internal static bool RunsAsAnotherUser => RunAsPostgresUser;
+
     public static async Task<EmbeddedPostgres> StartAsync(
         string rootDirectory, string databaseName = "secretsstore", CancellationToken ct = default)
     {
@@ -157,7 +160,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             .FirstOrDefault(dir => File.Exists(Path.Combine(dir, "pg_ctl")));
 
         return versioned ?? onPath
-            ?? throw new InvalidOperationException("No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and on PATH). Install the postgresql package.");
+            ?? throw new StartRefusedException("No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and on PATH): install the postgresql package (scripts/ensure-prerequisites.sh does), or put its bin/ on PATH.");
     }
 
     private static int PickPort(string rootDirectory)
@@ -266,11 +269,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"PostgreSQL did not start: {result.Output}\n{LogTail()}");
+            var log = Path.Combine(RootDirectory, "postgres.log");
+            throw new StartRefusedException(
+                $"PostgreSQL under {RootDirectory} did not start (pg_ctl: {LastLine(result.Output)}); its log, {log}, ends: {LastLine(LogTail())}");
         }
 
         _running = true;
     }
+
+    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(nothing)";
 
     private string LogTail()
     {

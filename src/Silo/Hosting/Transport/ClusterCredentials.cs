@@ -85,7 +85,7 @@ public sealed class ClusterCredentials
         }
         catch (CryptographicException invalid)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"{ClusterTlsOptions.CertificateFileKey} ({certificateFile}) and {ClusterTlsOptions.KeyFileKey} ({keyFile}) must hold a PEM certificate and its own private key: {invalid.Message}",
                 invalid);
         }
@@ -97,17 +97,17 @@ public sealed class ClusterCredentials
         }
         catch (CryptographicException invalid)
         {
-            throw new InvalidOperationException($"{ClusterTlsOptions.CaFileKey} ({caFile}) is not a PEM certificate file: {invalid.Message}", invalid);
+            throw new StartRefusedException($"{ClusterTlsOptions.CaFileKey} ({caFile}) is not a PEM certificate file: {invalid.Message}", invalid);
         }
 
         if (authorities.Count == 0 || authorities.Any(ca => ca.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true }))
         {
-            throw new InvalidOperationException($"{ClusterTlsOptions.CaFileKey} ({caFile}) must hold the cluster's CA certificate(s), and only CA certificates.");
+            throw new StartRefusedException($"{ClusterTlsOptions.CaFileKey} ({caFile}) must hold the cluster's CA certificate(s), and only CA certificates.");
         }
 
         if (ChainProblem(certificate, authorities) is { } problem)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"{ClusterTlsOptions.CertificateFileKey} ({certificateFile}) would be refused by the cluster's other processes: {problem} It must be issued by the CA in {ClusterTlsOptions.CaFileKey} ({caFile}) and be valid now.");
         }
 
@@ -189,7 +189,7 @@ public sealed class ClusterCredentials
         var needed = serves ? new[] { ClientAuthentication, ServerAuthentication } : [ClientAuthentication];
         if (!needed.All(usages.Contains))
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"{ClusterTlsOptions.CertificateFileKey} ({file}) must allow {(serves ? "both client and server authentication (a silo connects and is connected to)" : "client authentication")}.");
         }
     }
@@ -198,13 +198,13 @@ public sealed class ClusterCredentials
     {
         if (string.IsNullOrEmpty(path))
         {
-            throw new InvalidOperationException($"{key} is not set; cluster TLS needs all of {ClusterTlsOptions.SettingNames}.");
+            throw new StartRefusedException($"{key} is not set; cluster TLS needs all of {ClusterTlsOptions.SettingNames}.");
         }
 
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new InvalidOperationException($"{key} names {full}, which does not exist or cannot be seen by this process.");
+            throw new StartRefusedException($"{key} names {full}, which does not exist or cannot be seen by this process.");
         }
 
         return full;

@@ -37,7 +37,7 @@ public static class ClusterTransport
             return ClusterCredentials.Load(developmentFiles(), serves);
         }
 
-        throw new InvalidOperationException(
+        throw new StartRefusedException(
             $"Cluster TLS is not configured: set {ClusterTlsOptions.SettingNames} (PEM files: this process's certificate, its key, and the cluster CA), "
             + $"or set {ClusterTlsOptions.AllowInsecureKey}=true to run the Orleans ports without encryption or authentication, for a network nobody else can reach. See docs/configuration.md, \"Cluster TLS\".");
     }
