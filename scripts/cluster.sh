@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A local cluster for trying scale-out: three silos and one standalone gateway, on the development run's PostgreSQL
-# under .data/ (SECRETSSTORE_DATA overrides). The gateway serves the API on http://127.0.0.1:8787; the silos answer
-# only probes, on 8788-8790 (silo ports 11111-11113, gateway ports 30000-30002). SECRETSSTORE_PORT_OFFSET=N adds N to
-# every one of these ports, for a second cluster on another data folder.
+# under .data/ (SECRETSSTORE_DATA overrides). The gateway serves the API on http://127.0.0.1:8787, or on a free port
+# (printed) when 8787 is taken; the silos answer only probes. Every other port (the silos' HTTP, silo and gateway
+# ports) is a free one, kept in the data folder's cluster-ports and taken again while free, so nothing clashes with
+# another instance or cluster. SECRETSSTORE_PORT_OFFSET=N instead uses fixed ports plus N: the API on 8787+N, the
+# silos' probes on 8788-8790, their silo ports 11111-11113 and gateway ports 30000-30002 (each plus N).
 #
 # The first silo is a development run in the silo role: it holds the data folder's lock, starts its PostgreSQL and
 # makes the master key, credentials and cluster certificates (cluster/: a CA and one certificate for every process,
@@ -13,16 +15,27 @@
 # Ctrl-C or SIGTERM stops the gateway and the joined silos first, then silo1 and its PostgreSQL.
 set -euo pipefail
 source "$(dirname "$0")/prepare-silo.sh"
-offset=${SECRETSSTORE_PORT_OFFSET:-0}
-port() { echo $(($1 + offset)); }
+
+# The ports, in this order: the gateway's HTTP, the silos' HTTP (probes), their silo ports, their gateway ports.
+ports_file="$SECRETSSTORE_DATA/cluster-ports"
+if [ -n "${SECRETSSTORE_PORT_OFFSET:-}" ]; then
+  o=$SECRETSSTORE_PORT_OFFSET
+  chosen="$((8787 + o)) $((8788 + o)) $((8789 + o)) $((8790 + o)) $((11111 + o)) $((11112 + o)) $((11113 + o)) $((30000 + o)) $((30001 + o)) $((30002 + o))"
+else
+  recorded=$(cat "$ports_file" 2>/dev/null || true)
+  # shellcheck disable=SC2086 # nine numbers, or nothing
+  [ "$(echo $recorded | wc -w)" = 9 ] || recorded="0 0 0 0 0 0 0 0 0"
+  # shellcheck disable=SC2086
+  chosen=$(dotnet "$silo_binary" free-ports 8787 $recorded)
+fi
+read -r gateway_http silo1_http silo2_http silo3_http silo1_port silo2_port silo3_port silo1_gateway silo2_gateway silo3_gateway <<<"$chosen"
 
 declare -A pids=() ports=() settings=()
 
 # start NAME ROLE HTTP-PORT [NAME=VALUE...]: one process of the cluster, in the background, its lines prefixed with
 # its name. What it was started with is kept, to start it again the same way.
 start() {
-  local name=$1 role=$2 http
-  http=$(port "$3")
+  local name=$1 role=$2 http=$3
   ports[$name]=$3
   shift 3
   settings[$name]="$*"
@@ -34,8 +47,7 @@ start() {
 
 # ready NAME PORT: waits for the process's /readyz; fails with its exit code if it ends first.
 ready() {
-  local name=$1 port
-  port=$(port "$2")
+  local name=$1 port=$2
   until curl -fs -o /dev/null "http://127.0.0.1:$port/readyz"; do
     if ! kill -0 "${pids[$name]}" 2>/dev/null; then
       local code=0
@@ -70,8 +82,10 @@ trap 'stop_all; exit 143' TERM
 trap stop_all EXIT
 
 # Unset, SECRETSSTORE_DATA's master key and credentials are made by silo1; configured ones are passed on to all.
-start silo1 silo 8788 Orleans__SiloPort="$(port 11111)" Orleans__GatewayPort="$(port 30000)"
-ready silo1 8788
+start silo1 silo "$silo1_http" Orleans__SiloPort="$silo1_port" Orleans__GatewayPort="$silo1_gateway"
+ready silo1 "$silo1_http"
+# silo1 holds the data folder now: the ports are this folder's to keep.
+[ -n "${SECRETSSTORE_PORT_OFFSET:-}" ] || echo "${chosen#* }" >"$ports_file"
 
 # The others serve as the development PostgreSQL's runtime role (silo1 migrated as its owner), with the password kept
 # in its folder; the runtime role may append to the audit trail, never change it.
@@ -94,22 +108,27 @@ if [ -z "${SecretsStore__AdminToken:-}" ]; then
   show_credentials=1
 fi
 
-start silo2 silo 8789 Orleans__SiloPort="$(port 11112)" Orleans__GatewayPort="$(port 30001)"
-start silo3 silo 8790 Orleans__SiloPort="$(port 11113)" Orleans__GatewayPort="$(port 30002)"
-start gateway gateway 8787
-ready silo2 8789
-ready silo3 8790
-ready gateway 8787
+start silo2 silo "$silo2_http" Orleans__SiloPort="$silo2_port" Orleans__GatewayPort="$silo2_gateway"
+start silo3 silo "$silo3_http" Orleans__SiloPort="$silo3_port" Orleans__GatewayPort="$silo3_gateway"
+start gateway gateway "$gateway_http"
+ready silo2 "$silo2_http"
+ready silo3 "$silo3_http"
+ready gateway "$gateway_http"
 
 echo
-gateway="http://127.0.0.1:$(port 8787)"
+gateway="http://127.0.0.1:$gateway_http"
 echo "Cluster up: 3 silos and a standalone gateway at $gateway (API base URL $gateway/client/v4)"
+if [ -z "${SECRETSSTORE_PORT_OFFSET:-}" ] && [ "$gateway_http" != 8787 ]; then
+  echo "  NOTE: port 8787 is taken by another process, so the gateway listens on $gateway instead:"
+  echo "        use $gateway wherever the README says http://127.0.0.1:8787."
+fi
 if [ "${show_credentials:-0}" = 1 ]; then
   echo "  account_id:    $(jq -r .account_id "$credentials")"
   echo "  account_token: $(jq -r .account_token "$credentials")   (write)"
   echo "  admin_token:   $SecretsStore__AdminToken"
 fi
-echo "  silos' probes: http://127.0.0.1:$(port 8788)/readyz, :$(port 8789)/readyz, :$(port 8790)/readyz"
+echo "  silos' probes: http://127.0.0.1:$silo1_http/readyz, :$silo2_http/readyz, :$silo3_http/readyz"
+echo "  silo ports $silo1_port, $silo2_port, $silo3_port; gateway ports $silo1_gateway, $silo2_gateway, $silo3_gateway"
 echo "  to watch a silo restart under the gateway: kill -TERM ${pids[silo2]} (silo2) or ${pids[silo3]} (silo3); it is started again."
 echo "Ctrl-C stops everything."
 

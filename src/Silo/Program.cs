@@ -13,9 +13,9 @@ if (args is [ClusterCertificateFiles.Command, var folder])
 }
 
 // `free-ports PORT...`: free loopback ports for scripts/cluster.sh's processes.
-if (args is [FreePorts.Command, .. var wanted])
+if (args is [PortPicker.Command, .. var wanted])
 {
-    return FreePorts.RunCommand(wanted, Console.Out, Console.Error);
+    return PortPicker.RunCommand(wanted, Console.Out, Console.Error);
 }
 
 if (OperatorCommands.Handles(args))

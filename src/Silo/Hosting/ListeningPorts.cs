@@ -20,7 +20,7 @@ public static class ListeningPorts
             if (Problem(HostAddress(address.Host), address.Port) is { } problem)
             {
                 throw new StartRefusedException(
-                    $"{address.Scheme}://{address.Host}:{address.Port} {problem}: stop what holds it, or set ASPNETCORE_URLS to a free address (e.g. {address.Scheme}://{address.Host}:{FreePorts.Pick(IPAddress.Loopback, [0])[0]}).");
+                    $"{address.Scheme}://{address.Host}:{address.Port} {problem}: stop what holds it, or set ASPNETCORE_URLS to a free address (e.g. {address.Scheme}://{address.Host}:{PortPicker.Pick(IPAddress.Loopback, [0])[0]}).");
             }
         }
 
@@ -62,7 +62,7 @@ public static class ListeningPorts
     }
 
     /// <summary>Only what a person can put right; anything else is left for the server itself to report.</summary>
-    private static string? Problem(IPAddress address, int port) => FreePorts.Problem(address, port) switch
+    private static string? Problem(IPAddress address, int port) => PortPicker.Problem(address, port) switch
     {
         SocketError.AddressAlreadyInUse => "is in use by another process",
         SocketError.AccessDenied => "may not be listened on by this user (a port below 1024 needs root or CAP_NET_BIND_SERVICE)",

@@ -15,6 +15,11 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"secretsstore-dev-{Guid.NewGuid():N}");
 
+    /// <summary>A folder only its owner may enter, as <c>mktemp -d</c> makes one (and as <c>/root</c> is).</summary>
+    private readonly string _private = Path.Combine(Path.GetTempPath(), $"secretsstore-private-{Guid.NewGuid():N}");
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     private Task<SecretsStoreApp> StartAsync() => StartAsync(_data);
 
     private string ClusterFolder => Path.Combine(_data, DevelopmentEnvironment.ClusterFolderName);
@@ -82,10 +87,63 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunWhoseDataFolderIsInAFolderOnlyItsOwnerMayEnterStartsServesAndFindsItsDataAgain()
+    {
+        Directory.CreateDirectory(_private);
+        File.SetUnixFileMode(_private, OwnerOnly);
+        var data = Path.Combine(_private, ".data");
+        DevelopmentCredentials first;
+        string store;
+        string database;
+        await using (var app = await StartAsync(data))
+        {
+            first = app.Credentials!;
+            database = app.Development!.DatabaseFolder;
+            var account = new TestAccount(first.AccountId, first.AccountToken, first.AccountToken);
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            var api = new ApiClient(http);
+            store = await api.CreateStoreAsync(account, "private");
+            await api.CreateSecretAsync(account, store, "KEPT");
+            Assert.Contains($"database:      {database} (PostgreSQL on 127.0.0.1:", StartupBanner.Describe(app));
+            if (Environment.IsPrivilegedProcess)
+            {
+                // Run as root, PostgreSQL runs as postgres, which cannot pass the private folder: its cluster lives
+                // where it can, owner-only, linked from the data folder; the keys and credentials stay in the folder.
+                Assert.StartsWith("/var/lib/secretsstore/", database);
+                Assert.Equal(database, new DirectoryInfo(Path.Combine(data, "postgres")).LinkTarget);
+                Assert.Equal(OwnerOnly, File.GetUnixFileMode(database));
+                Assert.Equal(data, (await File.ReadAllTextAsync(Path.Combine(database, "data-folder"))).Trim());
+                Assert.True(File.Exists(Path.Combine(data, DevelopmentMasterKeyFile.FileName)));
+                Assert.True(File.Exists(Path.Combine(data, DevelopmentCredentials.FileName)));
+            }
+        }
+
+        Assert.False(File.Exists(Path.Combine(database, "pgdata", "postmaster.pid")), "the run stops its PostgreSQL");
+        await using (var again = await StartAsync(data))
+        {
+            Assert.Equal(first, again.Credentials);
+            Assert.Equal(database, again.Development!.DatabaseFolder);
+            var account = new TestAccount(first.AccountId, first.AccountToken, first.AccountToken);
+            using var http = new HttpClient { BaseAddress = again.BaseAddress };
+            Assert.Equal(["KEPT"], (await new ApiClient(http).GetAsync($"{account.Base}/stores/{store}/secrets", account.ReadToken)).Names());
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            // A copy of the data folder would share the cluster, and its start could stop the other's server: refused.
+            var copy = Path.Combine(_private, ".copy");
+            Directory.CreateDirectory(copy);
+            Directory.CreateSymbolicLink(Path.Combine(copy, "postgres"), database);
+            var refused = await Assert.ThrowsAsync<StartRefusedException>(() => StartAsync(copy));
+            Assert.Contains($"the PostgreSQL of the data folder {data} (is this folder a copy of it?)", refused.Message);
+        }
+    }
+
+    [Fact]
     public void WithoutAnEmbeddedDatabaseAMissingMasterKeyRefusesToStart()
     {
         var configuration = new ConfigurationBuilder().Build();
-        var refusal = Assert.Throws<InvalidOperationException>(() => MasterKeySource.Required(SecretsStoreHostOptions.Read(configuration)));
+        var refusal = Assert.Throws<StartRefusedException>(() => MasterKeySource.Required(SecretsStoreHostOptions.Read(configuration)));
         Assert.Contains("SecretsStore__MasterKey", refusal.Message);
     }
 
@@ -93,9 +151,15 @@ public sealed class DevelopmentRunTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(_data))
+        // A cluster kept outside the data folder goes with it.
+        if (new DirectoryInfo(Path.Combine(_private, ".data", "postgres")).LinkTarget is { } outside && Directory.Exists(outside))
         {
-            Directory.Delete(_data, recursive: true);
+            Directory.Delete(outside, recursive: true);
+        }
+
+        foreach (var folder in new[] { _data, _private }.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
         }
 
         return Task.CompletedTask;

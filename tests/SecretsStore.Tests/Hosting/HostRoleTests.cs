@@ -11,7 +11,7 @@ public sealed class HostRoleTests
     public async Task AGatewayWithoutAConnectionStringRefusesToStartRatherThanStartAPostgresOfItsOwn()
     {
         var data = Path.Combine(Path.GetTempPath(), $"secretsstore-role-{Guid.NewGuid():N}");
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() =>
             SecretsStoreApp.CreateAsync(["--SecretsStore:Role=gateway", $"--SECRETSSTORE_DATA={data}"]));
 
         Assert.Contains("ConnectionStrings:Postgres", refused.Message);

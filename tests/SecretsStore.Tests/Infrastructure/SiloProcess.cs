@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SecretsStore.Tests.Infrastructure;
 
@@ -7,21 +8,28 @@ namespace SecretsStore.Tests.Infrastructure;
 /// The service as a real process (the run command's binary, silo and gateway), so a test can SIGTERM or SIGKILL it.
 /// It joins whatever cluster shares its database and cluster id.
 /// </summary>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed partial class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
     private readonly IReadOnlyList<string> _args;
 
-    private SiloProcess(Process process, Uri baseAddress, IReadOnlyList<string> args)
+    private SiloProcess(Process process, Uri? baseAddress, IReadOnlyList<string> args)
     {
         _process = process;
-        BaseAddress = baseAddress;
+        _given = baseAddress;
+        _baseAddress = baseAddress;
         _args = args;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The address it was told to listen on; null when it chooses one itself.</summary>
+    private readonly Uri? _given;
+
+    private Uri? _baseAddress;
+
+    /// <summary>Where it serves HTTP: as it was told, or, for a run that chose its own port, as its banner says once ready.</summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException($"The process has not said where it listens yet:\n{Output}");
 
     public int Id => _process.Id;
 
@@ -74,19 +82,38 @@ public sealed class SiloProcess : IAsyncDisposable
         ]);
     }
 
+    /// <summary>
+    /// A development run given no port at all, as <c>./scripts/run.sh</c> starts it: it chooses its HTTP port (8787 when
+    /// free) and its silo port, and says in its banner where it listens.
+    /// </summary>
+    public static Task<SiloProcess> StartDevelopmentRunWithoutPortsAsync(string dataFolder) =>
+        StartAsync(baseAddress: null, [$"--SECRETSSTORE_DATA={dataFolder}"]);
+
     /// <summary>A development run that is expected to give up: answers its exit code and what it printed.</summary>
-    public static async Task<(int ExitCode, string Output, TimeSpan Took)> RunDevelopmentRunToExitAsync(string dataFolder, TimeSpan timeout)
+    public static Task<(int ExitCode, string Output, TimeSpan Took)> RunDevelopmentRunToExitAsync(string dataFolder, TimeSpan timeout) =>
+        RunToExitAsync([$"--SECRETSSTORE_DATA={dataFolder}", $"--urls=http://127.0.0.1:{FreePort.Next()}"], timeout);
+
+    /// <summary>A start that is expected to give up: answers its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output, TimeSpan Took)> RunToExitAsync(IEnumerable<string> args, TimeSpan timeout)
     {
         var timer = Stopwatch.StartNew();
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        await using var silo = Launch(baseAddress, [$"--SECRETSSTORE_DATA={dataFolder}", $"--urls={baseAddress}"]);
+        await using var silo = Launch(baseAddress: null, args);
         using var cancel = new CancellationTokenSource(timeout);
         await silo._process.WaitForExitAsync(cancel.Token);
         silo._process.WaitForExit(); // drains the redirected output
         return (silo._process.ExitCode, silo.Output, timer.Elapsed);
     }
 
-    private static async Task<SiloProcess> StartAsync(Uri baseAddress, IEnumerable<string> args)
+    /// <summary>Waits for the process to end by itself (after a SIGTERM, say) and answers its exit code, all its output read.</summary>
+    public async Task<int> WaitForExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    private static async Task<SiloProcess> StartAsync(Uri? baseAddress, IEnumerable<string> args)
     {
         var silo = Launch(baseAddress, args);
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -101,10 +128,10 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         var exit = await TerminateAsync(TimeSpan.FromSeconds(60));
         await DisposeAsync();
-        return (await StartAsync(BaseAddress, _args), exit);
+        return (await StartAsync(_given, _args), exit);
     }
 
-    private static SiloProcess Launch(Uri baseAddress, IEnumerable<string> args)
+    private static SiloProcess Launch(Uri? baseAddress, IEnumerable<string> args)
     {
         var argList = args.ToList();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -166,8 +193,24 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
+        while (_baseAddress is null && deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo process exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            if (Listening().Match(Output) is { Success: true } banner)
+            {
+                _baseAddress = new Uri(banner.Groups[1].Value);
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         while (deadline.Elapsed < timeout)
         {
             if (_process.HasExited)
@@ -196,6 +239,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
         throw new TimeoutException($"The silo process was not ready within {timeout}:\n{Output}");
     }
+
+    /// <summary>The banner's first line: "SecretsStore is listening on URL (…)", or "SecretsStore silo is up (…); URL/healthz".</summary>
+    [GeneratedRegex(@"is (?:listening on|up \([^)]*\);) (http://[^\s/]+)")]
+    private static partial Regex Listening();
 
     private void Append(string? line)
     {

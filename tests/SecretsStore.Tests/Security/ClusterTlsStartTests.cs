@@ -20,7 +20,7 @@ public sealed class ClusterTlsStartTests
         var nowhere = $"Host=127.0.0.1;Port={FreePort.Next()};Username=nobody;Database=never";
         var settings = TestHostSettings.For(nowhere, runtimeConnectionString: nowhere);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestHost.StartAsync(settings, TestClusterCertificates.NoneArgs));
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => TestHost.StartAsync(settings, TestClusterCertificates.NoneArgs));
 
         foreach (var setting in new[] { ClusterTlsOptions.CertificateFileKey, ClusterTlsOptions.KeyFileKey, ClusterTlsOptions.CaFileKey, ClusterTlsOptions.AllowInsecureKey })
         {
@@ -54,7 +54,7 @@ public sealed class ClusterTlsStartTests
             var key = Path.Combine(folder, "tls.key");
             foreignCa.WriteFiles(foreign, Path.Combine(folder, "foreign-ca.crt"), certificate, key);
 
-            var refused = Assert.Throws<InvalidOperationException>(() => ClusterCredentials.Load(
+            var refused = Assert.Throws<StartRefusedException>(() => ClusterCredentials.Load(
                 new ClusterTlsOptions { CertificateFile = certificate, KeyFile = key, CaFile = TestClusterCertificates.Files.CaFile }, serves: true));
 
             Assert.Contains(ClusterTlsOptions.CertificateFileKey, refused.Message);
@@ -81,7 +81,7 @@ public sealed class ClusterTlsStartTests
     public void AMissingFileIsRefusedNamingTheSettingAndThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"nothing-{Guid.NewGuid():N}", "ca.crt");
-        var refused = Assert.Throws<InvalidOperationException>(() => ClusterCredentials.Load(
+        var refused = Assert.Throws<StartRefusedException>(() => ClusterCredentials.Load(
             new ClusterTlsOptions { CertificateFile = TestClusterCertificates.Files.CertificateFile, KeyFile = TestClusterCertificates.Files.KeyFile, CaFile = missing }, serves: true));
 
         Assert.Contains($"{ClusterTlsOptions.CaFileKey} names {missing}", refused.Message);

@@ -17,7 +17,13 @@ public sealed class DevelopmentPorts
     public const string FileName = "ports.json";
     public const int DefaultHttpPort = 8787;
 
-    private DevelopmentPorts(int? http) => Http = http;
+    private readonly int _preferredHttpPort;
+
+    private DevelopmentPorts(int? http, int preferredHttpPort)
+    {
+        Http = http;
+        _preferredHttpPort = preferredHttpPort;
+    }
 
     /// <summary>The port of the default URL; null when <c>ASPNETCORE_URLS</c> (or <c>--urls</c>) is set.</summary>
     public int? Http { get; }
@@ -26,15 +32,17 @@ public sealed class DevelopmentPorts
     public string? DefaultUrl => Http is { } port ? $"http://127.0.0.1:{port}" : null;
 
     /// <summary>8787 was in use, so the default URL is on another port.</summary>
-    public bool HttpMoved => Http is { } port && port != DefaultHttpPort;
+    public bool HttpMoved => Http is { } port && port != _preferredHttpPort;
 
     /// <summary>
     /// Fills in the Orleans ports that are unset and chooses the default URL's port, then checks that every port this
     /// run will listen on is free.
     /// </summary>
     /// <param name="configuredUrls">The URLs set for the run; null or empty when it is up to the run.</param>
+    /// <param name="preferredHttpPort">The port the default URL takes when free: 8787 (tests choose another).</param>
     /// <exception cref="StartRefusedException">A port that is set is in use.</exception>
-    public static DevelopmentPorts Assign(string dataFolder, SecretsStoreHostOptions options, HostRole role, string? configuredUrls)
+    public static DevelopmentPorts Assign(
+        string dataFolder, SecretsStoreHostOptions options, HostRole role, string? configuredUrls, int preferredHttpPort = DefaultHttpPort)
     {
         var path = Path.Combine(dataFolder, FileName);
         var recorded = Read(path);
@@ -48,7 +56,7 @@ public sealed class DevelopmentPorts
         var wanted = new List<int>();
         if (choose.Http)
         {
-            wanted.Add(FreePorts.Problem(IPAddress.Any, DefaultHttpPort) is null ? DefaultHttpPort : recorded.Http ?? 0);
+            wanted.Add(PortPicker.Problem(IPAddress.Any, preferredHttpPort) is null ? preferredHttpPort : recorded.Http ?? 0);
         }
 
         if (choose.Silo)
@@ -61,13 +69,13 @@ public sealed class DevelopmentPorts
             wanted.Add(recorded.Gateway ?? 0);
         }
 
-        var picked = new Queue<int>(FreePorts.Pick(IPAddress.Any, wanted));
+        var picked = new Queue<int>(PortPicker.Pick(IPAddress.Any, wanted));
         int? http = choose.Http ? picked.Dequeue() : null;
         orleans.SiloPort = choose.Silo ? picked.Dequeue() : orleans.SiloPort;
         orleans.GatewayPort = choose.Gateway ? picked.Dequeue() : orleans.GatewayPort;
 
         var record = new Record(
-            http is { } moved && moved != DefaultHttpPort ? moved : recorded.Http,
+            http is { } moved && moved != preferredHttpPort ? moved : recorded.Http,
             choose.Silo ? orleans.SiloPort : recorded.Silo,
             choose.Gateway ? orleans.GatewayPort : recorded.Gateway);
         if (record != recorded)
@@ -75,7 +83,7 @@ public sealed class DevelopmentPorts
             File.WriteAllText(path, JsonSerializer.Serialize(record, RecordJson) + "\n");
         }
 
-        var ports = new DevelopmentPorts(http);
+        var ports = new DevelopmentPorts(http, preferredHttpPort);
         ListeningPorts.RefuseBusy(options, role, string.IsNullOrEmpty(configuredUrls) ? ports.DefaultUrl! : configuredUrls);
         return ports;
     }

@@ -8,7 +8,7 @@ namespace SecretsStore.Silo.Hosting;
 /// Ports nothing listens on, found by listening on them for a moment. A development run takes the ports it is not
 /// given this way, and <c>scripts/cluster.sh</c> asks for its processes' ports with the <c>free-ports</c> command.
 /// </summary>
-public static class FreePorts
+public static class PortPicker
 {
     public const string Command = "free-ports";
 
