@@ -2,8 +2,8 @@
 # A local cluster for trying scale-out: three silos and one standalone gateway, on the development run's PostgreSQL
 # under .data/ (SECRETSSTORE_DATA overrides). The gateway serves the API on http://127.0.0.1:8787, or on a free port
 # (printed) when 8787 is taken; the silos answer only probes. Every other port (the silos' HTTP, silo and gateway
-# ports) is a free one, kept in the data folder's cluster-ports and taken again while free, so nothing clashes with
-# another instance or cluster. SECRETSSTORE_PORT_OFFSET=N instead uses fixed ports plus N: the API on 8787+N, the
+# ports) is a free one. All are kept in the data folder's cluster-ports and taken again while free, so nothing clashes
+# with another instance or cluster, and a restart keeps its addresses. SECRETSSTORE_PORT_OFFSET=N instead uses fixed ports plus N: the API on 8787+N, the
 # silos' probes on 8788-8790, their silo ports 11111-11113 and gateway ports 30000-30002 (each plus N).
 #
 # The first silo is a development run in the silo role: it holds the data folder's lock, starts its PostgreSQL and
@@ -16,17 +16,18 @@
 set -euo pipefail
 source "$(dirname "$0")/prepare-silo.sh"
 
-# The ports, in this order: the gateway's HTTP, the silos' HTTP (probes), their silo ports, their gateway ports.
+# The ports, in this order: the gateway's HTTP, the silos' HTTP (probes), their silo ports, their gateway ports. The
+# gateway takes 8787 when it is free, else the port it had last time when that is free, else any free one.
 ports_file="$SECRETSSTORE_DATA/cluster-ports"
 if [ -n "${SECRETSSTORE_PORT_OFFSET:-}" ]; then
   o=$SECRETSSTORE_PORT_OFFSET
   chosen="$((8787 + o)) $((8788 + o)) $((8789 + o)) $((8790 + o)) $((11111 + o)) $((11112 + o)) $((11113 + o)) $((30000 + o)) $((30001 + o)) $((30002 + o))"
 else
   recorded=$(cat "$ports_file" 2>/dev/null || true)
-  # shellcheck disable=SC2086 # nine numbers, or nothing
-  [ "$(echo $recorded | wc -w)" = 9 ] || recorded="0 0 0 0 0 0 0 0 0"
+  # shellcheck disable=SC2086 # ten numbers, or nothing
+  [ "$(echo $recorded | wc -w)" = 10 ] || recorded="0 0 0 0 0 0 0 0 0 0"
   # shellcheck disable=SC2086
-  chosen=$(dotnet "$silo_binary" free-ports 8787 $recorded)
+  chosen=$(dotnet "$silo_binary" free-ports "8787/${recorded%% *}" ${recorded#* })
 fi
 read -r gateway_http silo1_http silo2_http silo3_http silo1_port silo2_port silo3_port silo1_gateway silo2_gateway silo3_gateway <<<"$chosen"
 
@@ -85,7 +86,7 @@ trap stop_all EXIT
 start silo1 silo "$silo1_http" Orleans__SiloPort="$silo1_port" Orleans__GatewayPort="$silo1_gateway"
 ready silo1 "$silo1_http"
 # silo1 holds the data folder now: the ports are this folder's to keep.
-[ -n "${SECRETSSTORE_PORT_OFFSET:-}" ] || echo "${chosen#* }" >"$ports_file"
+[ -n "${SECRETSSTORE_PORT_OFFSET:-}" ] || echo "$chosen" >"$ports_file"
 
 # The others serve as the development PostgreSQL's runtime role (silo1 migrated as its owner), with the password kept
 # in its folder; the runtime role may append to the audit trail, never change it.

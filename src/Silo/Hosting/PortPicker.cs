@@ -64,21 +64,27 @@ public static class PortPicker
     }
 
     /// <summary>
-    /// <c>free-ports PORT...</c>: prints, for each argument, that loopback port when it is free, else a free one (0: any
-    /// free one), all different, on one line. For scripts that start several processes on one machine.
+    /// <c>free-ports PORT[/PORT...]...</c>: prints, for each argument, the first of its loopback ports that is free, else a
+    /// free one (0: any free one), all different, on one line. For scripts that start several processes on one machine.
     /// </summary>
     public static int RunCommand(IReadOnlyList<string> arguments, TextWriter output, TextWriter error)
     {
         var wanted = new List<int>();
         foreach (var argument in arguments)
         {
-            if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
+            var alternatives = new List<int>();
+            foreach (var candidate in argument.Split('/'))
             {
-                error.WriteLine($"{Command}: '{argument}' is not a port number (0 for any free port).");
-                return 64;
+                if (!int.TryParse(candidate, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
+                {
+                    error.WriteLine($"{Command}: '{argument}' is not a port number, or ports joined by / (0 for any free port).");
+                    return 64;
+                }
+
+                alternatives.Add(port);
             }
 
-            wanted.Add(port);
+            wanted.Add(alternatives.FirstOrDefault(port => port > 0 && Problem(IPAddress.Loopback, port) is null));
         }
 
         output.WriteLine(string.Join(' ', Pick(IPAddress.Loopback, wanted)));

@@ -110,6 +110,24 @@ public sealed class DevelopmentPortsTests : IDisposable
     }
 
     [Fact]
+    public void TheFreePortsCommandTakesTheFirstFreeAlternativeOfEachArgument()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var free = FreePort.Next();
+        using var output = new StringWriter();
+
+        Assert.Equal(0, PortPicker.RunCommand([$"{taken}/{free}", $"{taken}", "0"], output, TextWriter.Null));
+
+        var ports = output.ToString().Trim().Split(' ').Select(int.Parse).ToArray();
+        Assert.Equal(free, ports[0]);
+        Assert.NotEqual(taken, ports[1]);
+        Assert.Equal(3, ports.Distinct().Count());
+        Assert.Equal(64, PortPicker.RunCommand(["8787/x"], TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
     public void ChosenPortsAreKeptInTheDataFolder()
     {
         var options = Options();
