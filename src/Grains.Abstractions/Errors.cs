@@ -92,15 +92,15 @@ public static class Errors
         Validation("secret_scope_invalid", $"{scope}; valid scopes are {string.Join(", ", valid)}", null);
 
     /// <summary>An id in a path or a query that is not an id: the field, then what an id looks like.</summary>
-    public static StoreError InvalidId(string field) => Validation("invalid_id", $"{field} takes 32 hex digits, as ids are written in answers", null);
+    public static StoreError InvalidId(string field) => Validation("invalid_id", $"{field}; an id is 32 hex digits, as answers write it", null);
 
     /// <summary>An audit-route time filter (<c>since</c>, <c>until</c>) that is not a time.</summary>
     public static StoreError InvalidAuditTime(string field) =>
-        Validation("invalid_audit_filter", $"{field} takes an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null);
+        Validation("invalid_audit_filter", $"{field}; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null);
 
     /// <summary>An audit-route <c>action</c> filter that names no action.</summary>
     public static StoreError InvalidAuditAction(IEnumerable<string> actions) =>
-        Validation("invalid_audit_filter", $"action takes one of {string.Join(", ", actions)}", null);
+        Validation("invalid_audit_filter", $"action; valid actions are {string.Join(", ", actions)}", null);
     public static StoreError AccountIdMismatch(string? pointer) => Validation("account_id_mismatch", null, pointer);
 
     public static StoreError AccountNotFound() => new(ErrorKind.NotFound, "account_not_found");

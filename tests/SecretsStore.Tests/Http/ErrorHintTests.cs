@@ -181,11 +181,11 @@ public sealed class ErrorHintTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData("since=yesterday", "invalid_audit_filter", "since takes an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
-    [InlineData("until=2026-13-45", "invalid_audit_filter", "until takes an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
-    [InlineData("action=secret.steal", "invalid_audit_filter", "action takes one of store.create, store.delete, secret.create")]
-    [InlineData("secret_id=nope", "invalid_id", "secret_id takes 32 hex digits")]
-    [InlineData("store_id=nope", "invalid_id", "store_id takes 32 hex digits")]
+    [InlineData("since=yesterday", "invalid_audit_filter", "since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
+    [InlineData("until=2026-13-45", "invalid_audit_filter", "until; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
+    [InlineData("action=secret.steal", "invalid_audit_filter", "action; valid actions are store.create, store.delete, secret.create")]
+    [InlineData("secret_id=nope", "invalid_id", "secret_id; an id is 32 hex digits")]
+    [InlineData("store_id=nope", "invalid_id", "store_id; an id is 32 hex digits")]
     public async Task AnAuditFilterThatIsNotWhatItTakesSaysWhatItTakes(string query, string token, string hint)
     {
         var account = await app.NewAccountAsync();

@@ -24,7 +24,7 @@ public sealed class ErrorCatalogueTests
 
     [Fact]
     public void ABadAuditFilterIsInputNamingTheParameter() =>
-        Assert.Equal((400, 1001, "invalid_audit_filter: since takes an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null), OnTheWire(Errors.InvalidAuditTime("since")));
+        Assert.Equal((400, 1001, "invalid_audit_filter: since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null), OnTheWire(Errors.InvalidAuditTime("since")));
 
     [Fact]
     public void BatchAndBulkDeleteSizesStateTheirLimits()

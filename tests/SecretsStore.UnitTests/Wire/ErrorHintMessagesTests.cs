@@ -70,7 +70,7 @@ public sealed class ErrorHintMessagesTests
     {
         var refused = Filter(field, "yesterday");
         Assert.False(refused.Succeeded);
-        Assert.Equal((400, 1001, $"invalid_audit_filter: {field} takes an RFC 3339 time, e.g. 2026-01-31T09:00:00Z"), OnTheWire(refused.Error));
+        Assert.Equal((400, 1001, $"invalid_audit_filter: {field}; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z"), OnTheWire(refused.Error));
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public sealed class ErrorHintMessagesTests
     {
         var refused = Filter("action", "secret.steal");
         Assert.False(refused.Succeeded);
-        Assert.Equal((400, 1001, $"invalid_audit_filter: action takes one of {string.Join(", ", AuditActions.All)}"), OnTheWire(refused.Error));
+        Assert.Equal((400, 1001, $"invalid_audit_filter: action; valid actions are {string.Join(", ", AuditActions.All)}"), OnTheWire(refused.Error));
         Assert.Contains("secret.read_value", refused.Error.Message, StringComparison.Ordinal);
     }
 
@@ -101,7 +101,7 @@ public sealed class ErrorHintMessagesTests
     {
         var refused = Filter(field, "nope");
         Assert.False(refused.Succeeded);
-        Assert.Equal((400, 1001, $"invalid_id: {field} takes 32 hex digits, as ids are written in answers"), OnTheWire(refused.Error));
+        Assert.Equal((400, 1001, $"invalid_id: {field}; an id is 32 hex digits, as answers write it"), OnTheWire(refused.Error));
     }
 
     private static Outcome<AuditFilter> Filter(string field, string value) => new AuditQueryParameters(
