@@ -12,11 +12,13 @@
 # - Values never touch the disk or a command line: they live in this process and the command it becomes. Tokens never
 #   reach a command line either (curl reads its Authorization header from a pipe, not from its arguments, which any
 #   local user can read in ps), and the command does not inherit them.
-# - All or nothing. The command runs only if every list and every read answered, and every secret the service may
-#   read has a name that is a plain variable name and does not change how a program loads or runs (LD_PRELOAD, PATH,
-#   NODE_OPTIONS, BASH_ENV, PYTHONPATH, ...: see _ws_refusal). Anyone who can create a secret this service may read
-#   picks its name, so such a name would hand them the command. Otherwise it exits 1 saying which secret and why,
-#   and prints no value.
+# - All or nothing. The command runs only if every list and every read answered, and no secret the service may read
+#   has a name that changes how a program loads or runs (LD_PRELOAD, PATH, NODE_OPTIONS, BASH_ENV, PYTHONPATH, ...:
+#   see _ws_refusal). Anyone who can create a secret this service may read picks its name, so such a name would hand
+#   them the command. Otherwise it exits 1 before the command starts, saying which secret and why.
+# - A secret whose name cannot be an environment variable (database-url, 2FA_KEY: a store's names may hold - and
+#   start with a digit) is skipped, and its value is never read; one warning names every such secret.
+# - No value is ever printed: not on stdout, not on stderr, not in a warning or an error.
 set -euo pipefail
 : "${BASE:?set BASE, e.g. http://127.0.0.1:8787/client/v4}" "${ACCOUNT:?set ACCOUNT}" "${LIST_TOKEN:?set LIST_TOKEN}" "${SERVICE_TOKEN:?set SERVICE_TOKEN}"
 [ "${1:-}" = "--" ] && shift
@@ -67,9 +69,11 @@ _ws_list() {
   done
 }
 
-# Why a secret's name may not become a variable of the command's environment; nothing when it may.
+# Whether a secret's name can be an environment variable at all: letters, digits and _, not starting with a digit.
+_ws_is_variable_name() { [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; }
+
+# Why a variable name may not become a variable of the command's environment; nothing when it may.
 _ws_refusal() {
-  [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "it is not a variable name (letters, digits and _, not starting with a digit)"; return; }
   case $1 in
     _ws_*) echo "names starting _ws_ are this script's own" ;;
     LD_* | GCONV_PATH | GETCONF_DIR | GLIBC_TUNABLES | MALLOC_* | LOCPATH | NLSPATH | HOSTALIASES | LOCALDOMAIN | RES_OPTIONS)
@@ -99,20 +103,38 @@ _ws_refusal() {
   esac
 }
 
+# An item's id and name into _ws_id and _ws_item_name (names hold no tab: docs/api.md, "Objects"). An item without
+# both stops everything.
+_ws_item() {
+  local fields
+  fields=$(printf '%s' "$2" | jq -r 'select((.id | type) == "string" and (.name | type) == "string") | .id + "\t" + .name' 2>/dev/null) || fields=
+  _ws_id=${fields%%$'\t'*}
+  _ws_item_name=${fields#*$'\t'}
+  [[ $_ws_id =~ ^[0-9a-fA-F]{32}$ && -n $_ws_item_name ]] || _ws_fail "listing $1 failed: an item has no id or name"
+}
+
 _ws_names=()
 _ws_values=()
 _ws_refused=()
+_ws_skipped=()
 _ws_list stores "/accounts/$ACCOUNT/secrets_store/stores"
 _ws_stores=$_ws_items
 while IFS= read -r -u 3 _ws_store; do
   [ -n "$_ws_store" ] || continue
-  _ws_store_id=$(printf '%s' "$_ws_store" | jq -r .id)
-  _ws_store_name=$(printf '%s' "$_ws_store" | jq -r .name)
+  _ws_item stores "$_ws_store"
+  _ws_store_id=$_ws_id
+  _ws_store_name=$_ws_item_name
   _ws_list "the secrets of store $_ws_store_name" "/accounts/$ACCOUNT/secrets_store/stores/$_ws_store_id/secrets"
   while IFS= read -r -u 4 _ws_secret; do
     [ -n "$_ws_secret" ] || continue
-    _ws_name=$(printf '%s' "$_ws_secret" | jq -r .name)
-    _ws_get "$SERVICE_TOKEN" "/system/accounts/$ACCOUNT/stores/$_ws_store_id/secrets/$(printf '%s' "$_ws_secret" | jq -r .id)/value"
+    _ws_item "the secrets of store $_ws_store_name" "$_ws_secret"
+    _ws_name=$_ws_item_name
+    # No environment can hold it, so its value is not even asked for (whether or not this service may read it).
+    if ! _ws_is_variable_name "$_ws_name"; then
+      _ws_skipped+=("$_ws_name (store $_ws_store_name)")
+      continue
+    fi
+    _ws_get "$SERVICE_TOKEN" "/system/accounts/$ACCOUNT/stores/$_ws_store_id/secrets/$_ws_id/value"
     # 404 secret_not_found means this service may not read it (no matching scope): it is not the command's.
     if [ "$_ws_status" = 404 ] && [ "$(printf '%s' "$_ws_body" | jq -r '.errors[0].message' 2>/dev/null)" = secret_not_found ]; then
       continue
@@ -130,6 +152,11 @@ while IFS= read -r -u 3 _ws_store; do
     _ws_values+=("${_ws_value%x}")
   done 4<<<"$_ws_items"
 done 3<<<"$_ws_stores"
+
+if [ ${#_ws_skipped[@]} -gt 0 ]; then
+  _ws_list_of_skipped=$(printf '%s, ' "${_ws_skipped[@]}")
+  _ws_say "skipping ${#_ws_skipped[@]} secret(s) whose names cannot be environment variables (letters, digits and _, not starting with a digit): ${_ws_list_of_skipped%, }"
+fi
 
 if [ ${#_ws_refused[@]} -gt 0 ]; then
   printf 'with-secrets: %s\n' "${_ws_refused[@]}" >&2

@@ -13,6 +13,12 @@ public static class Errors
     /// <summary>The name rule as the hints state it.</summary>
     public static readonly string NameRule = $"1 to {MaxNameLength} characters of A-Z a-z 0-9 _ -";
 
+    /// <summary>
+    /// The message every 10000 starts with, as Cloudflare words it (clients match on it); what follows says which
+    /// credential failed and how to send one.
+    /// </summary>
+    public const string AuthenticationFailed = "Authentication error";
+
     /// <summary>The message every 9109 starts with; what follows says which of the mistakes it was.</summary>
     public const string Unauthorized = "Unauthorized to access requested resource";
 
@@ -85,10 +91,16 @@ public static class Errors
     public static StoreError InvalidScopeFilter(string scope, IEnumerable<string> valid) =>
         Validation("secret_scope_invalid", $"{scope}; valid scopes are {string.Join(", ", valid)}", null);
 
-    public static StoreError InvalidId(string field) => Validation("invalid_id", field, null);
+    /// <summary>An id in a path or a query that is not an id: the field, then what an id looks like.</summary>
+    public static StoreError InvalidId(string field) => Validation("invalid_id", $"{field}; an id is 32 hex digits, as answers write it", null);
 
-    /// <summary>An audit-route query parameter (<c>since</c>, <c>until</c>, <c>action</c>) that is not what it takes.</summary>
-    public static StoreError InvalidAuditFilter(string field) => Validation("invalid_audit_filter", field, null);
+    /// <summary>An audit-route time filter (<c>since</c>, <c>until</c>) that is not a time.</summary>
+    public static StoreError InvalidAuditTime(string field) =>
+        Validation("invalid_audit_filter", $"{field}; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null);
+
+    /// <summary>An audit-route <c>action</c> filter that names no action.</summary>
+    public static StoreError InvalidAuditAction(IEnumerable<string> actions) =>
+        Validation("invalid_audit_filter", $"action; valid actions are {string.Join(", ", actions)}", null);
     public static StoreError AccountIdMismatch(string? pointer) => Validation("account_id_mismatch", null, pointer);
 
     public static StoreError AccountNotFound() => new(ErrorKind.NotFound, "account_not_found");
@@ -162,9 +174,13 @@ public static class Errors
     public static StoreError NotThisAccount(string credential) =>
         Forbidden($"this {credential} is not for the account in the path; use a token or key of that account");
 
-    /// <summary>The operator's admin token anywhere but the admin routes.</summary>
+    /// <summary>The operator's admin token on the account routes or the helpers (<c>/user</c>, <c>/accounts</c>, <c>/memberships</c>).</summary>
     public static StoreError AdminTokenOutsideAdmin() =>
         Forbidden("the admin token opens only the /admin/v1 routes; use an account token or key here");
+
+    /// <summary>The operator's admin token on the system routes, which take only service tokens.</summary>
+    public static StoreError AdminTokenOnSystemRoutes() =>
+        Forbidden("the admin token opens only the /admin/v1 routes; the system routes take only service tokens (POST /admin/v1/services makes one)");
 
     /// <summary>Anything but the operator's admin token on the admin routes.</summary>
     public static StoreError AdminRoutesNeedAdminToken() =>
@@ -188,7 +204,17 @@ public static class Errors
     // The gateway's own answers, worded as Cloudflare words them (docs/api.md, "Errors"). The fixed ones are single
     // instances: they answer every unknown credential and every throttled request, so they cost no allocation.
     private static readonly StoreError NoCredentials = new(ErrorKind.MissingCredentials, "Missing X-Auth-Key, X-Auth-Email or Authorization headers");
-    private static readonly StoreError UnknownCredentials = new(ErrorKind.Unauthenticated, "Authentication error");
+    private static readonly StoreError UnknownBearerToken = new(
+        ErrorKind.Unauthenticated,
+        $"{AuthenticationFailed}: this token is unknown, revoked or malformed; send a current token as Authorization: Bearer <token>");
+
+    private static readonly StoreError NotBearer = new(
+        ErrorKind.Unauthenticated,
+        $"{AuthenticationFailed}: the Authorization header takes a token as Bearer <token>; an account key goes in X-Auth-Email and X-Auth-Key instead");
+
+    private static readonly StoreError UnknownAccountKey = new(
+        ErrorKind.Unauthenticated,
+        $"{AuthenticationFailed}: no account key matches this X-Auth-Email and X-Auth-Key; the key is unknown or deleted, or belongs to another email");
     private static readonly StoreError BodyOverLimit = new(ErrorKind.BodyTooLarge, "request_body_too_large");
     private static readonly StoreError UnknownRoute = new(ErrorKind.NoRoute, "No route for that URI");
     private static readonly StoreError WrongMethod = new(ErrorKind.MethodNotAllowed, "Method not allowed");
@@ -201,8 +227,14 @@ public static class Errors
     /// <summary>No Authorization header, and no X-Auth-Email with X-Auth-Key.</summary>
     public static StoreError MissingCredentials() => NoCredentials;
 
-    /// <summary>Credentials that name no token, key, service or operator.</summary>
-    public static StoreError AuthenticationError() => UnknownCredentials;
+    /// <summary>A bearer token that names no account token, service or operator.</summary>
+    public static StoreError UnknownToken() => UnknownBearerToken;
+
+    /// <summary>An Authorization header that is not <c>Bearer &lt;token&gt;</c> (Basic, a bare token, a misspelt scheme).</summary>
+    public static StoreError NotABearerToken() => NotBearer;
+
+    /// <summary>An X-Auth-Email and X-Auth-Key that name no account key.</summary>
+    public static StoreError UnknownKey() => UnknownAccountKey;
 
     public static StoreError BodyTooLarge() => BodyOverLimit;
 

@@ -472,9 +472,13 @@ describe('whoami', () => {
     assert.deepEqual(JSON.parse(result.stdout).accounts.map((a) => [a.id, a.name]), [[SOLO.id, SOLO.name]]);
   });
 
-  it('with an unknown token: wrangler reports the authentication error', async () => {
+  it('with an unknown token: wrangler reports the authentication error and its hint', async () => {
     const result = await wrangler(home, tokenAuth('not-a-token'), ['whoami']);
     assertExit(result, 1);
-    assertLine(result, 'Authentication error [code: 10000]');
+    // Cloudflare's message first, then what to do (docs/api.md, "Hints"); wrangler adds the code after it.
+    assertLine(
+      result,
+      'Authentication error: this token is unknown, revoked or malformed; send a current token as Authorization: Bearer <token> [code: 10000]',
+    );
   });
 });

@@ -95,11 +95,11 @@ public sealed class PrincipalResolver : IDisposable
         }
         else if (CacheKeyOf(presented) is not { } key)
         {
-            resolved = presented.HasAuthorization ? ResolvedCredential.Unknown : ResolvedCredential.Missing;
+            resolved = presented.HasAuthorization ? ResolvedCredential.NotBearer : ResolvedCredential.Missing;
         }
         else if (!_known.TryGetValue(key, out resolved))
         {
-            resolved = _unknown.Contains(DigestOf(presented)) ? ResolvedCredential.Unknown : null;
+            resolved = _unknown.Contains(DigestOf(presented)) ? ResolvedCredential.UnknownAs(presented) : null;
         }
 
         if (resolved is not null)
@@ -203,7 +203,7 @@ public sealed class PrincipalResolver : IDisposable
         }
 
         _metrics.CredentialLookedUp(principal is not null);
-        var resolved = principal is null ? ResolvedCredential.Unknown : new ResolvedCredential(new Resolution(principal, null));
+        var resolved = principal is null ? ResolvedCredential.UnknownAs(presented) : new ResolvedCredential(new Resolution(principal, null));
         Remember(key, presented, resolved, generation);
         context.Features.Set(resolved);
         return resolved.Resolution;
@@ -238,9 +238,14 @@ public sealed class PrincipalResolver : IDisposable
     private sealed class ResolvedCredential(Resolution resolution)
     {
         public static readonly ResolvedCredential Missing = new(new Resolution(null, Errors.MissingCredentials()));
-        public static readonly ResolvedCredential Unknown = new(new Resolution(null, Errors.AuthenticationError()));
+        public static readonly ResolvedCredential NotBearer = new(new Resolution(null, Errors.NotABearerToken()));
         public static readonly ResolvedCredential Operator = new(new Resolution(OperatorPrincipal.Instance, null));
+        private static readonly ResolvedCredential UnknownToken = new(new Resolution(null, Errors.UnknownToken()));
+        private static readonly ResolvedCredential UnknownKey = new(new Resolution(null, Errors.UnknownKey()));
 
         public Resolution Resolution { get; } = resolution;
+
+        /// <summary>A credential that was looked up (or is known to be unknown) and named nothing: a token or a key.</summary>
+        public static ResolvedCredential UnknownAs(PresentedCredential presented) => presented.BearerHash is null ? UnknownKey : UnknownToken;
     }
 }

@@ -136,7 +136,7 @@ public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountReposi
 
     protected override StoreError Refusal(Principal principal) => principal switch
     {
-        OperatorPrincipal => Errors.AdminTokenOutsideAdmin(),
+        OperatorPrincipal => Errors.AdminTokenOnSystemRoutes(),
         AccountKeyPrincipal => Errors.SystemRoutesNeedService("key"),
         _ => Errors.SystemRoutesNeedService("token"),
     };

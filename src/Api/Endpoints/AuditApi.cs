@@ -93,17 +93,17 @@ public sealed record AuditQueryParameters(
     {
         if (!TryTime(Since, out var since))
         {
-            return Errors.InvalidAuditFilter("since");
+            return Errors.InvalidAuditTime("since");
         }
 
         if (!TryTime(Until, out var until))
         {
-            return Errors.InvalidAuditFilter("until");
+            return Errors.InvalidAuditTime("until");
         }
 
         if (Action is not null && !AuditActions.All.Contains(Action))
         {
-            return Errors.InvalidAuditFilter("action");
+            return Errors.InvalidAuditAction(AuditActions.All);
         }
 
         if (!TryId(SecretId, out var secretId))

@@ -27,5 +27,7 @@ public sealed class ConsumerExampleTests(AppFixture app)
         Assert.True(run.ExitCode == 0, run.Errors);
         // The command gets its secrets, not the tokens that read them.
         Assert.Equal($"postgres://u:p@db/app|{multiline}|unset|unset|unset", run.Output);
+        // The secrets this service may not read (404 to it) are passed over in silence: no curl line, no warning.
+        Assert.Equal("", run.Errors);
     }
 }

@@ -45,14 +45,16 @@ public sealed partial class ConventionsTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData("Bearer not-a-real-token")]
-    [InlineData("Basic dXNlcjpwYXNz")]
-    public async Task UnknownOrMalformedCredentialsAre401WithCode10000(string authorization)
+    [InlineData("Bearer not-a-real-token", "this token is unknown, revoked or malformed")]
+    [InlineData("Basic dXNlcjpwYXNz", "the Authorization header takes a token as Bearer <token>")]
+    public async Task UnknownOrMalformedCredentialsAre401WithCode10000(string authorization, string hint)
     {
         var account = await app.NewAccountAsync();
         var response = await Api.SendAsync(HttpMethod.Get, $"{account.Base}/quota", null,
             headers: new Dictionary<string, string> { ["Authorization"] = authorization });
-        Assert.Equal((401, 10000, "Authentication error"), (response.Status, response.ErrorCode, response.ErrorMessage));
+        // Cloudflare's code and words first (clients match on them), then what to do.
+        Assert.Equal((401, 10000, "Authentication error"), (response.Status, response.ErrorCode, response.ErrorToken));
+        Assert.StartsWith($"Authentication error: {hint}", response.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

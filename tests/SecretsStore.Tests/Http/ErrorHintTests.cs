@@ -134,6 +134,74 @@ public sealed class ErrorHintTests(AppFixture app)
     }
 
     [Fact]
+    public async Task TheAdminTokenOnTheSystemRoutesIsToldThoseTakeServiceTokens()
+    {
+        var account = await app.NewAccountAsync();
+        var store = await Api.CreateStoreAsync(account);
+        var id = (await Api.CreateSecretAsync(account, store, "READ_ME")).GetProperty("id").GetString();
+        var system = TestService.Base(account.Id);
+        foreach (var path in new[] { $"{system}/stores", $"{system}/stores/{store}/secrets/{id}/value", $"{system}/stores/{store}/secrets/by-name/READ_ME/value" })
+        {
+            var refused = await Api.GetAsync(path, app.AdminToken);
+            AssertHint(refused, 403, 9109, "Unauthorized to access requested resource",
+                "the admin token opens only the /admin/v1 routes; the system routes take only service tokens (POST /admin/v1/services makes one)");
+            Assert.DoesNotContain("account token", refused.ErrorMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AnUnknownRevokedOrMalformedCredentialKeepsCloudflaresWordsAndSaysWhatToSend()
+    {
+        var account = await app.NewAccountAsync();
+        var created = await Api.PostAsync($"/admin/v1/accounts/{account.Id}/tokens", app.AdminToken, new { name = "gone", permission = "read" });
+        var revoked = created.Result.GetProperty("token").GetString()!;
+        Assert.Equal(200, (await Api.DeleteAsync($"/admin/v1/accounts/{account.Id}/tokens/{created.Result.GetProperty("id").GetString()}", app.AdminToken)).Status);
+        var (email, key) = await app.NewKeyAsync(account.Id);
+        const string unknownToken = "this token is unknown, revoked or malformed; send a current token as Authorization: Bearer <token>";
+        var cases = new (string What, Dictionary<string, string> Headers, string Hint)[]
+        {
+            ("a token never issued", new() { ["Authorization"] = "Bearer not-a-real-token" }, unknownToken),
+            ("a revoked token", new() { ["Authorization"] = $"Bearer {revoked}" }, unknownToken),
+            ("a token cut short", new() { ["Authorization"] = $"Bearer {account.ReadToken[..^1]}" }, unknownToken),
+            ("a token without Bearer", new() { ["Authorization"] = account.ReadToken },
+                "the Authorization header takes a token as Bearer <token>; an account key goes in X-Auth-Email and X-Auth-Key instead"),
+            ("a key with the wrong email", new() { ["X-Auth-Email"] = "someone@example.test", ["X-Auth-Key"] = key },
+                "no account key matches this X-Auth-Email and X-Auth-Key; the key is unknown or deleted, or belongs to another email"),
+        };
+        foreach (var (what, headers, hint) in cases)
+        {
+            var refused = await Api.SendAsync(HttpMethod.Get, $"{account.Base}/stores", null, headers: headers);
+            Assert.True((401, 10000, $"Authentication error: {hint}") == (refused.Status, refused.ErrorCode, refused.ErrorMessage), $"{what}: {refused.Status} {refused.Body}");
+        }
+
+        // The same credentials, sent right, work.
+        Assert.Equal(200, (await Api.GetAsync($"{account.Base}/stores", account.ReadToken)).Status);
+        Assert.Equal(200, (await Api.SendAsync(HttpMethod.Get, $"{account.Base}/stores", null,
+            headers: new Dictionary<string, string> { ["X-Auth-Email"] = email, ["X-Auth-Key"] = key })).Status);
+    }
+
+    [Theory]
+    [InlineData("since=yesterday", "invalid_audit_filter", "since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
+    [InlineData("until=2026-13-45", "invalid_audit_filter", "until; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z")]
+    [InlineData("action=secret.steal", "invalid_audit_filter", "action; valid actions are store.create, store.delete, secret.create")]
+    [InlineData("secret_id=nope", "invalid_id", "secret_id; an id is 32 hex digits")]
+    [InlineData("store_id=nope", "invalid_id", "store_id; an id is 32 hex digits")]
+    public async Task AnAuditFilterThatIsNotWhatItTakesSaysWhatItTakes(string query, string token, string hint)
+    {
+        var account = await app.NewAccountAsync();
+        AssertHint(await Api.GetAsync($"{account.Base}/audit?{query}", account.ReadToken), 400, 1001, token, hint);
+        AssertHint(await Api.GetAsync($"/admin/v1/audit?{query}", app.AdminToken), 400, 1001, token, hint);
+    }
+
+    [Fact]
+    public async Task TheTimeTheAuditHintGivesIsAccepted()
+    {
+        var account = await app.NewAccountAsync();
+        var answered = await Api.GetAsync($"{account.Base}/audit?since=2026-01-31T09:00:00Z", account.ReadToken);
+        Assert.True(answered.Status == 200, answered.Body.ToString());
+    }
+
+    [Fact]
     public async Task AnotherAccountsTokenHearsTheSameWhetherOrNotThatAccountExists()
     {
         var mine = await app.NewAccountAsync();

@@ -38,7 +38,6 @@ public sealed class EnvInjectionExampleTests(AppFixture app)
     [InlineData("EDITOR", "as a command")]
     [InlineData("HTTPS_PROXY", "proxy")]
     [InlineData("_ws_names", "this script's own")]
-    [InlineData("database-url", "not a variable name")]
     public async Task ANameThatWouldChangeHowTheCommandRunsIsRefusedAndTheCommandDoesNotRun(string name, string why)
     {
         var (account, consumer, store) = await NewConsumerAsync();
@@ -54,6 +53,59 @@ public sealed class EnvInjectionExampleTests(AppFixture app)
         Assert.Contains(why, run.Errors, StringComparison.Ordinal);
         Assert.Contains("the command was not run", run.Errors, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
+        Assert.DoesNotContain(Canary, run.Printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 17: a store's names may hold <c>-</c> and start with a digit, which no environment variable can. Such a
+    /// secret is not the command's to have, so it is skipped (its value never even read) with one warning naming every
+    /// one of them, and the command runs with the rest. Before, the first one aborted the run, and bash's own error
+    /// printed its value.
+    /// </summary>
+    [Fact]
+    public async Task SecretsWhoseNamesCannotBeVariablesAreSkippedWithOneWarningAndTheirValuesAreNeverRead()
+    {
+        var (account, consumer, store) = await NewConsumerAsync();
+        await app.Api.CreateSecretAsync(account, store, "HARMLESS", "harmless-value", ["workers"]);
+        string[] skipped = ["database-url", "2FA_SEED", "api-key-for-ai"];
+        foreach (var name in skipped)
+        {
+            await app.Api.CreateSecretAsync(account, store, name, $"{Canary}-{name}", name == "api-key-for-ai" ? ["ai_gateway"] : ["workers"]);
+        }
+
+        var run = await WithSecretsScript.RunAsync(app.App.BaseAddress, account.Id, account.ReadToken, consumer.Token,
+            ["bash", "-c", "printf %s \"$HARMLESS\""]);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.Equal("harmless-value", run.Output);
+        var warning = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("with-secrets: skipping 3 secret(s) whose names cannot be environment variables (letters, digits and _, not starting with a digit): ", warning, StringComparison.Ordinal);
+        foreach (var name in skipped)
+        {
+            Assert.Contains($"{name} (store ", warning, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(Canary, run.Printed, StringComparison.Ordinal);
+        // Only HARMLESS's value was asked for: the audit trail records every value read.
+        var reads = await app.Api.GetAsync($"{account.Base}/audit?action=secret.read_value", account.ReadToken);
+        Assert.Equal(["HARMLESS"], reads.Result.EnumerateArray().Select(r => r.GetProperty("secret_name").GetString()));
+    }
+
+    [Fact]
+    public async Task ASkippedNameDoesNotLetADangerousOneThrough()
+    {
+        var (account, consumer, store) = await NewConsumerAsync();
+        await app.Api.CreateSecretAsync(account, store, "database-url", $"{Canary}-skipped", ["workers"]);
+        await app.Api.CreateSecretAsync(account, store, "LD_PRELOAD", $"{Canary}-preload", ["workers"]);
+        var marker = Path.Combine(Path.GetTempPath(), $"with-secrets-ran-{Guid.NewGuid():N}");
+
+        var run = await WithSecretsScript.RunAsync(app.App.BaseAddress, account.Id, account.ReadToken, consumer.Token, ["touch", marker]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.False(File.Exists(marker), "the command ran");
+        Assert.Contains("skipping 1 secret(s) whose names cannot be environment variables", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("refusing secret LD_PRELOAD (store ", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("the command was not run", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain(Canary, run.Printed, StringComparison.Ordinal);
     }
 

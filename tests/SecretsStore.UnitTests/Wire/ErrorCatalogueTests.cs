@@ -24,7 +24,7 @@ public sealed class ErrorCatalogueTests
 
     [Fact]
     public void ABadAuditFilterIsInputNamingTheParameter() =>
-        Assert.Equal((400, 1001, "invalid_audit_filter: since", null), OnTheWire(Errors.InvalidAuditFilter("since")));
+        Assert.Equal((400, 1001, "invalid_audit_filter: since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null), OnTheWire(Errors.InvalidAuditTime("since")));
 
     [Fact]
     public void BatchAndBulkDeleteSizesStateTheirLimits()
@@ -52,7 +52,6 @@ public sealed class ErrorCatalogueTests
         (int, int, string, string?)[] expected =
         [
             (400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers", null),
-            (401, 10000, "Authentication error", null),
             (413, 1001, "request_body_too_large", null),
             (400, 7003, "Could not route to /accounts/nope, perhaps your object identifier is invalid?", null),
             (404, 7000, "No route for that URI", null),
@@ -64,7 +63,7 @@ public sealed class ErrorCatalogueTests
         ];
         StoreError[] refusals =
         [
-            Errors.MissingCredentials(), Errors.AuthenticationError(), Errors.BodyTooLarge(), Errors.BadAccountId("nope"), Errors.NoRoute(),
+            Errors.MissingCredentials(), Errors.BodyTooLarge(), Errors.BadAccountId("nope"), Errors.NoRoute(),
             Errors.MethodNotAllowed(), Errors.TooManyRequests(), Errors.InternalError(), Errors.Unavailable(), Errors.InvalidJsonBody(),
         ];
         Assert.Equal(expected, refusals.Select(OnTheWire));
