@@ -11,11 +11,11 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.Observability;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Readiness;
 using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Telemetry;
 
 namespace SecretsStore.Api;
 
@@ -41,7 +41,7 @@ public static class ApiComposition
         services.AddSingleton<ClusterRevocations>().AddHostedService(s => s.GetRequiredService<ClusterRevocations>());
         services.AddSingleton<PrincipalResolver>();
         services.AddSingleton<BodyReads>();
-        services.AddSecretsStoreMetrics();
+        services.AddGatewayMetrics();
         // The OpenAPI generator reads these (envelopes are written with WireJson), so its schemas match the wire.
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -2,8 +2,8 @@ namespace SecretsStore.Grains.Abstractions;
 
 /// <summary>
 /// The families of refusal a grain or the gateway can answer with; each maps to one HTTP status and code. The kinds
-/// after <see cref="Forbidden"/> are the gateway's own (credentials, routing, limits, faults): no grain gives them, but
-/// they are here so that every refusal is a <see cref="StoreError"/> from the one catalogue, <see cref="Errors"/>.
+/// after <see cref="Forbidden"/> are the gateway's own (credentials, routing, limits, faults, in its <c>GatewayErrors</c>):
+/// no grain gives them, but they are here so that every refusal is one <see cref="StoreError"/> with one mapping to the wire.
 /// </summary>
 public enum ErrorKind
 {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;

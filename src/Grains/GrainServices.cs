@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;

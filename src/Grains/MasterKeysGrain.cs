@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;

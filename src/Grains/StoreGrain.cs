@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Api.Observability;
 
 namespace SecretsStore.Api.Access;
 
@@ -19,7 +19,7 @@ namespace SecretsStore.Api.Access;
 /// connections then wait on timers instead of taking the cores from real clients.
 /// </remarks>
 public sealed class CredentialAdmission(
-    RequestDelegate next, PrincipalResolver resolver, FailedAuthentications failures, SecretsStoreMetrics metrics, IOptions<ApiOptions> options)
+    RequestDelegate next, PrincipalResolver resolver, FailedAuthentications failures, GatewayMetrics metrics, IOptions<ApiOptions> options)
 {
     private readonly TimeSpan _failureDelay = options.Value.RateLimit.FailedAuthenticationDelay;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Api.Observability;
 
 namespace SecretsStore.Api.Access;
 
@@ -39,7 +39,7 @@ public sealed class PrincipalResolver : IDisposable
     private readonly AdminToken _adminToken;
     private readonly IOptions<ApiOptions> _options;
     private readonly ClusterRevocations _revocations;
-    private readonly SecretsStoreMetrics _metrics;
+    private readonly GatewayMetrics _metrics;
     private readonly MemoryCache _known = new(new MemoryCacheOptions { SizeLimit = CacheCapacity });
     private readonly CredentialDigestSet _unknown;
     private readonly CredentialDigestSet _recentlyValid;
@@ -49,7 +49,7 @@ public sealed class PrincipalResolver : IDisposable
 
     public PrincipalResolver(
         CredentialRepository credentials, ServiceRepository services, AdminToken adminToken, IOptions<ApiOptions> options,
-        ClusterRevocations revocations, SecretsStoreMetrics metrics, TimeProvider clock)
+        ClusterRevocations revocations, GatewayMetrics metrics, TimeProvider clock)
     {
         _credentials = credentials;
         _services = services;
@@ -237,11 +237,11 @@ public sealed class PrincipalResolver : IDisposable
     /// </summary>
     private sealed class ResolvedCredential(Resolution resolution)
     {
-        public static readonly ResolvedCredential Missing = new(new Resolution(null, Errors.MissingCredentials()));
-        public static readonly ResolvedCredential NotBearer = new(new Resolution(null, Errors.NotABearerToken()));
+        public static readonly ResolvedCredential Missing = new(new Resolution(null, GatewayErrors.MissingCredentials()));
+        public static readonly ResolvedCredential NotBearer = new(new Resolution(null, GatewayErrors.NotABearerToken()));
         public static readonly ResolvedCredential Operator = new(new Resolution(OperatorPrincipal.Instance, null));
-        private static readonly ResolvedCredential UnknownToken = new(new Resolution(null, Errors.UnknownToken()));
-        private static readonly ResolvedCredential UnknownKey = new(new Resolution(null, Errors.UnknownKey()));
+        private static readonly ResolvedCredential UnknownToken = new(new Resolution(null, GatewayErrors.UnknownToken()));
+        private static readonly ResolvedCredential UnknownKey = new(new Resolution(null, GatewayErrors.UnknownKey()));
 
         public Resolution Resolution { get; } = resolution;
 

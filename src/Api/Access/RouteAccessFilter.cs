@@ -32,7 +32,7 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         var rawAccountId = http.Request.RouteValues[accountRouteValue] as string ?? "";
         if (!RouteIds.TryParseAccount(rawAccountId, out var accountId))
         {
-            return new(ApiResults.Error(Errors.BadAccountId(rawAccountId)));
+            return new(ApiResults.Error(GatewayErrors.BadAccountId(rawAccountId)));
         }
 
         var resolving = resolver.ResolveAsync(http.Request);
@@ -99,10 +99,10 @@ public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAcces
 
     protected override StoreError Refusal(Principal principal) => principal switch
     {
-        OperatorPrincipal => Errors.AdminTokenOutsideAdmin(),
-        ServicePrincipal => Errors.ServiceTokenOutsideSystemRoutes(),
-        AccountKeyPrincipal => Errors.NotThisAccount("key"),
-        _ => Errors.NotThisAccount("token"),
+        OperatorPrincipal => GatewayErrors.AdminTokenOutsideAdmin(),
+        ServicePrincipal => GatewayErrors.ServiceTokenOutsideSystemRoutes(),
+        AccountKeyPrincipal => GatewayErrors.NotThisAccount("key"),
+        _ => GatewayErrors.NotThisAccount("token"),
     };
 }
 
@@ -136,8 +136,8 @@ public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountReposi
 
     protected override StoreError Refusal(Principal principal) => principal switch
     {
-        OperatorPrincipal => Errors.AdminTokenOnSystemRoutes(),
-        AccountKeyPrincipal => Errors.SystemRoutesNeedService("key"),
-        _ => Errors.SystemRoutesNeedService("token"),
+        OperatorPrincipal => GatewayErrors.AdminTokenOnSystemRoutes(),
+        AccountKeyPrincipal => GatewayErrors.SystemRoutesNeedService("key"),
+        _ => GatewayErrors.SystemRoutesNeedService("token"),
     };
 }

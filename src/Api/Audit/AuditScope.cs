@@ -1,4 +1,3 @@
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Audit;
 

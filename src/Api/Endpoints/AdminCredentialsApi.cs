@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -58,7 +57,7 @@ public static class AdminCredentialsApi
     {
         if (!await credentials.RevokeTokenAsync(route.AccountId, tokenId, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(Errors.TokenNotFound());
+            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.TokenNotFound());
         }
 
         resolver.Forget();
@@ -81,7 +80,7 @@ public static class AdminCredentialsApi
     {
         if (!await credentials.DeleteKeyAsync(route.AccountId, email, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(Errors.KeyNotFound());
+            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.KeyNotFound());
         }
 
         resolver.Forget();

@@ -1,6 +1,5 @@
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 

@@ -1,6 +1,5 @@
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -54,7 +53,7 @@ public static class AdminServicesApi
             {
                 { Token: { } token } => ApiResults.Ok(new CreatedService(service.Name, token)),
                 { MissingAccount: { } at } => await audit.RefuseAsync<Answer<CreatedService>>(Errors.AccountNotFound() with { Pointer = $"/accounts/{at}" }),
-                _ => await audit.RefuseAsync<Answer<CreatedService>>(Errors.ServiceNameAlreadyExists(service.Name, "/name")),
+                _ => await audit.RefuseAsync<Answer<CreatedService>>(GatewayErrors.ServiceNameAlreadyExists(service.Name, "/name")),
             };
         });
 
@@ -67,7 +66,7 @@ public static class AdminServicesApi
         var token = await services.RotateTokenAsync(name, audit.Allowed(), ct);
         if (token is null)
         {
-            return await audit.RefuseAsync<Answer<CreatedService>>(Errors.ServiceNotFound());
+            return await audit.RefuseAsync<Answer<CreatedService>>(GatewayErrors.ServiceNotFound());
         }
 
         resolver.Forget();
@@ -89,7 +88,7 @@ public static class AdminServicesApi
     {
         if (!await services.DeleteAsync(name, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(Errors.ServiceNotFound());
+            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.ServiceNotFound());
         }
 
         resolver.Forget();
@@ -119,9 +118,9 @@ public static class AdminServicesApi
         {
             return await audit.RefuseAsync<Answer<object>>(changed switch
             {
-                GrantChange.ServiceMissing => Errors.ServiceNotFound(),
+                GrantChange.ServiceMissing => GatewayErrors.ServiceNotFound(),
                 GrantChange.AccountMissing => Errors.AccountNotFound(),
-                _ => Errors.GrantNotFound(),
+                _ => GatewayErrors.GrantNotFound(),
             });
         }
 

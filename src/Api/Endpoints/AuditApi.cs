@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -52,7 +51,7 @@ public static class AuditApi
 
         return RouteIds.TryParseAccount(accountIdAsSent, out var accountId)
             ? ListAsync(log, query, accountId, alsoAddressed: true, ct)
-            : Task.FromResult<ListAnswer<AuditRecordDto>>(Errors.InvalidId("account_id"));
+            : Task.FromResult<ListAnswer<AuditRecordDto>>(GatewayErrors.InvalidId("account_id"));
     }
 
     /// <param name="alsoAddressed">The operator's reading: an account's records and the foreign refusals addressed to it.</param>
@@ -93,27 +92,27 @@ public sealed record AuditQueryParameters(
     {
         if (!TryTime(Since, out var since))
         {
-            return Errors.InvalidAuditTime("since");
+            return GatewayErrors.InvalidAuditTime("since");
         }
 
         if (!TryTime(Until, out var until))
         {
-            return Errors.InvalidAuditTime("until");
+            return GatewayErrors.InvalidAuditTime("until");
         }
 
         if (Action is not null && !AuditActions.All.Contains(Action))
         {
-            return Errors.InvalidAuditAction(AuditActions.All);
+            return GatewayErrors.InvalidAuditAction(AuditActions.All);
         }
 
         if (!TryId(SecretId, out var secretId))
         {
-            return Errors.InvalidId("secret_id");
+            return GatewayErrors.InvalidId("secret_id");
         }
 
         if (!TryId(StoreId, out var storeId))
         {
-            return Errors.InvalidId("store_id");
+            return GatewayErrors.InvalidId("store_id");
         }
 
         return new AuditFilter(accountId, since, until, Action, Empty(Principal), secretId, Empty(SecretName), storeId, alsoAddressed);

@@ -40,7 +40,7 @@ public static class CloudflareHelpersApi
         {
             AccountTokenPrincipal token => ApiResults.Ok(new TokenStatusDto(token.TokenId, "active")),
             // A key is valid but is not a token: this route is not for it.
-            _ => Errors.NotAToken(),
+            _ => GatewayErrors.NotAToken(),
         }));
 
     public static Task<Answer<UserDto>> GetUser(HttpRequest request, PrincipalResolver resolver) =>
@@ -48,7 +48,7 @@ public static class CloudflareHelpersApi
         {
             AccountTokenPrincipal token => ApiResults.Ok(new UserDto(token.TokenId, null)),
             AccountKeyPrincipal key => ApiResults.Ok(new UserDto(EmailId(key.Email), key.Email)),
-            _ => Errors.AdminTokenOutsideAdmin(),
+            _ => GatewayErrors.AdminTokenOutsideAdmin(),
         }));
 
     public static Task<ListAnswer<AccountDto>> ListAccounts(
@@ -82,8 +82,8 @@ public static class CloudflareHelpersApi
         return principal switch
         {
             AccountTokenPrincipal or AccountKeyPrincipal => await answer(principal),
-            ServicePrincipal => TAnswer.Refuse(Errors.ServiceTokenOutsideSystemRoutes()),
-            _ => TAnswer.Refuse(Errors.AdminTokenOutsideAdmin()),
+            ServicePrincipal => TAnswer.Refuse(GatewayErrors.ServiceTokenOutsideSystemRoutes()),
+            _ => TAnswer.Refuse(GatewayErrors.AdminTokenOutsideAdmin()),
         };
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 

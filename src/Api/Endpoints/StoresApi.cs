@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 

@@ -1,6 +1,5 @@
 using SecretsStore.Api.Audit;
 using SecretsStore.Api.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.Endpoints;
 
@@ -60,5 +59,5 @@ public static class ValueApi
 
     /// <summary>Here an id that cannot be an id is bad input (400), as the issue asks, rather than a store that is not found.</summary>
     private static StoreError? Malformed(string id, string field) =>
-        RouteIds.TryParseAccount(id, out _) ? null : Errors.InvalidId(field);
+        RouteIds.TryParseAccount(id, out _) ? null : GatewayErrors.InvalidId(field);
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Api.OpenApi;
 

@@ -32,15 +32,15 @@ public static class ApiResults
     public static ErrorEnvelope ErrorEnvelopeOf(StoreError error) =>
         new(false, [new ErrorItem(error.Wire.Code, error.Message, error.Pointer is null ? null : new ErrorSource(error.Pointer))], [], null);
 
-    public static EnvelopeResult NoRoute() => Error(Errors.NoRoute());
-    public static EnvelopeResult MethodNotAllowed() => Error(Errors.MethodNotAllowed());
+    public static EnvelopeResult NoRoute() => Error(GatewayErrors.NoRoute());
+    public static EnvelopeResult MethodNotAllowed() => Error(GatewayErrors.MethodNotAllowed());
 
     /// <summary>403 code 9109; <paramref name="refusal"/> says which mistake it was (see <see cref="Errors.Forbidden"/>).</summary>
     public static EnvelopeResult Unauthorized(StoreError refusal) => Error(refusal);
 
     public static EnvelopeResult TooManyRequests(int retryAfterSeconds) =>
-        new(ErrorEnvelopeOf(Errors.TooManyRequests()), StatusCodes.Status429TooManyRequests, retryAfterSeconds);
+        new(ErrorEnvelopeOf(GatewayErrors.TooManyRequests()), StatusCodes.Status429TooManyRequests, retryAfterSeconds);
 
-    public static EnvelopeResult InternalError() => Error(Errors.InternalError());
-    public static EnvelopeResult Unavailable() => Error(Errors.Unavailable());
+    public static EnvelopeResult InternalError() => Error(GatewayErrors.InternalError());
+    public static EnvelopeResult Unavailable() => Error(GatewayErrors.Unavailable());
 }

@@ -87,12 +87,12 @@ public sealed class BodyFields(JsonElement item, string pointer)
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
-                return Errors.UnknownField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}", known);
+                return GatewayErrors.UnknownField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}", known);
             }
 
             if (!seen.Add(property.Name))
             {
-                return Errors.DuplicateField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}");
+                return GatewayErrors.DuplicateField(property.Name, $"{pointer}/{JsonPointerToken(property.Name)}");
             }
         }
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Api.Observability;
 
 namespace SecretsStore.Api.Wire;
 
@@ -34,7 +34,7 @@ public class EnvelopeResult(object envelope, int status, int retryAfterSeconds =
         if (status is 400 or 401 or 403 && Refusal is { } refusal)
         {
             // Credential and quota refusals are counted here, where every one of them is answered.
-            httpContext.RequestServices?.GetService<SecretsStoreMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
+            httpContext.RequestServices?.GetService<GatewayMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
         }
 
         if (status is 429 or 503)

@@ -10,7 +10,7 @@ public static class FaultResults
 {
     public static EnvelopeResult For(Exception? fault) => fault switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiResults.Error(Errors.BodyTooLarge()),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiResults.Error(GatewayErrors.BodyTooLarge()),
         BadHttpRequestException => ApiResults.Error(Errors.InvalidJsonBody()),
         _ when IsUnavailable(fault) => ApiResults.Unavailable(),
         _ => ApiResults.InternalError(),

@@ -26,7 +26,7 @@ public static class RequestBody
     {
         if (request.ContentLength > MaxBytes)
         {
-            return Errors.BodyTooLarge();
+            return GatewayErrors.BodyTooLarge();
         }
 
         // The route's filter has authenticated the request by now, so this names a principal's credential.
@@ -34,7 +34,7 @@ public static class RequestBody
         var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
         if (reads is not null && !reads.TryEnter(credential))
         {
-            return Errors.TooManyBodies();
+            return GatewayErrors.TooManyBodies();
         }
 
         try
@@ -90,14 +90,14 @@ public static class RequestBody
             }
 
             // Exactly at the limit: one byte more means the body is over it.
-            return await request.Body.ReadAsync(new byte[1], aborted) > 0 ? Errors.BodyTooLarge() : null;
+            return await request.Body.ReadAsync(new byte[1], aborted) > 0 ? GatewayErrors.BodyTooLarge() : null;
         }
         catch (BadHttpRequestException refused)
         {
             // Kestrel's own refusals while the body arrives: over its size cap, cut short, or slower than
             // SecretsStore:Bodies:MinDataRate (it closes that connection itself).
             return refused.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? Errors.BodyTooLarge()
+                ? GatewayErrors.BodyTooLarge()
                 : Errors.InvalidJsonBody("the body did not arrive whole");
         }
     }

@@ -1,6 +1,6 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Audit;
 

@@ -1,6 +1,6 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 
 namespace SecretsStore.Grains.Keys;

@@ -1,5 +1,5 @@
-using SecretsStore.Grains.Abstractions.Audit;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Grains.Telemetry;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Storage;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Grains.Telemetry;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;

@@ -1,4 +1,4 @@
-using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Storage;

@@ -1,8 +1,8 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Writes;

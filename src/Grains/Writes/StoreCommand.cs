@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Storage;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains.Writes;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Persistence.Access;

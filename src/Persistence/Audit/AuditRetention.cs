@@ -1,7 +1,6 @@
 using System.Globalization;
 using Npgsql;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Persistence.Audit;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using SecretsStore.Grains.Abstractions.Audit;
 
 namespace SecretsStore.Persistence.Audit;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Persistence.Keys;

@@ -1,4 +1,4 @@
-using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Persistence.Stores;
 

@@ -6,7 +6,8 @@ using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Api.Observability;
+using SecretsStore.Grains.Telemetry;
 
 namespace SecretsStore.Silo.Hosting;
 
@@ -32,10 +33,11 @@ public static class Telemetry
 
     // ASP.NET Core's request duration carries the route and status; its routing and rate-limiting meters would add a
     // measurement to every request for little an operator needs. Npgsql's meter is left out: it names each pool by its
-    // connection string (host, user, database), and the commit histogram already measures storage.
+    // connection string (host, user, database), and the commit histogram already measures storage. The gateway's
+    // instruments and the grains' are on one meter; both are named so that neither half can go missing.
     private static readonly string[] Meters =
     [
-        SecretsStoreMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+        GatewayMetrics.MeterName, SecretsStoreMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Diagnostics",
     ];
 
@@ -86,7 +88,6 @@ public static class Telemetry
     {
         var otlp = OtlpEnabled(options);
         var scrape = options.Metrics.Enabled;
-        services.AddSecretsStoreMetrics();
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(options.OtelServiceName ?? ServiceName));
         if (otlp || scrape)

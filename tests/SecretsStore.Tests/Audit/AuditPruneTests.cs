@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Silo.Commands;
 using SecretsStore.Tests.Infrastructure;

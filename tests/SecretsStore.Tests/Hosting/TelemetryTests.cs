@@ -11,7 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Runtime.Placement;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Grains.Telemetry;
 using SecretsStore.Silo.Hosting;
 using SecretsStore.Tests.Http;
 using SecretsStore.Tests.Infrastructure;

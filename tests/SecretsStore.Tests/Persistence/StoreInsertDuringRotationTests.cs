@@ -1,6 +1,6 @@
 using Npgsql;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
 

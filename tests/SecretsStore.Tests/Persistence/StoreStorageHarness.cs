@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using SecretsStore.Grains.Abstractions.Telemetry;
+using SecretsStore.Api.Observability;
 using SecretsStore.Silo.Hosting;
 
 namespace SecretsStore.Tests.Security;
@@ -21,7 +21,7 @@ public sealed class CredentialLookups : IDisposable
         var factory = app.Web.Services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SecretsStoreMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)
+            if (instrument.Meter.Name == GatewayMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)
                 && instrument.Name == "secretsstore.credentials.lookups")
             {
                 listener.EnableMeasurementEvents(instrument);

@@ -1,3 +1,4 @@
+using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
 
 namespace SecretsStore.UnitTests.Wire;
@@ -15,16 +16,16 @@ public sealed class ErrorCatalogueTests
     public void TheOperatorsNotFoundsAre404WithCode1001()
     {
         (int, int, string, string?)[] expected = [(404, 1001, "token_not_found", null), (404, 1001, "key_not_found", null), (404, 1001, "service_not_found", null)];
-        Assert.Equal(expected, new[] { Errors.TokenNotFound(), Errors.KeyNotFound(), Errors.ServiceNotFound() }.Select(OnTheWire));
+        Assert.Equal(expected, new[] { GatewayErrors.TokenNotFound(), GatewayErrors.KeyNotFound(), GatewayErrors.ServiceNotFound() }.Select(OnTheWire));
     }
 
     [Fact]
     public void ATakenServiceNameIsAConflictNamingIt() =>
-        Assert.Equal((409, 1003, "service_name_already_exists: deployer", "/name"), OnTheWire(Errors.ServiceNameAlreadyExists("deployer", "/name")));
+        Assert.Equal((409, 1003, "service_name_already_exists: deployer", "/name"), OnTheWire(GatewayErrors.ServiceNameAlreadyExists("deployer", "/name")));
 
     [Fact]
     public void ABadAuditFilterIsInputNamingTheParameter() =>
-        Assert.Equal((400, 1001, "invalid_audit_filter: since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null), OnTheWire(Errors.InvalidAuditTime("since")));
+        Assert.Equal((400, 1001, "invalid_audit_filter: since; give an RFC 3339 time, e.g. 2026-01-31T09:00:00Z", null), OnTheWire(GatewayErrors.InvalidAuditTime("since")));
 
     [Fact]
     public void BatchAndBulkDeleteSizesStateTheirLimits()
@@ -63,8 +64,8 @@ public sealed class ErrorCatalogueTests
         ];
         StoreError[] refusals =
         [
-            Errors.MissingCredentials(), Errors.BodyTooLarge(), Errors.BadAccountId("nope"), Errors.NoRoute(),
-            Errors.MethodNotAllowed(), Errors.TooManyRequests(), Errors.InternalError(), Errors.Unavailable(), Errors.InvalidJsonBody(),
+            GatewayErrors.MissingCredentials(), GatewayErrors.BodyTooLarge(), GatewayErrors.BadAccountId("nope"), GatewayErrors.NoRoute(),
+            GatewayErrors.MethodNotAllowed(), GatewayErrors.TooManyRequests(), GatewayErrors.InternalError(), GatewayErrors.Unavailable(), Errors.InvalidJsonBody(),
         ];
         Assert.Equal(expected, refusals.Select(OnTheWire));
     }

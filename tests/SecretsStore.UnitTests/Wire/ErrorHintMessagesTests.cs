@@ -1,6 +1,6 @@
 using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.Wire;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.UnitTests.Wire;
@@ -18,7 +18,7 @@ public sealed class ErrorHintMessagesTests
     {
         Assert.Equal(
             (401, 10000, "Authentication error: this token is unknown, revoked or malformed; send a current token as Authorization: Bearer <token>"),
-            OnTheWire(Errors.UnknownToken()));
+            OnTheWire(GatewayErrors.UnknownToken()));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ErrorHintMessagesTests
     {
         Assert.Equal(
             (401, 10000, "Authentication error: the Authorization header takes a token as Bearer <token>; an account key goes in X-Auth-Email and X-Auth-Key instead"),
-            OnTheWire(Errors.NotABearerToken()));
+            OnTheWire(GatewayErrors.NotABearerToken()));
     }
 
     [Fact]
@@ -34,21 +34,21 @@ public sealed class ErrorHintMessagesTests
     {
         Assert.Equal(
             (401, 10000, "Authentication error: no account key matches this X-Auth-Email and X-Auth-Key; the key is unknown or deleted, or belongs to another email"),
-            OnTheWire(Errors.UnknownKey()));
+            OnTheWire(GatewayErrors.UnknownKey()));
     }
 
     [Fact]
     public void EveryAuthenticationFailureStartsWithCloudflaresMessageAndAHint()
     {
         // The cloudflare SDK and wrangler show the message; clients that match on it match its start.
-        Assert.All([Errors.UnknownToken(), Errors.NotABearerToken(), Errors.UnknownKey()],
-            error => Assert.StartsWith(Errors.AuthenticationFailed + ": ", error.Message, StringComparison.Ordinal));
+        Assert.All([GatewayErrors.UnknownToken(), GatewayErrors.NotABearerToken(), GatewayErrors.UnknownKey()],
+            error => Assert.StartsWith(GatewayErrors.AuthenticationFailed + ": ", error.Message, StringComparison.Ordinal));
     }
 
     [Fact]
     public void TheAdminTokenOnTheSystemRoutesIsToldThoseTakeServiceTokens()
     {
-        var (status, code, message) = OnTheWire(Errors.AdminTokenOnSystemRoutes());
+        var (status, code, message) = OnTheWire(GatewayErrors.AdminTokenOnSystemRoutes());
         Assert.Equal(
             (403, 9109, "Unauthorized to access requested resource: the admin token opens only the /admin/v1 routes; the system routes take only service tokens (POST /admin/v1/services makes one)"),
             (status, code, message));
@@ -60,7 +60,7 @@ public sealed class ErrorHintMessagesTests
     {
         Assert.Equal(
             (403, 9109, "Unauthorized to access requested resource: the admin token opens only the /admin/v1 routes; use an account token or key here"),
-            OnTheWire(Errors.AdminTokenOutsideAdmin()));
+            OnTheWire(GatewayErrors.AdminTokenOutsideAdmin()));
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class ErrorHintMessagesTests
     [InlineData("until")]
     public void TheExampleTheTimeHintGivesIsAccepted(string field)
     {
-        var example = Errors.InvalidAuditTime(field).Message.Split("e.g. ")[1];
+        var example = GatewayErrors.InvalidAuditTime(field).Message.Split("e.g. ")[1];
         var accepted = Filter(field, example);
         Assert.True(accepted.Succeeded);
         var expected = new DateTime(2026, 1, 31, 9, 0, 0, DateTimeKind.Utc);

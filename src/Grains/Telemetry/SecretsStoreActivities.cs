@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecretsStore.Grains.Abstractions.Telemetry;
+namespace SecretsStore.Grains.Telemetry;
 
 /// <summary>
 /// The service's own spans (source <see cref="SourceName"/>). <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>

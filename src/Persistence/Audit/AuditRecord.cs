@@ -1,4 +1,6 @@
-namespace SecretsStore.Grains.Abstractions.Audit;
+using SecretsStore.Grains.Abstractions;
+
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>
 /// One line of the audit trail: who did what to which store and secret, and whether it was allowed. It holds names

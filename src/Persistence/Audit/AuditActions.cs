@@ -1,4 +1,4 @@
-namespace SecretsStore.Grains.Abstractions.Audit;
+namespace SecretsStore.Persistence.Audit;
 
 /// <summary>The actions the audit trail records: every change, and every value read.</summary>
 public static class AuditActions
