@@ -5,15 +5,13 @@ using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Abstractions.Audit;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
-using SecretsStore.Grains.Writes;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Persistence;

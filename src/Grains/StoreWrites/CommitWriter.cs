@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions.Telemetry;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// The silo's group commit. Store grains hand their batches here; one loop takes everything waiting and commits it

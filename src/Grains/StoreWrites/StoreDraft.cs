@@ -1,7 +1,7 @@
 using SecretsStore.Grains.Abstractions.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// The changes of one commit, laid over a store's snapshot. The commands of a batch run against it in order, so

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// A store's writes on their way to storage. One batch is in flight at a time; requests that arrive meanwhile wait

@@ -1,8 +1,7 @@
-using SecretsStore.Grains.Writes;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>A batch of one store's write commands, planned against <see cref="Store"/> inside the commit.</summary>
 public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand> Commands)
