@@ -19,6 +19,10 @@ public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand>
     }
 }
 
+/// <summary>
+/// How a batch's commit ended: the one vocabulary for it. The storage decides it (the commit writer, from how its
+/// transaction ended and whether the batch was fenced or its plan threw), and the write queue answers by it.
+/// </summary>
 public enum CommitStatus
 {
     /// <summary>Durable; <see cref="CommitResult.Draft"/> holds what changed.</summary>
