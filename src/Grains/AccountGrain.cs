@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
 using SecretsStore.Grains.State;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 

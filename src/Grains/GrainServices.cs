@@ -7,7 +7,7 @@ using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;

@@ -3,7 +3,6 @@ using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Keys;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
 namespace SecretsStore.Grains;

@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
-using SecretsStore.Grains.Writes;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 

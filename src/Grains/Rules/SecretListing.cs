@@ -1,5 +1,5 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Grains.Rules;

@@ -4,14 +4,16 @@ namespace SecretsStore.Persistence.Stores;
 
 /// <summary>
 /// The two ways a group commit writes its stores: optimistically in one round trip, whose guards roll it back whole,
-/// or carefully in a transaction that locks the rows first and lets the caller plan under those locks. Each answers
-/// how it ended instead of throwing, so the caller decides what every waiting batch is told.
+/// or carefully in a session that locks the rows first and lets the caller plan under those locks before it writes.
+/// A failure is thrown: a <see cref="CommitInDoubtException"/> when the commit may have landed, anything else when
+/// nothing was written. The caller decides what every waiting batch is told.
 /// </summary>
 public sealed class StoreCommits(NpgsqlDataSource db)
 {
     /// <summary>Writes every store's changes as one implicit transaction, with the version and limit guards.</summary>
     /// <remarks>The caller sends only stores with something to write (so the batch is never empty), and opens no connection for nothing.</remarks>
-    public async Task<CommitAttempt> CommitInOneRoundTripAsync(IReadOnlyList<IStoreChanges> stores, int defaultSecretsLimit)
+    /// <returns>False when a guard failed: the whole batch rolled back, and planning again under locks may fit.</returns>
+    public async Task<bool> TryCommitInOneRoundTripAsync(IReadOnlyList<IStoreChanges> stores, int defaultSecretsLimit)
     {
         var sent = false;
         try
@@ -20,49 +22,24 @@ public sealed class StoreCommits(NpgsqlDataSource db)
             await using var batch = CommitSql.WriteBatch(connection, transaction: null, stores, defaultSecretsLimit)!;
             sent = true;
             await batch.ExecuteNonQueryAsync();
-            return new CommitAttempt(CommitOutcome.Committed);
+            return true;
         }
         catch (PostgresException ex) when (ex.SqlState is CommitSql.StoreMovedOn or CommitSql.LimitReached)
         {
-            return new CommitAttempt(CommitOutcome.GuardFailed);
+            return false;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (sent && ex is not PostgresException)
         {
-            // The server answered an error: the implicit transaction rolled back. Anything else after sending (a
-            // broken connection, a timeout) leaves the outcome unknown.
-            return new CommitAttempt(sent && ex is not PostgresException ? CommitOutcome.Unknown : CommitOutcome.NotCommitted, ex);
+            // The server answered an error (a PostgresException): the implicit transaction rolled back. Anything else
+            // once the batch was sent (a broken connection, a timeout) leaves the outcome unknown.
+            throw new CommitInDoubtException(ex);
         }
     }
 
     /// <summary>
-    /// Locks the accounts' quota rows and the stores' rows, has <paramref name="plan"/> decide under those locks what
-    /// each store writes, then writes it and commits.
+    /// Opens a careful commit: its transaction holds the accounts' quota rows and the stores' rows locked, and what
+    /// it found is <see cref="CarefulCommitSession.Locked"/>. Dispose it; it commits only when asked to.
     /// </summary>
-    /// <param name="plan">Runs once, inside the transaction; what it answers is written in it.</param>
-    public async Task<CommitAttempt> CommitCarefullyAsync(
-        Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit, Func<LockedRows, IReadOnlyList<IStoreChanges>> plan)
-    {
-        var committing = false;
-        try
-        {
-            await using var connection = await db.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            var locked = await CommitSql.LockAsync(connection, transaction, storeIds, accountIds, defaultSecretsLimit);
-            await using (var batch = CommitSql.WriteBatch(connection, transaction, plan(locked), defaultSecretsLimit))
-            {
-                if (batch is not null)
-                {
-                    await batch.ExecuteNonQueryAsync();
-                }
-            }
-
-            committing = true;
-            await transaction.CommitAsync();
-            return new CommitAttempt(CommitOutcome.Committed);
-        }
-        catch (Exception ex)
-        {
-            return new CommitAttempt(committing ? CommitOutcome.Unknown : CommitOutcome.NotCommitted, ex);
-        }
-    }
+    public Task<CarefulCommitSession> BeginCarefulCommitAsync(Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit) =>
+        CarefulCommitSession.BeginAsync(db, storeIds, accountIds, defaultSecretsLimit);
 }

@@ -4,15 +4,13 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
+using SecretsStore.Grains.Rules;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
-using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
-using SecretsStore.Grains.Writes;
 using SecretsStore.Tests.Infrastructure;
 
 namespace SecretsStore.Tests.Persistence;

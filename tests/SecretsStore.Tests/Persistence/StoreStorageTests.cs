@@ -2,8 +2,7 @@ using Npgsql;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
-using SecretsStore.Grains.Writes;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.Tests.Persistence;

@@ -1,6 +1,6 @@
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.UnitTests.Rules;

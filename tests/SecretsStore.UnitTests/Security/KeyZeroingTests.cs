@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Storage;
-using SecretsStore.Grains.Writes;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 

@@ -3,7 +3,7 @@ using SecretsStore.Api.Bodies;
 using SecretsStore.Api.Dtos;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Storage;
+using SecretsStore.Grains.StoreWrites;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
 using Xunit.Abstractions;

@@ -6,7 +6,6 @@ using SecretsStore.Api;
 using SecretsStore.Grains;
 using SecretsStore.Grains.Abstractions;
 using SecretsStore.Grains.Crypto;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Stores;
 
 namespace SecretsStore.UnitTests.Security;

@@ -1,8 +1,7 @@
-using SecretsStore.Grains.Writes;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>A batch of one store's write commands, planned against <see cref="Store"/> inside the commit.</summary>
 public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand> Commands)
@@ -20,6 +19,10 @@ public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand>
     }
 }
 
+/// <summary>
+/// How a batch's commit ended: the one vocabulary for it. The storage decides it (the commit writer, from how its
+/// transaction ended and whether the batch was fenced or its plan threw), and the write queue answers by it.
+/// </summary>
 public enum CommitStatus
 {
     /// <summary>Durable; <see cref="CommitResult.Draft"/> holds what changed.</summary>

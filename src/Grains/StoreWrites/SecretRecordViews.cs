@@ -1,6 +1,6 @@
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 public static class SecretRecordViews
 {

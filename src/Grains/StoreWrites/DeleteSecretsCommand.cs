@@ -1,11 +1,9 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Deletes every listed secret or none: one id that is not in the store fails the whole request.</summary>
 /// <param name="secretIds">The ids as parsed; null for one that is not an id at all, which no store holds.</param>

@@ -1,11 +1,9 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// A value read. It changes nothing, but it goes through a commit like a write so that its audit record is durable

@@ -1,8 +1,7 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Audit;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// One audited request to a store: who, which account, which action, when. Its records name the store and its

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using SecretsStore.Grains.Abstractions;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains;
 
 /// <summary>Turns the database's failures into <see cref="StorageUnavailableException"/>, which any silo can deserialize.</summary>
 public static class StorageFaults

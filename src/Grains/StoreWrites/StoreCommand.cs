@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// One write request waiting to be committed with others. <see cref="Plan"/> decides its answer against the

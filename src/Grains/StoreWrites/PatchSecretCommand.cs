@@ -1,11 +1,10 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
+using SecretsStore.Grains.Crypto;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// Changes a secret's value, scopes or comment. A value in the body is always a change: it is sealed again and

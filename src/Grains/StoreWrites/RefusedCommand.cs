@@ -1,9 +1,7 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// A request the grain refused before it became a command (permission, input, a store it may not see). It still goes

@@ -1,7 +1,7 @@
 using SecretsStore.Grains.Telemetry;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// Counts what a durable commit did from its audit records, which name every secret a command changed and every value

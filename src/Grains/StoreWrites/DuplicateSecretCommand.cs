@@ -1,11 +1,9 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Copies a secret's value into a new secret; the plaintext exists only inside this store's commit.</summary>
 public sealed class DuplicateSecretCommand(AuditedCall audit, Guid sourceId, DuplicateSecret request, Guid copyId, DateTime now)

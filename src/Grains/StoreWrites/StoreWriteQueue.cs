@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging;
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// A store's writes on their way to storage. One batch is in flight at a time; requests that arrive meanwhile wait
@@ -95,11 +93,12 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     private async Task DrainAsync()
     {
         _draining = true;
+        List<StoreCommand> batch = [];
         try
         {
             while (_waiting.Count > 0)
             {
-                var batch = _waiting.Take(maxPerCommit).ToList();
+                batch = _waiting.Take(maxPerCommit).ToList();
                 _waiting.RemoveRange(0, batch.Count);
                 var result = await storage.CommitAsync(new StoreBatch(_store, batch));
                 Finish(batch, result);
@@ -107,8 +106,13 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
         }
         catch (Exception ex)
         {
+            // A bug: storage answers how a commit ended rather than throwing. Whether the batch landed, and so whether
+            // the snapshot is still what storage holds, is unknown: answer everyone and let the next activation reload.
             logger.LogError(ex, "The write queue of store {StoreId} failed", _store.StoreId);
+            _lostTrack = true;
+            FailAll(batch, new InvalidOperationException("internal_error"));
             FailAll(_waiting, new InvalidOperationException("internal_error"));
+            LostTrack?.Invoke();
         }
         finally
         {

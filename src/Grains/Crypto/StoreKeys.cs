@@ -1,9 +1,8 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Keys;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.Crypto;
 
 /// <summary>
 /// Seals and opens the values of one store under its data key, unwrapped once on first use. Safe to use from the

@@ -2,7 +2,7 @@ using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Stores as rows in PostgreSQL: loaded whole at activation, committed through the silo's group commit.</summary>
 public sealed class PostgresStoreStorage(StoreLoader loader, FirstRuns firstRuns, ValueCipher cipher, CommitWriter writer) : IStoreStorage

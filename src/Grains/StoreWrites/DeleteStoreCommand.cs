@@ -1,9 +1,7 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Deletes the store, refusing a non-empty one unless <paramref name="force"/>, which deletes its secrets too.</summary>
 public sealed class DeleteStoreCommand(AuditedCall audit, bool force) : StoreCommand<Done>(audit)

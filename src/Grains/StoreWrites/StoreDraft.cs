@@ -1,7 +1,7 @@
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// The changes of one commit, laid over a store's snapshot. The commands of a batch run against it in order, so
@@ -57,9 +57,10 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota) : ISt
         return StoreDeleted ? null : committed.Find(id);
     }
 
+    /// <summary>By name, as <see cref="Find"/> has it: a stored secret replaced earlier in the batch is found as replaced.</summary>
     public SecretRecord? FindByName(string name) =>
         _names.TryGetValue(name, out var owner) ? (owner is { } id ? Find(id) : null)
-        : StoreDeleted ? null : committed.FindByName(name);
+        : StoreDeleted ? null : committed.FindByName(name) is { } stored ? Find(stored.Id) : null;
 
     public bool HasName(string name) =>
         _names.TryGetValue(name, out var owner) ? owner is not null : !StoreDeleted && committed.HasName(name);

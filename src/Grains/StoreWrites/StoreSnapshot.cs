@@ -1,7 +1,8 @@
 using SecretsStore.Grains.Abstractions;
+using SecretsStore.Grains.Crypto;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// A store as storage holds it: the grain's reads are served from here, and it changes only when a commit has

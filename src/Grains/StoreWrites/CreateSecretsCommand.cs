@@ -1,11 +1,9 @@
 using SecretsStore.Grains.Abstractions;
-using SecretsStore.Grains.Audit;
 using SecretsStore.Grains.Rules;
-using SecretsStore.Grains.Storage;
 using SecretsStore.Persistence.Audit;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Writes;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Creates every secret of one request or none. The values arrive sealed, under ids chosen for them.</summary>
 public sealed class CreateSecretsCommand(AuditedCall audit, IReadOnlyList<SecretRecord> secrets)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Grains.Telemetry;
 using SecretsStore.Persistence.Stores;
 
-namespace SecretsStore.Grains.Storage;
+namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
 /// The silo's group commit. Store grains hand their batches here; one loop takes everything waiting and commits it
@@ -158,54 +158,70 @@ public sealed class CommitWriter : IAsyncDisposable
     /// <returns>Null when a guard failed and nothing was written.</returns>
     private async Task<CommitStatus?> CommitInOneRoundTripAsync(List<(PendingCommit Pending, StoreDraft Draft)> planned)
     {
-        var attempt = await _commits.CommitInOneRoundTripAsync(planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets);
-        return attempt.Outcome switch
+        try
         {
-            CommitOutcome.Committed => CommitStatus.Committed,
-            CommitOutcome.GuardFailed => null,
-            _ => Failed(attempt, planned.Select(p => p.Pending).ToList()),
-        };
+            return await _commits.TryCommitInOneRoundTripAsync(planned.Select(p => p.Draft).ToList(), _options.Value.Quota.Secrets)
+                ? CommitStatus.Committed
+                : null;
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex, planned.Select(p => p.Pending).ToList());
+        }
     }
 
+    /// <summary>
+    /// Locks the round's accounts and stores, answers the fenced batches, plans the others under the locks, writes
+    /// and commits: storage holds the transaction, and the planning stays here.
+    /// </summary>
     private async Task<CommitStatus> CommitCarefullyAsync(List<PendingCommit> round)
     {
-        List<(PendingCommit Pending, StoreDraft Draft)> planned = [];
-        var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
-        var attempt = await _commits.CommitCarefullyAsync(
-            round.Select(p => p.Batch.Store.StoreId).ToArray(), accounts, _options.Value.Quota.Secrets, locked =>
-            {
-                planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
-                return planned.Select(p => p.Draft).ToList();
-            });
-        if (attempt.Outcome == CommitOutcome.Committed)
+        List<(PendingCommit Pending, StoreDraft Draft)> planned;
+        try
         {
-            foreach (var (pending, draft) in planned)
+            planned = await PlanAndCommitCarefullyAsync(round);
+        }
+        catch (Exception ex)
+        {
+            var status = Failed(ex, round);
+            foreach (var pending in round)
             {
-                Finish(pending, CommitStatus.Committed, draft);
+                pending.Finish(new CommitResult(status));
             }
 
-            return CommitStatus.Committed;
+            return status;
         }
 
-        var status = Failed(attempt, round);
-        foreach (var pending in round)
+        foreach (var (pending, draft) in planned)
         {
-            pending.Finish(new CommitResult(status));
+            Finish(pending, CommitStatus.Committed, draft);
         }
 
-        return status;
+        return CommitStatus.Committed;
     }
 
-    private CommitStatus Failed(CommitAttempt attempt, List<PendingCommit> round)
+    private async Task<List<(PendingCommit Pending, StoreDraft Draft)>> PlanAndCommitCarefullyAsync(List<PendingCommit> round)
+    {
+        var stores = round.Select(p => p.Batch.Store.StoreId).ToArray();
+        var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
+        await using var session = await _commits.BeginCarefulCommitAsync(stores, accounts, _options.Value.Quota.Secrets);
+        var locked = session.Locked;
+        var planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
+        await session.CommitAsync(planned.Select(p => p.Draft).ToList());
+        return planned;
+    }
+
+    /// <summary>How a commit that threw ended: in doubt, or with nothing written.</summary>
+    private CommitStatus Failed(Exception failure, List<PendingCommit> round)
     {
         var requests = round.Sum(p => p.Batch.Commands.Count);
-        if (attempt.Outcome == CommitOutcome.Unknown)
+        if (failure is CommitInDoubtException)
         {
-            _logger.LogWarning(attempt.Failure, "A commit of {Requests} requests in {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", requests, round.Count);
+            _logger.LogWarning(failure.InnerException, "A commit of {Requests} requests in {Stores} stores failed after it was sent; whether it landed is unknown, so their grains will reload", requests, round.Count);
             return CommitStatus.Unknown;
         }
 
-        _logger.LogWarning(attempt.Failure, "A commit of {Requests} requests in {Stores} stores failed; nothing was written", requests, round.Count);
+        _logger.LogWarning(failure, "A commit of {Requests} requests in {Stores} stores failed; nothing was written", requests, round.Count);
         return CommitStatus.NotCommitted;
     }
 
