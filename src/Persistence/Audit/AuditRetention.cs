@@ -30,12 +30,7 @@ public static class AuditRetention
         }
 
         var record = AuditRecord.Of(DateTime.UtcNow, null, Caller.Operator(requestId), AuditActions.AuditPrune, null).WithSubject(Subject(deleted, before));
-        await using (var recording = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(record) } })
-        {
-            await recording.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        await AuditedChange.CommitAsync(connection, transaction, [], [record], ct);
         return deleted;
     }
 
