@@ -4,9 +4,10 @@ namespace SecretsStore.Persistence.Audit;
 
 /// <summary>
 /// The one way a change outside the store grains (credentials, services, accounts, quotas, master keys, the trail's
-/// prune) is written with its audit records: the statement that appends them (<see cref="AuditLog.Command"/>) goes in
-/// the change's own batch, in its transaction, so the change and its records commit together or not at all. The store
-/// grains' commits do the same in their own batches (<c>Stores/CommitSql</c>).
+/// prune) is written with its audit records: the statement that appends them (<see cref="AuditLog.Command"/>) runs in
+/// the change's transaction (in the change's own batch, unless the change must first be seen to touch its row), so the
+/// change and its records commit together or not at all. The store grains' commits do the same in their own batches
+/// (<c>Stores/CommitSql</c>).
 /// </summary>
 internal static class AuditedChange
 {
