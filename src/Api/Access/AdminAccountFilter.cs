@@ -19,7 +19,7 @@ public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFi
         var raw = http.Request.RouteValues["account_id"] as string ?? "";
         if (!RouteIds.TryParseAccount(raw, out var accountId) || await accounts.FindAsync(accountId, http.RequestAborted) is null)
         {
-            return await GatewayAudit.RefuseAsync(http, ApiResults.Error(Errors.AccountNotFound()));
+            return ApiResults.Error(Errors.AccountNotFound());
         }
 
         http.Features.Set(new AdminAccount(accountId));

@@ -2,7 +2,10 @@ using SecretsStore.Api.Audit;
 
 namespace SecretsStore.Api.Access;
 
-/// <summary>Lets only the operator's token through to the admin routes; on audited routes, refusals are recorded.</summary>
+/// <summary>
+/// Lets only the operator's token through to the admin routes. On audited routes it opens the request's
+/// <see cref="AuditScope"/> first, so that <see cref="AuditedRefusals"/> records its refusal and the handler's.
+/// </summary>
 public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -21,6 +24,6 @@ public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
             http.Features.Set(new AuditScope(null, caller, action));
         }
 
-        return principal is OperatorPrincipal ? await next(context) : await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized(Errors.AdminRoutesNeedAdminToken()));
+        return principal is OperatorPrincipal ? await next(context) : ApiResults.Unauthorized(Errors.AdminRoutesNeedAdminToken());
     }
 }

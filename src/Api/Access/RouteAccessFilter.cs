@@ -6,7 +6,8 @@ namespace SecretsStore.Api.Access;
 /// <summary>
 /// Guards a family of store routes in the order of docs/api.md, "Errors": account id format (7003), credentials (9106, 10000),
 /// then whether this principal may use this route family on this account with this method (9109). The handlers
-/// behind it are the same for every family; only who may pass differs.
+/// behind it are the same for every family; only who may pass differs. On an audited route it opens the request's
+/// <see cref="AuditScope"/> once the principal is known, so that <see cref="AuditedRefusals"/> records what it refuses.
 /// </summary>
 public abstract class RouteAccessFilter(PrincipalResolver resolver, string accountRouteValue) : IEndpointFilter
 {
@@ -69,7 +70,7 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
             : null;
         if (refusal is not null)
         {
-            return action is null ? new(ApiResults.Unauthorized(refusal)) : RefuseAsync(http, refusal);
+            return new(ApiResults.Unauthorized(refusal));
         }
 
         http.Features.Set(new AccountCall(accountId, caller!));
@@ -79,17 +80,11 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
             return AfterAccountCheckAsync(checking, context, next);
         }
 
-        return checking.Result is { } missing ? RefuseMissingAsync(http, missing) : next(context);
+        return checking.Result is { } missing ? new(ApiResults.Error(missing)) : next(context);
     }
 
     private static async ValueTask<object?> AfterAccountCheckAsync(ValueTask<StoreError?> checking, EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        await checking is { } missing ? await RefuseMissingAsync(context.HttpContext, missing) : await next(context);
-
-    private static async ValueTask<object?> RefuseMissingAsync(HttpContext http, StoreError missing) =>
-        await GatewayAudit.RefuseAsync(http, ApiResults.Error(missing));
-
-    private static async ValueTask<object?> RefuseAsync(HttpContext http, StoreError refusal) =>
-        await GatewayAudit.RefuseAsync(http, ApiResults.Unauthorized(refusal));
+        await checking is { } missing ? ApiResults.Error(missing) : await next(context);
 }
 
 /// <summary><c>/client/v4/accounts/{account_id}/secrets_store</c>: account tokens and keys of that account.</summary>

@@ -16,13 +16,9 @@ public sealed record AuditScope(Guid? AccountId, Caller Caller, string Action, b
     /// <summary>The audited action of the route this request matched, or null when the route is not audited.</summary>
     public static string? ActionOf(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<AuditedAction>()?.Action;
 
-    public AuditRecord Allowed(DateTime at, int status = 200) => InTrail(AuditRecord.Allowed(at, AccountId, Caller, Action, status));
-
-    public AuditRecord Refused(DateTime at, int status, int code, string message) =>
-        InTrail(new(at, AccountId, Caller.PrincipalId, Action, status, code, Token(message), null, null, null, null, Caller.RequestId));
-
-    private AuditRecord InTrail(AuditRecord record) => Foreign ? record.Foreign() : record;
-
-    /// <summary>Only the error token: a detail could quote what the request sent.</summary>
-    private static string Token(string message) => message.IndexOf(": ", StringComparison.Ordinal) is var at and >= 0 ? message[..at] : message;
+    /// <summary>
+    /// This request's record: allowed (a repository writes it with the change), or the refusal the gateway answers
+    /// (<see cref="AuditedRefusals"/> appends it).
+    /// </summary>
+    public AuditRecord Record(DateTime at, StoreError? refusal = null) => AuditRecord.Of(at, AccountId, Caller, Action, refusal, foreign: Foreign);
 }

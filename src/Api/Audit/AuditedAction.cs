@@ -6,5 +6,15 @@ public sealed record AuditedAction(string Action);
 
 public static class AuditedRoutes
 {
-    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, string action) => route.WithMetadata(new AuditedAction(action));
+    /// <summary>
+    /// Marks the route audited and puts <see cref="AuditedRefusals"/> around its whole pipeline. A route's own
+    /// conventions run after its groups' have added their filters (the access filters), and the first filter in the
+    /// list runs first: inserting it there makes it see the access filters' refusals too.
+    /// </summary>
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder route, string action)
+    {
+        route.WithMetadata(new AuditedAction(action));
+        route.Add(endpoint => endpoint.FilterFactories.Insert(0, AuditedRefusals.Around));
+        return route;
+    }
 }

@@ -62,15 +62,14 @@ public static class AdminAccountsApi
         var accountId = route.AccountId;
         var outcome = await grains.AccountGrain(accountId)
             .DeleteAccountAsync(audit.Caller, string.Equals(force, "true", StringComparison.OrdinalIgnoreCase));
-        if (!outcome.Succeeded)
+        if (outcome.Succeeded)
         {
-            return outcome.Error;
+            // The account's tokens and keys are gone: every gateway stops honouring them, and takes the account for
+            // gone, as after a revocation.
+            resolver.Forget(accountId);
         }
 
-        // The account's tokens and keys are gone: every gateway stops honouring them, and takes the account for
-        // gone, as after a revocation.
-        resolver.Forget(accountId);
-        return ApiResults.Done();
+        return ApiResults.From(outcome, _ => ApiResults.Done());
     }
 
     public static async Task<Answer<AdminQuotaDto>> GetQuota([AsParameters] AdminAccountRoute route, IGrainFactory grains) =>

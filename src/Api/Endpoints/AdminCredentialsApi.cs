@@ -57,7 +57,7 @@ public static class AdminCredentialsApi
     {
         if (!await credentials.RevokeTokenAsync(route.AccountId, tokenId, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.TokenNotFound());
+            return GatewayErrors.TokenNotFound();
         }
 
         resolver.Forget();
@@ -80,7 +80,7 @@ public static class AdminCredentialsApi
     {
         if (!await credentials.DeleteKeyAsync(route.AccountId, email, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.KeyNotFound());
+            return GatewayErrors.KeyNotFound();
         }
 
         resolver.Forget();

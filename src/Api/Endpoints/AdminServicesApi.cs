@@ -52,8 +52,8 @@ public static class AdminServicesApi
             return created switch
             {
                 { Token: { } token } => ApiResults.Ok(new CreatedService(service.Name, token)),
-                { MissingAccount: { } at } => await audit.RefuseAsync<Answer<CreatedService>>(Errors.AccountNotFound() with { Pointer = $"/accounts/{at}" }),
-                _ => await audit.RefuseAsync<Answer<CreatedService>>(GatewayErrors.ServiceNameAlreadyExists(service.Name, "/name")),
+                { MissingAccount: { } at } => Errors.AccountNotFound() with { Pointer = $"/accounts/{at}" },
+                _ => GatewayErrors.ServiceNameAlreadyExists(service.Name, "/name"),
             };
         });
 
@@ -66,7 +66,7 @@ public static class AdminServicesApi
         var token = await services.RotateTokenAsync(name, audit.Allowed(), ct);
         if (token is null)
         {
-            return await audit.RefuseAsync<Answer<CreatedService>>(GatewayErrors.ServiceNotFound());
+            return GatewayErrors.ServiceNotFound();
         }
 
         resolver.Forget();
@@ -88,7 +88,7 @@ public static class AdminServicesApi
     {
         if (!await services.DeleteAsync(name, audit.Allowed(), ct))
         {
-            return await audit.RefuseAsync<Answer<object>>(GatewayErrors.ServiceNotFound());
+            return GatewayErrors.ServiceNotFound();
         }
 
         resolver.Forget();
@@ -107,7 +107,7 @@ public static class AdminServicesApi
         {
             if (!RouteIds.TryParseAccount(accountIdAsSent, out var id))
             {
-                return await audit.RefuseAsync<Answer<object>>(Errors.AccountNotFound());
+                return Errors.AccountNotFound();
             }
 
             account = id;
@@ -116,12 +116,12 @@ public static class AdminServicesApi
         var changed = await change(account);
         if (changed != GrantChange.Done)
         {
-            return await audit.RefuseAsync<Answer<object>>(changed switch
+            return changed switch
             {
                 GrantChange.ServiceMissing => GatewayErrors.ServiceNotFound(),
                 GrantChange.AccountMissing => Errors.AccountNotFound(),
                 _ => GatewayErrors.GrantNotFound(),
-            });
+            };
         }
 
         resolver.Forget();

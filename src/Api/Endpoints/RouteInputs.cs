@@ -20,10 +20,6 @@ public readonly record struct StoreRoute(HttpContext Http, [property: FromRoute(
 {
     public AccountCall Call => AccountCall.Of(Http);
 
-    /// <summary>A refusal of the handler's own, recorded first on an audited route.</summary>
-    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
-        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
-
     /// <inheritdoc cref="RouteIds.Resource"/>
     public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
 }
@@ -35,10 +31,6 @@ public readonly record struct SecretRoute(
     [property: FromRoute(Name = "secret_id")] string SecretIdAsSent)
 {
     public AccountCall Call => AccountCall.Of(Http);
-
-    /// <inheritdoc cref="StoreRoute.RefuseAsync{TAnswer}"/>
-    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
-        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
 
     /// <inheritdoc cref="RouteIds.Resource"/>
     public Guid StoreId => RouteIds.Resource(StoreIdAsSent);
@@ -56,7 +48,8 @@ public readonly record struct AdminAccountRoute(HttpContext Http)
 
 /// <summary>
 /// The audit trail of an audited operator route, as <see cref="OperatorFilter"/> opened it: the caller the grains
-/// record, the record a repository writes with its change, and where the handler's own refusals are recorded.
+/// record, and the record a repository writes with its change. The handler's refusals are recorded by the route
+/// (<see cref="AuditedRefusals"/>): it only answers them.
 /// </summary>
 public readonly record struct OperatorAudit(HttpContext Http, TimeProvider Clock)
 {
@@ -64,11 +57,7 @@ public readonly record struct OperatorAudit(HttpContext Http, TimeProvider Clock
     public Caller Caller => Scope.Caller;
 
     /// <summary>The record of this change, allowed now; the repository writes it with the change.</summary>
-    public AuditRecord Allowed() => Scope.Allowed(Clock.GetUtcNow().UtcDateTime);
-
-    /// <summary>Records the refusal, then answers with it in the handler's answer type.</summary>
-    public Task<TAnswer> RefuseAsync<TAnswer>(StoreError refusal) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
-        GatewayAudit.RefuseAsync<TAnswer>(Http, refusal);
+    public AuditRecord Allowed() => Scope.Record(Clock.GetUtcNow().UtcDateTime);
 
     private AuditScope Scope =>
         AuditScope.Of(Http) ?? throw new InvalidOperationException("Only audited routes behind OperatorFilter have an audit scope.");

@@ -61,13 +61,9 @@ public static class StoresApi
         {
             var call = route.Call;
             var outcome = await grains.AccountGrain(call.AccountId).CreateStoreAsync(call.Caller, body.Name);
-            if (!outcome.Succeeded)
-            {
-                return Answer<StoreDto>.Refuse(body.ArrayForm ? InArray(outcome.Error) : outcome.Error);
-            }
-
-            var store = StoreDto.From(outcome.Value);
-            return body.ArrayForm ? Answer<StoreDto>.OkInArray(store) : ApiResults.Ok(store);
+            return body.ArrayForm
+                ? ApiResults.From(outcome with { Error = InArray(outcome.Error) }, store => Answer<StoreDto>.OkInArray(StoreDto.From(store)))
+                : ApiResults.From(outcome, store => ApiResults.Ok(StoreDto.From(store)));
         });
 
     public static Task<Answer<StoreDto>> CreateManagedStore([AsParameters] AccountRoute route, HttpRequest request, IGrainFactory grains) =>
@@ -100,6 +96,6 @@ public static class StoresApi
     }
 
     /// <summary>In the array form the offending field sits under the first item.</summary>
-    private static StoreError InArray(StoreError error) =>
-        error.Pointer is null || error.Pointer.StartsWith("/0/", StringComparison.Ordinal) ? error : error with { Pointer = "/0" + error.Pointer };
+    private static StoreError? InArray(StoreError? error) =>
+        error?.Pointer is null || error.Pointer.StartsWith("/0/", StringComparison.Ordinal) ? error : error with { Pointer = "/0" + error.Pointer };
 }

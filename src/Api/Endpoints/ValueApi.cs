@@ -37,7 +37,7 @@ public static class ValueApi
     {
         if ((Malformed(route.StoreIdAsSent, "store_id") ?? Malformed(route.SecretIdAsSent, "secret_id")) is { } malformed)
         {
-            return await route.RefuseAsync<Answer<SecretValueDto>>(malformed);
+            return malformed;
         }
 
         var call = route.Call;
@@ -49,7 +49,7 @@ public static class ValueApi
     {
         if (Malformed(route.StoreIdAsSent, "store_id") is { } malformed)
         {
-            return await route.RefuseAsync<Answer<SecretValueDto>>(malformed);
+            return malformed;
         }
 
         var call = route.Call;

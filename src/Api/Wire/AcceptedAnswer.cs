@@ -13,11 +13,11 @@ public sealed class AcceptedAnswer : EnvelopeResult, IEndpointMetadataProvider, 
     /// <summary>The one success: it carries no per-request state.</summary>
     public static readonly AcceptedAnswer Instance = new(new Envelope<object>(true, [], [], null), StatusCodes.Status202Accepted);
 
-    private AcceptedAnswer(object envelope, int status) : base(envelope, status)
+    private AcceptedAnswer(object envelope, int status, StoreError? refusal = null) : base(envelope, status, refusal: refusal)
     {
     }
 
-    public static AcceptedAnswer Refuse(StoreError refusal) => new(ApiResults.ErrorEnvelopeOf(refusal), refusal.Wire.Status);
+    public static AcceptedAnswer Refuse(StoreError refusal) => new(ApiResults.ErrorEnvelopeOf(refusal), refusal.Wire.Status, refusal);
 
     public static implicit operator AcceptedAnswer(StoreError refusal) => Refuse(refusal);
 

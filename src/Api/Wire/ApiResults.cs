@@ -21,12 +21,16 @@ public static class ApiResults
 
     public static ListAnswer<TDto> List<TView, TDto>(Page<TView> page, Func<TView, TDto> toDto) => ListAnswer<TDto>.Of(page, toDto);
 
-    /// <summary>The answer to a grain outcome: the mapped value, or the refusal in the same answer type.</summary>
+    /// <summary>
+    /// The answer to a grain outcome: the mapped value, or the refusal in the same answer type, marked as recorded: a
+    /// grain records every refusal of an audited call itself. Answer a grain's refusal only through here; a refusal
+    /// converted on its own is the gateway's, which the audited routes record.
+    /// </summary>
     public static TAnswer From<T, TAnswer>(Outcome<T> outcome, Func<T, TAnswer> onSuccess) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
-        outcome.Succeeded ? onSuccess(outcome.Value) : TAnswer.Refuse(outcome.Error);
+        outcome.Succeeded ? onSuccess(outcome.Value) : EnvelopeResult.RecordedRefusal(TAnswer.Refuse(outcome.Error));
 
     /// <summary>A refusal, for code that answers for any route; handlers convert the refusal into their own answer type.</summary>
-    public static EnvelopeResult Error(StoreError error) => new(ErrorEnvelopeOf(error), error.Wire.Status);
+    public static EnvelopeResult Error(StoreError error) => new(ErrorEnvelopeOf(error), error.Wire.Status, refusal: error);
 
     /// <summary>The failure envelope of a refusal: its code, its message, and the offending field when there is one.</summary>
     public static ErrorEnvelope ErrorEnvelopeOf(StoreError error) =>
@@ -39,7 +43,7 @@ public static class ApiResults
     public static EnvelopeResult Unauthorized(StoreError refusal) => Error(refusal);
 
     public static EnvelopeResult TooManyRequests(int retryAfterSeconds) =>
-        new(ErrorEnvelopeOf(GatewayErrors.TooManyRequests()), StatusCodes.Status429TooManyRequests, retryAfterSeconds);
+        new(ErrorEnvelopeOf(GatewayErrors.TooManyRequests()), StatusCodes.Status429TooManyRequests, retryAfterSeconds, GatewayErrors.TooManyRequests());
 
     public static EnvelopeResult InternalError() => Error(GatewayErrors.InternalError());
     public static EnvelopeResult Unavailable() => Error(GatewayErrors.Unavailable());

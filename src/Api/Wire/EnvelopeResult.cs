@@ -11,13 +11,26 @@ namespace SecretsStore.Api.Wire;
 /// Not sealed: the typed answers handlers return derive from it, so that an answer stays one object per request.
 /// </remarks>
 /// <param name="retryAfterSeconds">For 429 and 503: when the client may try again.</param>
-public class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1) : IResult, IStatusCodeHttpResult
+/// <param name="refusal">The refusal a failure envelope answers with; null for a success.</param>
+public class EnvelopeResult(object envelope, int status, int retryAfterSeconds = 1, StoreError? refusal = null) : IResult, IStatusCodeHttpResult
 {
     public int? StatusCode => status;
 
-    /// <summary>The first error of a failure envelope, for the audit trail; null for a success.</summary>
-    public (int Status, int Code, string Message)? Refusal =>
-        envelope is ErrorEnvelope { Errors: [var first, ..] } ? (status, first.Code, first.Message) : null;
+    /// <summary>The refusal this answers with, for the audit trail and the metrics; null for a success.</summary>
+    public StoreError? Refusal => refusal;
+
+    /// <summary>
+    /// The refusal came from a grain, which recorded it with its decision: on an audited route the gateway must not
+    /// record it again (<see cref="SecretsStore.Api.Audit.AuditedRefusals"/>). Set by <see cref="ApiResults.From"/>.
+    /// </summary>
+    public bool RecordedByGrain { get; private set; }
+
+    /// <summary>Marks a refusal answer, made for this request alone, as one a grain has recorded.</summary>
+    internal static TAnswer RecordedRefusal<TAnswer>(TAnswer refusal) where TAnswer : EnvelopeResult
+    {
+        refusal.RecordedByGrain = refusal.Refusal is not null;
+        return refusal;
+    }
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
@@ -31,10 +44,10 @@ public class EnvelopeResult(object envelope, int status, int retryAfterSeconds =
             response.Headers["x-should-retry"] = "false";
         }
 
-        if (status is 400 or 401 or 403 && Refusal is { } refusal)
+        if (status is 400 or 401 or 403 && refusal is not null)
         {
             // Credential and quota refusals are counted here, where every one of them is answered.
-            httpContext.RequestServices?.GetService<GatewayMetrics>()?.Refusal(refusal.Status, refusal.Code, refusal.Message);
+            httpContext.RequestServices?.GetService<GatewayMetrics>()?.Refusal(status, refusal.Wire.Code, refusal.Message);
         }
 
         if (status is 429 or 503)

@@ -10,7 +10,7 @@ namespace SecretsStore.Api.Wire;
 /// </summary>
 public sealed class ListAnswer<T> : EnvelopeResult, IEndpointMetadataProvider, IEnvelopeAnswer<ListAnswer<T>>
 {
-    private ListAnswer(object envelope, int status) : base(envelope, status)
+    private ListAnswer(object envelope, int status, StoreError? refusal = null) : base(envelope, status, refusal: refusal)
     {
     }
 
@@ -20,7 +20,7 @@ public sealed class ListAnswer<T> : EnvelopeResult, IEndpointMetadataProvider, I
                 new ResultInfo(page.Number, page.PerPage, page.Items.Count, page.TotalCount, page.TotalPages)),
             StatusCodes.Status200OK);
 
-    public static ListAnswer<T> Refuse(StoreError refusal) => new(ApiResults.ErrorEnvelopeOf(refusal), refusal.Wire.Status);
+    public static ListAnswer<T> Refuse(StoreError refusal) => new(ApiResults.ErrorEnvelopeOf(refusal), refusal.Wire.Status, refusal);
 
     public static implicit operator ListAnswer<T>(StoreError refusal) => Refuse(refusal);
 

@@ -16,15 +16,12 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
-    /// <remarks>Made in one allocation: a create makes one of these per secret, inside the commit.</remarks>
     public AuditRecord Record(StoreSnapshot store, StoreError? error, Guid? secretId, string? secretName)
     {
-        var (status, code) = error?.Wire ?? (AllowedStatus, 0);
         var owns = Owns(store);
-        var record = new AuditRecord(
-            At, AccountId, Caller.PrincipalId, Action, status, error is null ? null : code, error?.Token,
-            store.StoreId, owns ? store.Row!.Name : null, secretId, owns ? secretName : null, Caller.RequestId);
-        return Caller.ActsIn(AccountId) ? record : record.Foreign();
+        return AuditRecord.Of(
+            At, AccountId, Caller, Action, error, AllowedStatus,
+            storeId: store.StoreId, storeName: owns ? store.Row!.Name : null, secretId: secretId, secretName: owns ? secretName : null);
     }
 
     private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;

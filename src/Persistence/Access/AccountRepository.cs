@@ -24,14 +24,11 @@ public sealed class AccountRepository(NpgsqlDataSource db)
     public async Task<AccountRecord> CreateAsync(string name, AuditRecord? audit = null, CancellationToken ct = default)
     {
         var id = Guid.NewGuid();
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(BatchStatement.Of("insert into accounts (id, name) values ($1, $2) returning created", id.ToString("N"), name));
-        if (audit is not null)
-        {
-            batch.BatchCommands.Add(AuditLog.Command(audit with { AccountId = id, Subject = $"account:{id:N}" }));
-        }
-
-        var created = (DateTime)(await batch.ExecuteScalarAsync(ct))!;
+        var created = (DateTime)(await AuditedChange.RunAsync(
+            db,
+            [BatchStatement.Of("insert into accounts (id, name) values ($1, $2) returning created", id.ToString("N"), name)],
+            audit is null ? [] : [audit with { AccountId = id, Subject = $"account:{id:N}" }],
+            ct))!;
         return new AccountRecord(id.ToString("N"), name, created);
     }
 

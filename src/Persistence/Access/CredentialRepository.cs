@@ -34,7 +34,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
         var insert = BatchStatement.Of(
             "insert into account_tokens (id, account_id, name, permission, token_hash) values ($1, $2, $3, $4, $5)",
             id, accountId.ToString("N"), name, PermissionName(permission), TokenHasher.Hash(token));
-        await ChangeAsync(insert, audit?.WithSubject($"token:{id}"), ct);
+        await AuditedChange.RunAsync(db, [insert], audit is null ? [] : [audit.WithSubject($"token:{id}")], ct);
         return new IssuedToken(id, token);
     }
 
@@ -69,7 +69,7 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
 
     /// <summary>Marks a token revoked; true when it existed and was live.</summary>
     public Task<bool> RevokeTokenAsync(Guid accountId, string tokenId, AuditRecord audit, CancellationToken ct = default) =>
-        AuditedChange.RunAsync(db, BatchStatement.Of(
+        AuditedChange.RunOneRowAsync(db, BatchStatement.Of(
             "update account_tokens set revoked_at = now() where account_id = $1 and id = $2 and revoked_at is null",
             accountId.ToString("N"), tokenId.ToLowerInvariant()), audit.WithSubject($"token:{tokenId.ToLowerInvariant()}"), ct);
 
@@ -83,12 +83,12 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
             on conflict (account_id, email) do update set key_hash = excluded.key_hash, created = now()
             """,
             accountId.ToString("N"), NormalizeEmail(email), TokenHasher.Hash(key));
-        await ChangeAsync(upsert, audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
+        await AuditedChange.RunAsync(db, [upsert], [audit.WithSubject($"key:{NormalizeEmail(email)}")], ct);
         return key;
     }
 
     public Task<bool> DeleteKeyAsync(Guid accountId, string email, AuditRecord audit, CancellationToken ct = default) =>
-        AuditedChange.RunAsync(db, BatchStatement.Of(
+        AuditedChange.RunOneRowAsync(db, BatchStatement.Of(
             "delete from account_keys where account_id = $1 and email = $2", accountId.ToString("N"), NormalizeEmail(email)),
             audit.WithSubject($"key:{NormalizeEmail(email)}"), ct);
 
@@ -123,19 +123,6 @@ public sealed class CredentialRepository(NpgsqlDataSource db)
         }
 
         return accounts.Count == 0 ? null : new KeyMatch(NormalizeEmail(email), accounts);
-    }
-
-    /// <summary>A change that always touches one row: with its record in one implicit transaction, or alone.</summary>
-    private async Task ChangeAsync(NpgsqlBatchCommand change, AuditRecord? audit, CancellationToken ct)
-    {
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(change);
-        if (audit is not null)
-        {
-            batch.BatchCommands.Add(AuditLog.Command(audit));
-        }
-
-        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static string PermissionName(Permission permission) => permission == Permission.Write ? "write" : "read";

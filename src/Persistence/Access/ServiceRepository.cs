@@ -64,29 +64,24 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
 
         var records = new List<AuditRecord> { audit.WithSubject(subject) };
         records.AddRange(GrantRecords(audit, AuditActions.ServiceGrant, subject, grants));
-        await using var insert = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                BatchStatement.Of(
-                    "insert into services (name, scopes, token_hash, every_account) values ($1, $2, $3, $4)",
-                    name, scopes.ToArray(), TokenHasher.Hash(token), grants.EveryAccount),
-                BatchStatement.Of(
-                    "insert into service_accounts (service, account_id) select $1, unnest($2::text[])",
-                    name, grants.Accounts.Select(a => a.ToString("N")).ToArray()),
-                AuditLog.Command([.. records]),
-            },
-        };
+        NpgsqlBatchCommand[] insert =
+        [
+            BatchStatement.Of(
+                "insert into services (name, scopes, token_hash, every_account) values ($1, $2, $3, $4)",
+                name, scopes.ToArray(), TokenHasher.Hash(token), grants.EveryAccount),
+            BatchStatement.Of(
+                "insert into service_accounts (service, account_id) select $1, unnest($2::text[])",
+                name, grants.Accounts.Select(a => a.ToString("N")).ToArray()),
+        ];
         try
         {
-            await insert.ExecuteNonQueryAsync(ct);
+            await AuditedChange.CommitAsync(connection, transaction, insert, records, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation && ex.ConstraintName == "services_pkey")
         {
             return new ServiceCreation(null, NameTaken: true);
         }
 
-        await transaction.CommitAsync(ct);
         return new ServiceCreation(token);
     }
 
@@ -106,12 +101,7 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
         var grant = accountId is { } account
             ? BatchStatement.Of("insert into service_accounts (service, account_id) values ($1, $2) on conflict do nothing", name, account.ToString("N"))
             : BatchStatement.Of("update services set every_account = true where name = $1", name);
-        await using (var change = new NpgsqlBatch(connection, transaction) { BatchCommands = { grant, AuditLog.Command(GrantRecord(audit, name, accountId)) } })
-        {
-            await change.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        await AuditedChange.CommitAsync(connection, transaction, [grant], [GrantRecord(audit, name, accountId)], ct);
         return GrantChange.Done;
     }
 
@@ -128,21 +118,9 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
         var revoke = accountId is { } account
             ? BatchStatement.Of("delete from service_accounts where service = $1 and account_id = $2", name, account.ToString("N"))
             : BatchStatement.Of("update services set every_account = false where name = $1 and every_account", name);
-        await using (var change = new NpgsqlBatch(connection, transaction) { BatchCommands = { revoke } })
-        {
-            if (await change.ExecuteNonQueryAsync(ct) != 1)
-            {
-                return GrantChange.NotGranted;
-            }
-        }
-
-        await using (var record = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(GrantRecord(audit, name, accountId)) } })
-        {
-            await record.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
-        return GrantChange.Done;
+        return await AuditedChange.CommitOneRowAsync(connection, transaction, revoke, [GrantRecord(audit, name, accountId)], ct)
+            ? GrantChange.Done
+            : GrantChange.NotGranted;
     }
 
     /// <summary>Gives a service a new token (the old one stops working); null when there is no such service.</summary>
@@ -150,7 +128,7 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
     {
         var token = TokenHasher.NewToken();
         var update = BatchStatement.Of("update services set token_hash = $2 where name = $1", name, TokenHasher.Hash(token));
-        return await AuditedChange.RunAsync(db, update, audit.WithSubject($"service:{name}"), ct) ? token : null;
+        return await AuditedChange.RunOneRowAsync(db, update, audit.WithSubject($"service:{name}"), ct) ? token : null;
     }
 
     /// <summary>
@@ -175,26 +153,9 @@ public sealed class ServiceRepository(NpgsqlDataSource db)
             }
         }
 
-        await using (var service = new NpgsqlCommand("delete from services where name = $1", connection, transaction)
-        {
-            Parameters = { new NpgsqlParameter { Value = name } },
-        })
-        {
-            if (await service.ExecuteNonQueryAsync(ct) != 1)
-            {
-                return false;
-            }
-        }
-
         var records = new List<AuditRecord> { audit.WithSubject(subject) };
         records.AddRange(GrantRecords(audit, AuditActions.ServiceRevoke, subject, new ServiceGrants(false, revoked.ToHashSet())));
-        await using (var record = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command([.. records]) } })
-        {
-            await record.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
-        return true;
+        return await AuditedChange.CommitOneRowAsync(connection, transaction, BatchStatement.Of("delete from services where name = $1", name), records, ct);
     }
 
     public async Task<IReadOnlyList<ServiceRecord>> ListAsync(CancellationToken ct = default)

@@ -41,26 +41,23 @@ public sealed record AuditRecord(
 {
     public bool IsAllowed => Code is null;
 
-    public static AuditRecord Allowed(DateTime at, Guid? accountId, Caller caller, string action, int status = 200) =>
-        new(at, accountId, caller.PrincipalId, action, status, null, null, null, null, null, null, caller.RequestId);
-
-    /// <summary>A refusal; kept from the addressed account's trail when the caller is a service not granted it.</summary>
-    public static AuditRecord Refused(DateTime at, Guid? accountId, Caller caller, string action, StoreError error)
+    /// <summary>
+    /// Every record of a request is made here: allowed (<paramref name="error"/> null, answered with
+    /// <paramref name="allowedStatus"/>) or refused, keeping only the refusal's error token. A principal foreign to the
+    /// account it addressed (<paramref name="foreign"/>: another account's token or key, as only the gateway can tell;
+    /// or a service not granted the account) is recorded in the operator's trail only, naming that account there.
+    /// </summary>
+    /// <remarks>Made in one allocation: a create makes one of these per secret, inside its commit.</remarks>
+    public static AuditRecord Of(
+        DateTime at, Guid? accountId, Caller caller, string action, StoreError? error, int allowedStatus = 200, bool foreign = false,
+        Guid? storeId = null, string? storeName = null, Guid? secretId = null, string? secretName = null)
     {
-        var (status, code) = error.Wire;
-        var record = new AuditRecord(at, accountId, caller.PrincipalId, action, status, code, error.Token, null, null, null, null, caller.RequestId);
-        return accountId is { } addressed && !caller.ActsIn(addressed) ? record.Foreign() : record;
+        var (status, code) = error?.Wire ?? (allowedStatus, 0);
+        var elsewhere = foreign || accountId is { } addressed && !caller.ActsIn(addressed);
+        return new AuditRecord(
+            at, elsewhere ? null : accountId, caller.PrincipalId, action, status, error is null ? null : code, error?.Token,
+            storeId, storeName, secretId, secretName, caller.RequestId, AddressedAccountId: elsewhere ? accountId : null);
     }
 
-    /// <summary>This record in the operator's trail only, naming the account it addressed there.</summary>
-    public AuditRecord Foreign() => this with { AccountId = null, AddressedAccountId = AccountId ?? AddressedAccountId };
-
-    public static AuditRecord Of(DateTime at, Guid? accountId, Caller caller, string action, StoreError? error, int status = 200) =>
-        error is null ? Allowed(at, accountId, caller, action, status) : Refused(at, accountId, caller, action, error);
-
-    public AuditRecord OnStore(Guid? storeId, string? storeName) => this with { StoreId = storeId, StoreName = storeName };
-
     public AuditRecord WithSubject(string subject) => this with { Subject = subject };
-
-    public AuditRecord OnSecret(Guid? secretId, string? secretName) => this with { SecretId = secretId, SecretName = secretName };
 }

@@ -29,16 +29,8 @@ public static class AuditRetention
             deleted = await delete.ExecuteNonQueryAsync(ct);
         }
 
-        var record = AuditRecord.Allowed(DateTime.UtcNow, null, Caller.Operator(requestId), AuditActions.AuditPrune) with
-        {
-            Subject = Subject(deleted, before),
-        };
-        await using (var recording = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(record) } })
-        {
-            await recording.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        var record = AuditRecord.Of(DateTime.UtcNow, null, Caller.Operator(requestId), AuditActions.AuditPrune, null).WithSubject(Subject(deleted, before));
+        await AuditedChange.CommitAsync(connection, transaction, [], [record], ct);
         return deleted;
     }
 

@@ -136,16 +136,10 @@ public sealed class MasterKeyCatalog(NpgsqlDataSource db)
             }
         }
 
-        // Waits for store inserts that read the old current key (they hold it share-locked) to commit first.
-        await ExecuteAsync(connection, transaction, CurrentToRetiring, ct);
-        await ExecuteAsync(connection, transaction, InsertCurrent, ct, chosen);
-        if (recordOf is not null)
-        {
-            await using var record = new NpgsqlBatch(connection, transaction) { BatchCommands = { AuditLog.Command(recordOf(chosen)) } };
-            await record.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        // The first statement waits for store inserts that read the old current key (they hold it share-locked) to commit.
+        await AuditedChange.CommitAsync(
+            connection, transaction, [BatchStatement.Of(CurrentToRetiring), BatchStatement.Of(InsertCurrent, chosen)],
+            recordOf is null ? [] : [recordOf(chosen)], ct);
         return new RotationResult(chosen, []);
     }
 

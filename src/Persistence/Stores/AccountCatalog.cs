@@ -138,15 +138,13 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
                 insertStore.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
             }
 
-            await using var insert = new NpgsqlBatch(connection, transaction) { BatchCommands = { insertStore, AuditLog.Command(audit) } };
-            await insert.ExecuteNonQueryAsync(ct);
+            await AuditedChange.CommitAsync(connection, transaction, [insertStore], [audit], ct);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
         {
             return new StoreInsertResult(StoreInsert.NameTaken);
         }
 
-        await transaction.CommitAsync(ct);
         return new StoreInsertResult(StoreInsert.Inserted);
     }
 
@@ -181,10 +179,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
         upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Secrets ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         upsert.Parameters.Add(new NpgsqlParameter { Value = change.SetsStores });
         upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Stores ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(upsert);
-        batch.BatchCommands.Add(AuditLog.Command(audit));
-        await batch.ExecuteNonQueryAsync(ct);
+        await AuditedChange.RunAsync(db, [upsert], [audit], ct);
     }
 
     /// <summary>
@@ -216,15 +211,7 @@ public sealed class AccountCatalog(NpgsqlDataSource db)
         }
 
         var deleteAccount = new NpgsqlBatchCommand("DELETE FROM accounts WHERE id = $1") { Parameters = { new NpgsqlParameter { Value = accountId.ToString("N") } } };
-        await using (var delete = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands = { Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount, AuditLog.Command(audit) },
-        })
-        {
-            await delete.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        await AuditedChange.CommitAsync(connection, transaction, [Command("DELETE FROM account_quotas WHERE account_id = $1", accountId), deleteAccount], [audit], ct);
         return true;
     }
 

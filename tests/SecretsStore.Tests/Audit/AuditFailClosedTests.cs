@@ -7,8 +7,8 @@ using SecretsStore.Tests.Infrastructure;
 namespace SecretsStore.Tests.Audit;
 
 /// <summary>
-/// A value read or a change whose audit record cannot be written is refused with 503, and nothing of it leaves or
-/// lands: not when the audit table refuses inserts, not when PostgreSQL is down.
+/// A value read, a change or a refusal whose audit record cannot be written is answered 503, and nothing of it leaves
+/// or lands: not when the audit table refuses inserts, not when PostgreSQL is down.
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class AuditFailClosedTests
@@ -43,6 +43,10 @@ public sealed class AuditFailClosedTests
             await api.PostAsync(secrets, account.WriteToken, new[] { new { name = "LOST", value = "v", scopes = new[] { "workers" } } }),
             await api.PatchAsync($"{secrets}/{id}", account.WriteToken, new { value = patched }),
             await api.DeleteAsync($"{secrets}/{id}", account.WriteToken),
+            // Refusals the gateway gives itself are not answered unrecorded either.
+            await api.PostAsync(secrets, account.WriteToken, "not json"),
+            await api.PostAsync(secrets, consumer, new[] { new { name = "WRONG_ROUTE", value = "v", scopes = new[] { "workers" } } }),
+            await api.DeleteAsync($"/admin/v1/accounts/{account.Id}/tokens/{Guid.NewGuid():N}", settings.AdminToken),
         };
         foreach (var response in refused)
         {

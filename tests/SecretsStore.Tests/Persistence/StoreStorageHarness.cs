@@ -27,7 +27,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         new(Writer, accountId, action, Timestamps.Now(TimeProvider.System));
 
     public static AuditRecord Record(Guid accountId, string action) =>
-        AuditRecord.Allowed(Timestamps.Now(TimeProvider.System), accountId, Writer, action);
+        AuditRecord.Of(Timestamps.Now(TimeProvider.System), accountId, Writer, action, null);
 
     private StoreStorageHarness(NpgsqlDataSource db, SecretsStoreOptions options)
     {

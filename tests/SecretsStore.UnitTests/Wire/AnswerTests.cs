@@ -37,7 +37,8 @@ public sealed class AnswerTests
     {
         Answer<SecretDto> answer = Errors.SecretNotFound();
         Assert.Equal(404, answer.StatusCode);
-        Assert.Equal((404, 1001, "secret_not_found"), answer.Refusal);
+        Assert.Equal(Errors.SecretNotFound(), answer.Refusal);
+        Assert.False(answer.RecordedByGrain);
 
         var context = new DefaultHttpContext();
         context.Response.Body = new MemoryStream();
