@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using SecretsStore.Api.Access;
 using SecretsStore.Api.Cluster;
 using SecretsStore.Api.Endpoints;
+using SecretsStore.Api.Idempotency;
 using SecretsStore.Api.Observability;
 using SecretsStore.Api.OpenApi;
 using SecretsStore.Api.Readiness;
@@ -115,11 +116,13 @@ public static class ApiComposition
 
         var account = app.MapGroup($"{ClientBase}/accounts/{{account_id}}/secrets_store")
             .AddEndpointFilter(Shared<AccountRoutesFilter>(app))
+            .AddEndpointFilter(KeyedWrites)
             .WithTags("Secrets Store");
         account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi().MapAccountAuditApi();
 
         var system = app.MapGroup($"{ClientBase}/system/accounts/{{account_tag}}")
             .AddEndpointFilter(Shared<SystemRoutesFilter>(app))
+            .AddEndpointFilter(KeyedWrites)
             .WithTags("System");
         system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System").MapValueApi();
 
@@ -127,6 +130,7 @@ public static class ApiComposition
 
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter(Shared<OperatorFilter>(app))
+            .AddEndpointFilter(KeyedWrites)
             .WithTags("Admin");
         admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi();
         admin.MapGroup("/accounts/{account_id}")
@@ -135,6 +139,9 @@ public static class ApiComposition
             .MapAdminCredentialsApi();
         return app;
     }
+
+    /// <summary>Reads a write's Idempotency-Key once the route's access filter (added before it) knows the principal.</summary>
+    private static readonly IdempotencyKeyFilter KeyedWrites = new();
 
     /// <summary>
     /// One instance of a (stateless) filter for every request. AddEndpointFilter&lt;T&gt; builds one per request from

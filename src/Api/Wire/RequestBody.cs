@@ -51,6 +51,12 @@ public static class RequestBody
                 return Errors.InvalidJsonBody("the request has no body");
             }
 
+            if (IdempotentRequest.Current is { } keyed)
+            {
+                // A keyed write's hash covers its body as sent, before anything of it is parsed or answered.
+                keyed.RequestHash = Idempotency.IdempotencyFingerprint.WithBody(keyed.RequestHash, bytes.Received.Span);
+            }
+
             JsonDocument document;
             try
             {

@@ -13,6 +13,12 @@ namespace SecretsStore.Grains.StoreWrites;
 /// <param name="AllowedStatus">The HTTP status an allowed request is answered with (202 for deletes of secrets).</param>
 public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, DateTime At, int AllowedStatus = 200)
 {
+    /// <summary>
+    /// The request's Idempotency-Key, taken from the call's context when the call arrives: the store plans and commits
+    /// its records in a later turn that serves a whole batch of calls, whose context is not this call's.
+    /// </summary>
+    public IdempotentRequest? Idempotency { get; init; } = IdempotentRequest.Current;
+
     public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
@@ -21,7 +27,8 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
         var owns = Owns(store);
         return AuditRecord.Of(
             At, AccountId, Caller, Action, error, AllowedStatus,
-            storeId: store.StoreId, storeName: owns ? store.Row!.Name : null, secretId: secretId, secretName: owns ? secretName : null);
+            storeId: store.StoreId, storeName: owns ? store.Row!.Name : null, secretId: secretId, secretName: owns ? secretName : null,
+            idempotency: Idempotency);
     }
 
     private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;

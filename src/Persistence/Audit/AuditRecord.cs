@@ -22,6 +22,7 @@ namespace SecretsStore.Persistence.Audit;
 /// For a refusal of a principal foreign to the account it addressed (another account's token or key, a service not
 /// granted the account), that account: the record is the operator's alone, so no tenant reads another's identity.
 /// </param>
+/// <param name="Idempotency">For a write sent with an <c>Idempotency-Key</c>, the hashes of its key and of the request.</param>
 public sealed record AuditRecord(
     DateTime At,
     Guid? AccountId,
@@ -37,7 +38,8 @@ public sealed record AuditRecord(
     string RequestId,
     Guid? SourceSecretId = null,
     string? Subject = null,
-    Guid? AddressedAccountId = null)
+    Guid? AddressedAccountId = null,
+    IdempotentRequest? Idempotency = null)
 {
     public bool IsAllowed => Code is null;
 
@@ -46,17 +48,21 @@ public sealed record AuditRecord(
     /// <paramref name="allowedStatus"/>) or refused, keeping only the refusal's error token. A principal foreign to the
     /// account it addressed (<paramref name="foreign"/>: another account's token or key, as only the gateway can tell;
     /// or a service not granted the account) is recorded in the operator's trail only, naming that account there.
+    /// <paramref name="idempotency"/> is the request's key, if it was sent with one: the caller passes
+    /// <see cref="IdempotentRequest.Current"/> where the record is made in the request's own flow.
     /// </summary>
     /// <remarks>Made in one allocation: a create makes one of these per secret, inside its commit.</remarks>
     public static AuditRecord Of(
         DateTime at, Guid? accountId, Caller caller, string action, StoreError? error, int allowedStatus = 200, bool foreign = false,
-        Guid? storeId = null, string? storeName = null, Guid? secretId = null, string? secretName = null)
+        Guid? storeId = null, string? storeName = null, Guid? secretId = null, string? secretName = null,
+        IdempotentRequest? idempotency = null)
     {
         var (status, code) = error?.Wire ?? (allowedStatus, 0);
         var elsewhere = foreign || accountId is { } addressed && !caller.ActsIn(addressed);
         return new AuditRecord(
             at, elsewhere ? null : accountId, caller.PrincipalId, action, status, error is null ? null : code, error?.Token,
-            storeId, storeName, secretId, secretName, caller.RequestId, AddressedAccountId: elsewhere ? accountId : null);
+            storeId, storeName, secretId, secretName, caller.RequestId, AddressedAccountId: elsewhere ? accountId : null,
+            Idempotency: idempotency);
     }
 
     public AuditRecord WithSubject(string subject) => this with { Subject = subject };

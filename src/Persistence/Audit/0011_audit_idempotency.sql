@@ -1,0 +1,11 @@
+-- Idempotency-Key (docs/api.md): every record of a keyed write carries the hash of the principal and the key and the
+-- hash of the request (method, path, body), written in the change's own transaction, so the trail says whether a key
+-- was used, by which request, and what that request committed. Neither hash reveals the key. Rows of writes without
+-- a key, and every row written before this migration, leave both NULL.
+
+ALTER TABLE audit_log ADD COLUMN idempotency_key bytea NULL;
+ALTER TABLE audit_log ADD COLUMN idempotency_request bytea NULL;
+
+-- A key is looked up for the whole replay window (24 hours by default), far beyond the few seconds the repeat
+-- mechanism walks back by seq. Partial: only keyed writes pay for it, and unkeyed appends keep the one index they had.
+CREATE INDEX audit_log_idempotency ON audit_log (idempotency_key, seq) WHERE idempotency_key IS NOT NULL;
