@@ -36,6 +36,7 @@ public static class ApiComposition
         services.AddSingleton<CredentialRepository>();
         services.AddSingleton<ServiceRepository>();
         services.TryAddSingleton<AuditLog>(); // the grains register the same one when co-hosted
+        services.AddSingleton<IdempotentAnswers>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
         services.AddSingleton<AdminToken>();
@@ -116,13 +117,13 @@ public static class ApiComposition
 
         var account = app.MapGroup($"{ClientBase}/accounts/{{account_id}}/secrets_store")
             .AddEndpointFilter(Shared<AccountRoutesFilter>(app))
-            .AddEndpointFilter(KeyedWrites)
+            .AddEndpointFilter(Shared<IdempotencyKeyFilter>(app))
             .WithTags("Secrets Store");
         account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi().MapAccountAuditApi();
 
         var system = app.MapGroup($"{ClientBase}/system/accounts/{{account_tag}}")
             .AddEndpointFilter(Shared<SystemRoutesFilter>(app))
-            .AddEndpointFilter(KeyedWrites)
+            .AddEndpointFilter(Shared<IdempotencyKeyFilter>(app))
             .WithTags("System");
         system.MapCreateManagedStore().MapStoresApi("System").MapSecretsApi("System").MapValueApi();
 
@@ -130,7 +131,7 @@ public static class ApiComposition
 
         var admin = app.MapGroup("/admin/v1")
             .AddEndpointFilter(Shared<OperatorFilter>(app))
-            .AddEndpointFilter(KeyedWrites)
+            .AddEndpointFilter(Shared<IdempotencyKeyFilter>(app))
             .WithTags("Admin");
         admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi();
         admin.MapGroup("/accounts/{account_id}")
@@ -139,9 +140,6 @@ public static class ApiComposition
             .MapAdminCredentialsApi();
         return app;
     }
-
-    /// <summary>Reads a write's Idempotency-Key once the route's access filter (added before it) knows the principal.</summary>
-    private static readonly IdempotencyKeyFilter KeyedWrites = new();
 
     /// <summary>
     /// One instance of a (stateless) filter for every request. AddEndpointFilter&lt;T&gt; builds one per request from

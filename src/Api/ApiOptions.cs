@@ -39,6 +39,8 @@ public sealed class ApiOptions : IValidatableObject
 
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
+    public Idempotency.IdempotencyOptions Idempotency { get; set; } = new();
+
     public static OptionsBuilder<ApiOptions> Register(IServiceCollection services, IConfiguration configuration) =>
         services.AddOptions<ApiOptions>()
             .Bind(configuration.GetSection(Section))
@@ -88,6 +90,11 @@ public sealed class ApiOptions : IValidatableObject
         if (Bodies.Problem() is { } bodyProblem)
         {
             yield return new ValidationResult($"{Section}:Bodies:{bodyProblem}.", [nameof(Bodies)]);
+        }
+
+        if (Idempotency.Problem() is { } idempotencyProblem)
+        {
+            yield return new ValidationResult($"{Section}:Idempotency:{idempotencyProblem}.", [nameof(Idempotency)]);
         }
 
         if (Scopes is not null && ScopeSet.Problem(Scopes) is { } scopeProblem)

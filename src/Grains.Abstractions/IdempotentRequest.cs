@@ -9,29 +9,12 @@ namespace SecretsStore.Grains.Abstractions;
 /// audit record of the request is stamped with it, in the change's own transaction. Neither hash reveals the key: the
 /// trail holds no credential and nothing a client could replay with.
 /// </summary>
-/// <remarks>
-/// Not immutable: the gateway enters it before the request's body is read, and <see cref="RequestHash"/> is completed
-/// when the body has been read, which is before any grain call or record of the request (Orleans copies the value when
-/// a call is sent). So a body is read once, through the gateway's one reader, and only keyed writes hash it.
-/// </remarks>
-[GenerateSerializer, Alias("SecretsStore.IdempotentRequest")]
-public sealed class IdempotentRequest
+/// <param name="KeyHash">SHA-256 of the principal and the key: a key is the principal's own.</param>
+/// <param name="RequestHash">SHA-256 of the method, the path and the body: what a reuse of the key must match.</param>
+[GenerateSerializer, Immutable, Alias("SecretsStore.IdempotentRequest")]
+public sealed record IdempotentRequest([property: Id(0)] byte[] KeyHash, [property: Id(1)] byte[] RequestHash)
 {
     private const string ContextKey = "secretsstore.idempotency";
-
-    public IdempotentRequest(byte[] keyHash, byte[] requestHash)
-    {
-        KeyHash = keyHash;
-        RequestHash = requestHash;
-    }
-
-    /// <summary>SHA-256 of the principal and the key: a key is the principal's own.</summary>
-    [Id(0)]
-    public byte[] KeyHash { get; private set; }
-
-    /// <summary>SHA-256 of the method, the path and the body: what a reuse of the key must match.</summary>
-    [Id(1)]
-    public byte[] RequestHash { get; set; }
 
     /// <summary>
     /// The keyed request this turn serves, or null. Read where a call's records are planned in the call's own turn (the

@@ -51,6 +51,9 @@ public enum ErrorKind
 
     /// <summary>Storage or the cluster could not be reached: 503, code 10002.</summary>
     Unavailable = 14,
+
+    /// <summary>A well-formed request the gateway will not run as sent (an Idempotency-Key reused for another request): 422, code 1001.</summary>
+    Unprocessable = 15,
 }
 
 /// <summary>A refusal: its kind, the wire message (<c>snake_case_token[: detail]</c>) and the offending field.</summary>
@@ -78,6 +81,7 @@ public sealed record StoreError(
         ErrorKind.MethodNotAllowed => (405, 7001),
         ErrorKind.Throttled => (429, 971),
         ErrorKind.Unavailable => (503, 10002),
+        ErrorKind.Unprocessable => (422, 1001),
         _ => (500, 10001),
     };
 

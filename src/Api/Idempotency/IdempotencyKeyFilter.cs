@@ -1,15 +1,33 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
 namespace SecretsStore.Api.Idempotency;
 
 /// <summary>
-/// Reads a write's <c>Idempotency-Key</c> once the access filter knows the principal (it runs after it, on the account,
-/// system and admin routes): a bad key is refused (400 <c>idempotency_key_invalid</c>, recorded by
-/// <see cref="SecretsStore.Api.Audit.AuditedRefusals"/>), and a good one enters the request's
-/// <see cref="IdempotentRequest"/> into Orleans' request context, so every audit record of the request carries it, in
-/// the change's own transaction (docs/api.md, "Idempotency-Key"). The body's hash is added when the body is read
-/// (<see cref="SecretsStore.Api.Wire.RequestBody"/>). A read (GET) with a key, and any request without one, passes as it came.
+/// <c>Idempotency-Key</c> on every write of the account, system and admin routes (docs/api.md, "Idempotency-Key"). It
+/// runs after the route's access filter, which names the principal; for a write with a key it:
+/// <list type="number">
+/// <item>refuses a bad key (400 <c>idempotency_key_invalid</c>);</item>
+/// <item>reads the body (under the same limits as every body) to hash the request: method, path with query, body;</item>
+/// <item>holds the key across the cluster (<see cref="IIdempotencyLeaseGrain"/>): a repeat meanwhile is 409
+/// <c>idempotency_key_in_use</c> with Retry-After;</item>
+/// <item>looks the key up: an answer kept for the same request is replayed (<see cref="ReplayedAnswer"/>), one kept for
+/// another request is 422 <c>idempotency_key_reused</c>, and a change committed with the key whose answer was not kept
+/// is refused rather than applied twice;</item>
+/// <item>else runs the request with its <see cref="IdempotentRequest"/> in Orleans' request context, so every audit
+/// record of it carries the key, in the change's transaction; and keeps its answer, sealed (<see cref="AnswerSeal"/>),
+/// unless it is a fault or throttling (5xx, 429), which the client may repeat with the same key.</item>
+/// </list>
+/// A read (GET) with a key, and any request without one, passes as it came. Its refusals are recorded as every
+/// refusal on an audited route (<see cref="SecretsStore.Api.Audit.AuditedRefusals"/>, which runs around it).
 /// </summary>
-public sealed class IdempotencyKeyFilter : IEndpointFilter
+public sealed class IdempotencyKeyFilter(
+    IGrainFactory grains, IdempotentAnswers answers, TimeProvider clock, IOptions<ApiOptions> options, ILogger<IdempotencyKeyFilter> logger)
+    : IEndpointFilter
 {
+    private readonly IdempotencyOptions _options = options.Value.Idempotency;
+
     /// <remarks>Not async: a request without a key (nearly all of them) is handed on as it came.</remarks>
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -19,33 +37,111 @@ public sealed class IdempotencyKeyFilter : IEndpointFilter
             return next(context);
         }
 
-        return IdempotencyKeyHeader.TryRead(request.Headers, out var key) is { } refusal
-            ? new(ApiResults.Error(refusal))
-            : KeyedAsync(context, next, key!);
-    }
-
-    private static async ValueTask<object?> KeyedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string key)
-    {
-        var http = context.HttpContext;
-        var request = http.Request;
-        var principal = Audit.AuditScope.Of(http)?.Caller.PrincipalId;
-        if (principal is null)
+        if (IdempotencyKeyHeader.TryRead(request.Headers, out var key) is { } refusal)
         {
-            // Only audited routes change anything, and each of them names its principal before this filter runs.
-            return await next(context);
+            return new(ApiResults.Error(refusal));
         }
 
+        // Only audited routes change anything, and each of them names its principal before this filter runs.
+        return Audit.AuditScope.Of(context.HttpContext)?.Caller.PrincipalId is { } principal
+            ? KeyedAsync(context, next, principal, key!)
+            : next(context);
+    }
+
+    private async ValueTask<object?> KeyedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string principal, string key)
+    {
+        var request = context.HttpContext.Request;
+        var received = await RequestBody.ReceiveAsync(request);
+        if (!received.Succeeded)
+        {
+            return ApiResults.Error(received.Error);
+        }
+
+        using var body = received.Value;
         var keyed = new IdempotentRequest(
             IdempotencyFingerprint.KeyHash(principal, key),
-            IdempotencyFingerprint.RequestHash(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}"));
-        keyed.Enter();
+            IdempotencyFingerprint.WithBody(
+                IdempotencyFingerprint.RequestHash(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}"), body.Received.Span));
+        var leases = grains.GetGrain<IIdempotencyLeaseGrain>(IIdempotencyLeaseGrain.BucketOf(keyed.KeyHash));
+        var leaseKey = Convert.ToHexString(keyed.KeyHash);
+        if (await leases.TryTakeAsync(leaseKey, _options.Lease) is not { } holder)
+        {
+            return EnvelopeResult.RetryLater(IdempotencyErrors.KeyInUse(), retryAfterSeconds: 1);
+        }
+
         try
         {
-            return await next(context);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var since = now - _options.Window;
+            if (await answers.FindAsync(keyed.KeyHash, since, context.HttpContext.RequestAborted) is { } earlier)
+            {
+                return Answer(earlier, keyed, principal, key);
+            }
+
+            // The handler reads the body again, from the bytes received here; they are zeroed when it is done.
+            MemoryMarshal.TryGetArray(body.Received, out var bytes);
+            request.Body = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
+            keyed.Enter();
+            object? answer;
+            try
+            {
+                answer = await next(context);
+            }
+            finally
+            {
+                IdempotentRequest.Leave();
+            }
+
+            await KeepAsync(answer, keyed, principal, key, now, since);
+            return answer;
         }
         finally
         {
-            IdempotentRequest.Leave();
+            await leases.ReleaseAsync(leaseKey, holder);
+        }
+    }
+
+    private object Answer(KeyedRequest earlier, IdempotentRequest keyed, string principal, string key)
+    {
+        if (!earlier.RequestHash.AsSpan().SequenceEqual(keyed.RequestHash))
+        {
+            return ApiResults.Error(IdempotencyErrors.KeyReused(_options.Window));
+        }
+
+        if (earlier.Sealed is null)
+        {
+            return ApiResults.Error(IdempotencyErrors.AnswerNotKept(earlier.RequestId!));
+        }
+
+        // The seal binds the request's hash, which matched, and a key that hashed the same: it opens.
+        var (status, answerBody) = AnswerSeal.Open(principal, key, keyed.RequestHash, earlier.Sealed)
+            ?? throw new InvalidOperationException("A kept answer did not open with the key and request it was sealed for.");
+        return new ReplayedAnswer(status, answerBody);
+    }
+
+    /// <summary>
+    /// Keeps an answer that a repeat must get again: a success or a refusal, not a fault or throttling. Should keeping it
+    /// fail, the answer still goes out (it is the truth); a repeat then finds the change in the trail and is refused
+    /// rather than applied twice.
+    /// </summary>
+    private async Task KeepAsync(object? answer, IdempotentRequest keyed, string principal, string key, DateTime at, DateTime since)
+    {
+        if (answer is not EnvelopeResult { StatusCode: { } status } envelope || status >= 500 || status == StatusCodes.Status429TooManyRequests)
+        {
+            return;
+        }
+
+        var rendered = envelope.Render();
+        var sealedAnswer = AnswerSeal.Seal(principal, key, keyed.RequestHash, status, rendered);
+        // The answer may hold a one-time credential (a token create): no copy of it outlives the answer itself.
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(rendered);
+        try
+        {
+            await answers.KeepAsync(keyed.KeyHash, keyed.RequestHash, at, sealedAnswer, since, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            logger.LogWarning(e, "The answer of a keyed write was not kept; a repeat of its key is refused rather than run again");
         }
     }
 }

@@ -32,18 +32,19 @@ public class EnvelopeResult(object envelope, int status, int retryAfterSeconds =
         return refusal;
     }
 
+    /// <summary>
+    /// A refusal the client should repeat after <see cref="RetryAfterSeconds"/> (409 <c>idempotency_key_in_use</c>): it
+    /// carries Retry-After, and not the <c>x-should-retry: false</c> other conflicts carry.
+    /// </summary>
+    public static EnvelopeResult RetryLater(StoreError refusal, int retryAfterSeconds) =>
+        new(ApiResults.ErrorEnvelopeOf(refusal), refusal.Wire.Status, retryAfterSeconds, refusal) { _retryLater = true };
+
+    private bool _retryLater;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.Headers.CacheControl = "no-store";
-        if (status is 400 or 403 or 404 or 409 or 413)
-        {
-            // Without this the Cloudflare SDK repeats a 409 three times.
-            response.Headers["x-should-retry"] = "false";
-        }
-
+        WriteHeaders(response, status, _retryLater ? retryAfterSeconds : null);
         if (status is 400 or 401 or 403 && refusal is not null)
         {
             // Credential and quota refusals are counted here, where every one of them is answered.
@@ -58,12 +59,7 @@ public class EnvelopeResult(object envelope, int status, int retryAfterSeconds =
         var buffer = ResponseBuffer.Rent();
         try
         {
-            if (!SecretEnvelopeJson.TryWrite(buffer.Writer, envelope))
-            {
-                JsonSerializer.Serialize(buffer.Writer, envelope, envelope.GetType(), WireJson.Options);
-            }
-
-            buffer.Writer.Flush();
+            Serialize(buffer);
             response.ContentLength = buffer.Written.Length;
             response.BodyWriter.Write(buffer.Written);
         }
@@ -74,5 +70,50 @@ public class EnvelopeResult(object envelope, int status, int retryAfterSeconds =
 
         var flushed = response.BodyWriter.FlushAsync(httpContext.RequestAborted);
         return flushed.IsCompletedSuccessfully ? Task.CompletedTask : flushed.AsTask();
+    }
+
+    /// <summary>The body this answer writes, as a copy of its own (a keyed write's answer is kept, sealed).</summary>
+    internal byte[] Render()
+    {
+        var buffer = ResponseBuffer.Rent();
+        try
+        {
+            Serialize(buffer);
+            return buffer.Written.ToArray();
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    /// <summary>
+    /// The headers of an envelope with <paramref name="answerStatus"/>, for this answer and for a replay of it;
+    /// <paramref name="retryAfter"/> for a refusal the client should repeat.
+    /// </summary>
+    internal static void WriteHeaders(HttpResponse response, int answerStatus, int? retryAfter = null)
+    {
+        response.StatusCode = answerStatus;
+        response.ContentType = "application/json";
+        response.Headers.CacheControl = "no-store";
+        if (retryAfter is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (answerStatus is 400 or 403 or 404 or 409 or 413 or 422)
+        {
+            // Without this the Cloudflare SDK repeats a 409 three times.
+            response.Headers["x-should-retry"] = "false";
+        }
+    }
+
+    private void Serialize(ResponseBuffer buffer)
+    {
+        if (!SecretEnvelopeJson.TryWrite(buffer.Writer, envelope))
+        {
+            JsonSerializer.Serialize(buffer.Writer, envelope, envelope.GetType(), WireJson.Options);
+        }
+
+        buffer.Writer.Flush();
     }
 }

@@ -51,12 +51,6 @@ public static class RequestBody
                 return Errors.InvalidJsonBody("the request has no body");
             }
 
-            if (IdempotentRequest.Current is { } keyed)
-            {
-                // A keyed write's hash covers its body as sent, before anything of it is parsed or answered.
-                keyed.RequestHash = Idempotency.IdempotencyFingerprint.WithBody(keyed.RequestHash, bytes.Received.Span);
-            }
-
             JsonDocument document;
             try
             {
@@ -71,6 +65,46 @@ public static class RequestBody
             {
                 return parse(document.RootElement);
             }
+        }
+        finally
+        {
+            reads?.Exit(credential);
+        }
+    }
+
+    /// <summary>
+    /// Receives the whole body, under the same limits as <see cref="ReadAsync{T}"/>, for a caller that must see its bytes
+    /// before the handler does (a keyed write's hash). The caller owns the bytes and disposes of them, which zeroes them.
+    /// </summary>
+    internal static async Task<Outcome<ArrivingBytes>> ReceiveAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return GatewayErrors.BodyTooLarge();
+        }
+
+        var credential = PresentedCredential.Of(request.HttpContext).Partition;
+        var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
+        if (reads is not null && !reads.TryEnter(credential))
+        {
+            return GatewayErrors.TooManyBodies();
+        }
+
+        var bytes = new ArrivingBytes(FirstBufferBytes, MaxBytes);
+        try
+        {
+            if (await ReceiveAsync(request, bytes) is { } refusal)
+            {
+                bytes.Dispose();
+                return refusal;
+            }
+
+            return bytes;
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
         }
         finally
         {

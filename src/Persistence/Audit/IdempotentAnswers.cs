@@ -1,0 +1,57 @@
+using Npgsql;
+
+namespace SecretsStore.Persistence.Audit;
+
+/// <summary>What a key is known by within its window: the first answer given to it, sealed; or only what it committed.</summary>
+/// <param name="RequestHash">The hash of the request that first used the key.</param>
+/// <param name="Sealed">The sealed answer (status and body); null when only the trail knows the key.</param>
+/// <param name="RequestId">For a key only the trail knows: the id of the request whose change committed with it.</param>
+public sealed record KeyedRequest(byte[] RequestHash, byte[]? Sealed, string? RequestId);
+
+/// <summary>
+/// The <c>idempotent_answers</c> table (migration 0011): the first answer of each keyed write, sealed with a key derived
+/// from the Idempotency-Key itself, which no row holds (docs/api.md, "Idempotency-Key"). Together with the trail's
+/// records of keyed writes, which commit with their changes, it says whether a key was used.
+/// </summary>
+public sealed class IdempotentAnswers(NpgsqlDataSource db)
+{
+    // One round trip: the answer kept for the key, else (its answer lost with a gateway that stopped between the commit
+    // and the answer) the first change committed with the key, found by the trail's partial index.
+    private const string Find = """
+        SELECT request_hash, sealed, NULL::text FROM idempotent_answers WHERE key_hash = $1 AND at >= $2
+        UNION ALL
+        (SELECT idempotency_request, NULL, request_id FROM audit_log
+          WHERE idempotency_key = $1 AND at >= $2 AND code IS NULL ORDER BY seq LIMIT 1)
+        """;
+
+    // A key whose window has passed is free again: its row is taken over.
+    private const string Keep = """
+        INSERT INTO idempotent_answers (key_hash, request_hash, at, sealed) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (key_hash) DO UPDATE SET request_hash = EXCLUDED.request_hash, at = EXCLUDED.at, sealed = EXCLUDED.sealed
+         WHERE idempotent_answers.at < $5
+        """;
+
+    /// <summary>What the key was used for since <paramref name="since"/>: its answer if kept, else its committed change; null if unused.</summary>
+    public async Task<KeyedRequest?> FindAsync(byte[] keyHash, DateTime since, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(Find);
+        command.Parameters.Add(new NpgsqlParameter { Value = keyHash });
+        command.Parameters.Add(new NpgsqlParameter { Value = since });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new KeyedRequest((byte[])reader[0], reader.IsDBNull(1) ? null : (byte[])reader[1], reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
+
+    /// <summary>Keeps a keyed write's first answer; a row of the same key still within <paramref name="since"/> stays as it is.</summary>
+    public async Task KeepAsync(byte[] keyHash, byte[] requestHash, DateTime at, byte[] sealedAnswer, DateTime since, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(Keep);
+        foreach (var value in new object[] { keyHash, requestHash, at, sealedAnswer, since })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
