@@ -291,6 +291,30 @@ public sealed class IdempotencyKeyTests(AppFixture app)
         Assert.Equal(["EARLY", "LATE"], (await Api.GetAsync(path, account.ReadToken)).Names().Order());
     }
 
+    [Fact]
+    public async Task AChangeWhoseAnswerWasNotKeptIsNeitherAppliedAgainNorReplayed()
+    {
+        var account = await app.NewAccountAsync();
+        var store = await Api.CreateStoreAsync(account);
+        var path = $"{account.Base}/stores/{store}/secrets";
+        var first = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("LOST_ANSWER"), headers: Key("lost-1"));
+
+        // As if the gateway had stopped after the commit, before it kept the answer: only the trail knows the key.
+        await using (var owner = new NpgsqlConnection(app.Settings.ConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var forget = new NpgsqlCommand("DELETE FROM idempotent_answers WHERE key_hash = $1", owner);
+            forget.Parameters.Add(new NpgsqlParameter { Value = Convert.FromHexString(Assert.Single(await RecordsOfAsync(first)).Key!) });
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+
+        var again = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("LOST_ANSWER"), headers: Key("lost-1"));
+
+        Assert.Equal((409, 1003, "idempotency_answer_not_kept"), (again.Status, again.ErrorCode, again.ErrorToken));
+        Assert.Contains(first.Header("x-request-id")!, again.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(["LOST_ANSWER"], (await Api.GetAsync(path, account.ReadToken)).Names());
+    }
+
     /// <summary>Returns once a statement of the service waits for a lock the test holds (or the write ended, which fails the test).</summary>
     private static async Task WaitUntilAWriteWaitsForALockAsync(NpgsqlConnection owner, NpgsqlTransaction holding, Task running)
     {
