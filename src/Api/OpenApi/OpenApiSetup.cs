@@ -63,6 +63,7 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(ParameterDocs.DescribeAsync);
+            options.AddOperationTransformer(IdempotencyKeyDocs.DescribeAsync);
             options.AddSchemaTransformer((schema, context, _) =>
             {
                 if (context.JsonTypeInfo.Type == typeof(Wire.ErrorItem) && schema.Properties?.TryGetValue("message", out var message) == true

@@ -5,7 +5,8 @@ namespace SecretsStore.Benchmarks.Scenarios;
 /// <summary>
 /// Durable creates, one secret per request, against PostgreSQL's own single-row commit rate at the same
 /// concurrency: over 64 stores of one account, into one store, and over 64 stores with the silo's cross-store
-/// group commit switched off (one store per transaction), which shows what sharing a transaction is worth.
+/// group commit switched off (one store per transaction), which shows what sharing a transaction is worth. The first
+/// two are also run with an Idempotency-Key on every create, in the same rounds, to show what a key costs.
 /// </summary>
 public static class CreateScenario
 {
@@ -14,6 +15,8 @@ public static class CreateScenario
         var pgbench = new List<double>();
         var spread = new List<MeteredRun>();
         var single = new List<MeteredRun>();
+        var spreadKeyed = new List<MeteredRun>();
+        var singleKeyed = new List<MeteredRun>();
         await using (var service = await ServiceUnderTest.StartAsync(context))
         {
             var account = await service.NewAccountAsync();
@@ -32,6 +35,13 @@ public static class CreateScenario
                     Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"s{round}"))));
                 single.Add(await Allocations.PerRequestAsync(() =>
                     Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, [one], $"o{round}"))));
+                spreadKeyed.Add(await Allocations.PerRequestAsync(() =>
+                    Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, stores, $"sk{round}", keyed: true))));
+                singleKeyed.Add(await Allocations.PerRequestAsync(() =>
+                    Wrk.RunAsync(service.BaseAddress, context.Connections, context.Duration, LuaScripts.CreateSecrets(account, [one], $"ok{round}", keyed: true))));
+                log($"  round {round + 1}: with Idempotency-Key, 64 stores {spreadKeyed[^1].Wrk.RequestsPerSecond:N0}/s ({spreadKeyed[^1].BytesPerRequest:N0} B/req, " +
+                    $"{spreadKeyed[^1].CpuPerRequest.TotalMicroseconds:N0} µs CPU/req), one store {singleKeyed[^1].Wrk.RequestsPerSecond:N0}/s " +
+                    $"({singleKeyed[^1].BytesPerRequest:N0} B/req, {singleKeyed[^1].CpuPerRequest.TotalMicroseconds:N0} µs CPU/req)");
                 // CPU per request swings far less than the rate on a shared machine: it shows what a change costs the service.
                 log($"  round {round + 1}: pgbench {pgbench[^1]:N0} tps, 64 stores {spread[^1].Wrk.RequestsPerSecond:N0}/s ({spread[^1].BytesPerRequest:N0} B/req, " +
                     $"{spread[^1].CpuPerRequest.TotalMicroseconds:N0} µs CPU/req), one store {single[^1].Wrk.RequestsPerSecond:N0}/s " +
@@ -63,6 +73,8 @@ public static class CreateScenario
         [
             Row($"durable creates over 64 stores, {context.Connections} connections", spread, baseline, baselineText, "≥ 0.5"),
             Row($"durable creates into one store, {context.Connections} connections", single, baseline, baselineText, "≥ 0.3"),
+            Row($"durable creates over 64 stores with Idempotency-Key, {context.Connections} connections", spreadKeyed, baseline, baselineText, "≥ 0.9 × without"),
+            Row($"durable creates into one store with Idempotency-Key, {context.Connections} connections", singleKeyed, baseline, baselineText, "≥ 0.9 × without"),
             Row("durable creates over 64 stores, one store per transaction (cross-store group commit off)", unshared, baseline, baselineText, "–"),
         ];
     }

@@ -22,7 +22,8 @@ public static class LuaScripts
         """;
 
     /// <summary>One secret per request, stores taken in turn; <paramref name="runTag"/> keeps names unique across runs.</summary>
-    public static string CreateSecrets(BenchAccount account, IReadOnlyList<string> stores, string runTag) => $$"""
+    /// <param name="keyed">Each create sends an Idempotency-Key of its own (a new key per request, as a client that keys every write).</param>
+    public static string CreateSecrets(BenchAccount account, IReadOnlyList<string> stores, string runTag, bool keyed = false) => $$"""
         local stores = { {{string.Join(", ", stores.Select(s => $"\"{s}\""))}} }
         local threads = 0
         function setup(thread)
@@ -37,7 +38,12 @@ public static class LuaScripts
           counter = counter + 1
           local store = stores[((counter + tid) % #stores) + 1]
           local body = '[{"name":"B{{runTag}}_' .. tid .. '_' .. counter .. '","value":"benchmark-value-' .. counter .. '","scopes":["workers"]}]'
-          return wrk.format(nil, "{{account.Base}}/stores/" .. store .. "/secrets", nil, body)
+          local headers = nil
+          if {{(keyed ? "true" : "false")}} then
+            headers = { ["Authorization"] = wrk.headers["Authorization"], ["Content-Type"] = "application/json",
+                        ["Idempotency-Key"] = "{{runTag}}-" .. tid .. "-" .. counter .. "-0f8c2a6e-6b1d-4c55-9a0e-3d7f5b2c9e41" }
+          end
+          return wrk.format(nil, "{{account.Base}}/stores/" .. store .. "/secrets", headers, body)
         end
         """;
 

@@ -51,6 +51,31 @@ public sealed partial class OpenApiDocumentTests(AppFixture app)
     }
 
     [Fact]
+    public async Task EveryWriteOfTheAccountSystemAndAdminRoutesTakesAnIdempotencyKeyAndNoReadDoes()
+    {
+        var keyed = new List<string>();
+        foreach (var path in (await DocumentAsync()).GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var takesKey = operation.Value.TryGetProperty("parameters", out var parameters)
+                    && parameters.EnumerateArray().Any(p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+                var write = operation.Name is "post" or "patch" or "delete"
+                    && (path.Name.StartsWith("/client/v4/accounts/", StringComparison.Ordinal) || path.Name.StartsWith("/client/v4/system/", StringComparison.Ordinal)
+                        || path.Name.StartsWith("/admin/v1/", StringComparison.Ordinal));
+                Assert.True(write == takesKey, $"{operation.Name} {path.Name}: {(write ? "no" : "an")} Idempotency-Key");
+                if (takesKey)
+                {
+                    keyed.Add($"{operation.Name} {path.Name}");
+                }
+            }
+        }
+
+        Assert.Contains("post /client/v4/accounts/{account_id}/secrets_store/stores/{store_id}/secrets", keyed);
+        Assert.Contains("post /admin/v1/accounts/{account_id}/tokens", keyed);
+    }
+
+    [Fact]
     public async Task SchemasUseTheWiresSnakeCaseNames()
     {
         var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
