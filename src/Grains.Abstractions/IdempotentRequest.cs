@@ -10,7 +10,10 @@ namespace SecretsStore.Grains.Abstractions;
 /// trail holds no credential and nothing a client could replay with.
 /// </summary>
 /// <param name="KeyHash">SHA-256 of the principal and the key: a key is the principal's own.</param>
-/// <param name="RequestHash">SHA-256 of the method, the path and the body: what a reuse of the key must match.</param>
+/// <param name="RequestHash">
+/// HMAC-SHA256 of the method, the path and the body under a key derived from the Idempotency-Key: what a reuse of the
+/// key must match.
+/// </param>
 [GenerateSerializer, Immutable, Alias("SecretsStore.IdempotentRequest")]
 public sealed record IdempotentRequest([property: Id(0)] byte[] KeyHash, [property: Id(1)] byte[] RequestHash)
 {

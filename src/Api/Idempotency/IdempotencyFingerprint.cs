@@ -9,21 +9,22 @@ namespace SecretsStore.Api.Idempotency;
 /// </summary>
 public static class IdempotencyFingerprint
 {
+    private static readonly byte[] RequestPurpose = Encoding.UTF8.GetBytes("SecretsStore idempotent request v1");
+
     /// <summary>The key as the principal's own: the same key from another principal is another key.</summary>
-    public static byte[] KeyHash(string principalId, string key) => Hash(principalId, key);
+    public static byte[] KeyHash(string principalId, string key) => SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}\0{key}"));
 
-    /// <summary>The request without its body: the method and the path with its query (<c>?force=true</c> changes a delete).</summary>
-    public static byte[] RequestHash(string method, string pathAndQuery) => Hash(method.ToUpperInvariant(), pathAndQuery);
-
-    /// <summary>The request with its body: the hash of the request without it, followed by the body's bytes as sent.</summary>
-    public static byte[] WithBody(byte[] requestHash, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The request: its method, its path with its query (<c>?force=true</c> changes a delete) and its body as sent. An
+    /// HMAC under a key derived from the Idempotency-Key, not a plain hash: the body may hold a secret's value, and a
+    /// plain hash of it in the trail would let whoever reads the database test guesses of that value.
+    /// </summary>
+    public static byte[] RequestHash(string principalId, string key, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(requestHash);
-        hash.AppendData(body);
-        return hash.GetHashAndReset();
+        var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key), 32, Encoding.UTF8.GetBytes(principalId), RequestPurpose);
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey);
+        mac.AppendData(Encoding.UTF8.GetBytes($"{method.ToUpperInvariant()}\0{pathAndQuery}\0"));
+        mac.AppendData(body);
+        return mac.GetHashAndReset();
     }
-
-    private static byte[] Hash(string first, string second) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{first}\0{second}"));
 }

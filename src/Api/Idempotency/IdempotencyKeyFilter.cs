@@ -9,7 +9,7 @@ namespace SecretsStore.Api.Idempotency;
 /// runs after the route's access filter, which names the principal; for a write with a key it:
 /// <list type="number">
 /// <item>refuses a bad key (400 <c>idempotency_key_invalid</c>);</item>
-/// <item>reads the body (under the same limits as every body) to hash the request: method, path with query, body;</item>
+/// <item>reads the body (under the same limits as every body) to fingerprint the request: method, path with query, body;</item>
 /// <item>holds the key across the cluster (<see cref="IIdempotencyLeaseGrain"/>): a repeat meanwhile is 409
 /// <c>idempotency_key_in_use</c> with Retry-After;</item>
 /// <item>looks the key up: an answer kept for the same request is replayed (<see cref="ReplayedAnswer"/>), one kept for
@@ -60,8 +60,7 @@ public sealed class IdempotencyKeyFilter(
         using var body = received.Value;
         var keyed = new IdempotentRequest(
             IdempotencyFingerprint.KeyHash(principal, key),
-            IdempotencyFingerprint.WithBody(
-                IdempotencyFingerprint.RequestHash(request.Method, $"{request.PathBase}{request.Path}{request.QueryString}"), body.Received.Span));
+            IdempotencyFingerprint.RequestHash(principal, key, request.Method, $"{request.PathBase}{request.Path}{request.QueryString}", body.Received.Span));
         var leases = grains.GetGrain<IIdempotencyLeaseGrain>(IIdempotencyLeaseGrain.BucketOf(keyed.KeyHash));
         var leaseKey = Convert.ToHexString(keyed.KeyHash);
         if (await leases.TryTakeAsync(leaseKey, _options.Lease) is not { } holder)

@@ -43,15 +43,29 @@ public sealed class IdempotentAnswers(NpgsqlDataSource db)
             : null;
     }
 
-    /// <summary>Keeps a keyed write's first answer; a row of the same key still within <paramref name="since"/> stays as it is.</summary>
+    /// <summary>
+    /// Keeps a keyed write's first answer; a row of the same key still within <paramref name="since"/> stays as it is.
+    /// </summary>
+    /// <remarks>
+    /// Committed without waiting for the WAL to reach disk (<c>synchronous_commit</c> off for this transaction alone):
+    /// the row is visible to the next look-up at once, and a write's own commit is not paid twice. Should PostgreSQL
+    /// crash within the moment before the WAL writer flushes it, the answer is lost but not the change's records, so a
+    /// repeat is refused (<c>idempotency_answer_not_kept</c>), never applied twice.
+    /// </remarks>
     public async Task KeepAsync(byte[] keyHash, byte[] requestHash, DateTime at, byte[] sealedAnswer, DateTime since, CancellationToken ct)
     {
-        await using var command = db.CreateCommand(Keep);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsynchronousCommit));
+        var insert = new NpgsqlBatchCommand(Keep);
         foreach (var value in new object[] { keyHash, requestHash, at, sealedAnswer, since })
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            insert.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        await command.ExecuteNonQueryAsync(ct);
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(ct);
     }
+
+    // A batch is one transaction; the setting lasts until it commits.
+    private const string AsynchronousCommit = "SELECT set_config('synchronous_commit', 'off', true)";
 }

@@ -80,7 +80,7 @@ public sealed class IdempotencyKeyTests(AppFixture app)
         var principal = rows[0].Principal;
         var expected = (
             Convert.ToHexString(IdempotencyFingerprint.KeyHash(principal, "create-1")),
-            Convert.ToHexString(IdempotencyFingerprint.WithBody(IdempotencyFingerprint.RequestHash("POST", path), Encoding.UTF8.GetBytes(body))));
+            Convert.ToHexString(IdempotencyFingerprint.RequestHash(principal, "create-1", "POST", path, Encoding.UTF8.GetBytes(body))));
         Assert.All(rows, row => Assert.Equal(expected, (row.Key, row.Request)));
     }
 

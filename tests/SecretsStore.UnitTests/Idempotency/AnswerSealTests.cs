@@ -9,7 +9,7 @@ namespace SecretsStore.UnitTests.Idempotency;
 /// </summary>
 public sealed class AnswerSealTests
 {
-    private static readonly byte[] Request = IdempotencyFingerprint.RequestHash("POST", "/admin/v1/accounts/a/tokens");
+    private static readonly byte[] Request = IdempotencyFingerprint.RequestHash("operator", "key-1", "POST", "/admin/v1/accounts/a/tokens", "{}"u8);
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"success":true,"result":{"id":"t1","token":"one-time-credential"}}""");
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class AnswerSealTests
         var sealedAnswer = AnswerSeal.Seal("operator", "key-1", Request, 200, Body);
         Assert.Null(AnswerSeal.Open("operator", "key-2", Request, sealedAnswer));
         Assert.Null(AnswerSeal.Open("token:other", "key-1", Request, sealedAnswer));
-        Assert.Null(AnswerSeal.Open("operator", "key-1", IdempotencyFingerprint.RequestHash("POST", "/elsewhere"), sealedAnswer));
+        Assert.Null(AnswerSeal.Open("operator", "key-1", IdempotencyFingerprint.RequestHash("operator", "key-1", "POST", "/elsewhere", "{}"u8), sealedAnswer));
     }
 
     [Fact]

@@ -11,8 +11,8 @@ public sealed class IdempotencyFingerprintTests
 {
     private static string Hex(byte[] hash) => Convert.ToHexString(hash);
 
-    private static string Request(string method, string path, string body) =>
-        Hex(IdempotencyFingerprint.WithBody(IdempotencyFingerprint.RequestHash(method, path), Encoding.UTF8.GetBytes(body)));
+    private static string Request(string method, string path, string body, string principal = "token:a", string key = "k1") =>
+        Hex(IdempotencyFingerprint.RequestHash(principal, key, method, path, Encoding.UTF8.GetBytes(body)));
 
     [Fact]
     public void TheSameKeyOfTheSamePrincipalHashesTheSame() =>
@@ -30,6 +30,16 @@ public sealed class IdempotencyFingerprintTests
     [Fact]
     public void TheKeyHashHoldsNothingOfTheKey() =>
         Assert.Equal(32, IdempotencyFingerprint.KeyHash("token:a", new string('k', 255)).Length);
+
+    [Fact]
+    public void TheRequestsHashDependsOnTheKeySoTheDatabaseCannotTestGuessesOfABody()
+    {
+        // Anyone can compute a plain SHA-256 of a guessed body; the request hash needs the Idempotency-Key too.
+        var body = "[{\"name\":\"N\",\"value\":\"guessable\",\"scopes\":[\"workers\"]}]";
+        Assert.NotEqual(Request("POST", "/a/s", body), Request("POST", "/a/s", body, key: "k2"));
+        Assert.NotEqual(Request("POST", "/a/s", body), Request("POST", "/a/s", body, principal: "token:b"));
+        Assert.NotEqual(Request("POST", "/a/s", body), Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"POST\0/a/s\0{body}"))));
+    }
 
     [Fact]
     public void TheSameRequestHashesTheSameWhateverTheMethodsCase() =>
