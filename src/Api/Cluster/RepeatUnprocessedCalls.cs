@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace SecretsStore.Api.Cluster;
@@ -55,12 +56,12 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
 
     private async Task ResolveAsync(Task first, IOutgoingGrainCallContext context, long started)
     {
-        await first;
         var storageRepeats = 0;
         var lostAnswers = 0;
-        for (var attempt = 1; context.Response?.Exception is { } failure; attempt++)
+        var call = first;
+        for (var attempt = 1; await FailureOfAsync(call, context) is { } failure; attempt++)
         {
-            var kind = Classify(failure);
+            var kind = Classify(failure.SourceException);
             lostAnswers += kind == LostCall.AnswerLost ? 1 : 0;
             storageRepeats += kind == LostCall.StorageRefused ? 1 : 0;
             var repeatable = kind switch
@@ -78,15 +79,39 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
             {
                 if (repeatable || attempt > 1)
                 {
-                    GaveUp(logger, context.InterfaceMethod.Name, attempt, elapsed.TotalSeconds, failure.GetType().Name, failure.Message);
+                    GaveUp(logger, context.InterfaceMethod.Name, attempt, elapsed.TotalSeconds, failure.SourceException.GetType().Name, failure.SourceException.Message);
+                }
+
+                // Answered as Orleans gave it: thrown, or in the response.
+                if (!call.IsCompletedSuccessfully)
+                {
+                    failure.Throw();
                 }
 
                 return;
             }
 
             await Task.Delay(pause);
-            await context.Invoke();
+            call = context.Invoke();
         }
+    }
+
+    /// <summary>
+    /// How a call failed, if it did: Orleans reports a grain's exception in the response, and a call it could not
+    /// complete (a rejection, a timeout) by throwing.
+    /// </summary>
+    private static async Task<ExceptionDispatchInfo?> FailureOfAsync(Task call, IOutgoingGrainCallContext context)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception thrown)
+        {
+            return ExceptionDispatchInfo.Capture(thrown);
+        }
+
+        return context.Response?.Exception is { } answered ? ExceptionDispatchInfo.Capture(answered) : null;
     }
 
     /// <summary>What a failed grain call tells about whether it ran.</summary>
