@@ -24,8 +24,8 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
         try
         {
             var (account, stores) = await ClusterUnderLoad.PrepareAsync(silos[0].BaseAddress, settings.AdminToken);
-            // A balancer in front of both: a connection refused by a stopped silo goes to the other.
-            var load = WriteLoad.Start([silos[0].BaseAddress, silos[1].BaseAddress], account, stores, writers: 8, failOver: true);
+            // A balancer in front of both: it follows their readiness, and a connection refused goes to the other.
+            var load = WriteLoad.Start([silos[0].BaseAddress, silos[1].BaseAddress], account, stores, writers: 8, failOver: true, followReadiness: true);
             await Task.Delay(Settle);
             var faultAt = load.Elapsed;
             for (var i = 0; i < silos.Length; i++)
@@ -85,7 +85,7 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
             // Activated through the silo about to die, most of the stores live there: the survivor's calls to them are
             // pending or refused until it is declared dead.
             await ClusterUnderLoad.ActivateAsync(killed.BaseAddress, account, stores);
-            var load = WriteLoad.Start([killed.BaseAddress, surviving.BaseAddress], account, stores, writers: 8, failOver: true);
+            var load = WriteLoad.Start([killed.BaseAddress, surviving.BaseAddress], account, stores, writers: 8, failOver: true, followReadiness: true);
             await Task.Delay(Settle);
             var faultAt = load.Elapsed;
             killed.Kill();
