@@ -43,8 +43,9 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        // Calls between grains keep Orleans' own semantics; this is for requests coming in through the gateway.
-        if (context.SourceContext is not null)
+        // Calls between grains keep Orleans' own semantics, and so do the runtime's own calls (a directory lookup made
+        // on the way to a grain has its own retries); this is for the gateway's calls to the store's grains.
+        if (context.SourceContext is not null || !OwnGrain(context.InterfaceMethod))
         {
             return context.Invoke();
         }
@@ -137,6 +138,9 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
         GatewayTooBusyException or OrleansMessageRejectionException => true,
         _ => false,
     };
+
+    /// <summary>Whether the method belongs to one of the store's grain interfaces (they live beside <see cref="Caller"/>).</summary>
+    private static bool OwnGrain(MethodInfo method) => method.DeclaringType?.Assembly == typeof(Caller).Assembly;
 
     private static bool MethodOnlyReads(IOutgoingGrainCallContext context) => Marked<OnlyReadsAttribute>.On(context.InterfaceMethod);
 
