@@ -29,12 +29,15 @@ public sealed class WriteLoad
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private readonly bool _failOver;
+    private readonly bool[]? _ready;
     private int _connectionsOpened;
 
-    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver)
+    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver, bool followReadiness)
     {
         _failOver = failOver;
-        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))));
+        _ready = followReadiness ? gateways.Select(_ => true).ToArray() : null;
+        var watch = followReadiness ? WatchReadinessAsync(gateways) : Task.CompletedTask;
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))).Append(watch));
     }
 
     public IReadOnlyCollection<Attempt> Attempts => _attempts;
@@ -54,8 +57,14 @@ public sealed class WriteLoad
     /// was never sent, so it is sent again, to the next gateway, and the writer stays there. Anything else is recorded
     /// as it came.
     /// </param>
-    public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false) =>
-        new(gateways, account, stores, writers, failOver);
+    /// <param name="followReadiness">
+    /// Behave as a balancer that polls readiness (<c>/readyz</c>, every 200 ms): a writer whose gateway is not ready
+    /// moves to one that is before its next request. A stopping gateway turns unready for its drain delay (1 s) before
+    /// it stops listening, so no request is sent to it as it stops.
+    /// </param>
+    public static WriteLoad Start(
+        IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false, bool followReadiness = false) =>
+        new(gateways, account, stores, writers, failOver, followReadiness);
 
     /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
     public string Summary() =>
@@ -84,6 +93,7 @@ public sealed class WriteLoad
         var gateway = writer % gateways.Count;
         for (var i = 0; !_stopping.IsCancellationRequested; i++)
         {
+            gateway = ReadyFrom(gateway);
             var store = stores[(writer + i) % stores.Count];
             var name = $"W{writer}_{i}";
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateways[gateway], $"{account.Base}/stores/{store}/secrets"))
@@ -112,6 +122,50 @@ public sealed class WriteLoad
                 _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.HttpRequestError}: {e.InnerException?.Message ?? e.Message}"));
                 await Task.Delay(50);
             }
+        }
+    }
+
+    /// <summary>The writer's gateway if it is ready (or readiness is not followed), else the next one that is.</summary>
+    private int ReadyFrom(int gateway)
+    {
+        if (_ready is null)
+        {
+            return gateway;
+        }
+
+        for (var step = 0; step < _ready.Length; step++)
+        {
+            var candidate = (gateway + step) % _ready.Length;
+            if (Volatile.Read(ref _ready[candidate]))
+            {
+                return candidate;
+            }
+        }
+
+        return gateway;
+    }
+
+    private async Task WatchReadinessAsync(IReadOnlyList<Uri> gateways)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        while (!_stopping.IsCancellationRequested)
+        {
+            await Task.WhenAll(gateways.Select(async (gateway, i) =>
+            {
+                bool ready;
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(gateway, "/readyz"));
+                    ready = response.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    ready = false;
+                }
+
+                Volatile.Write(ref _ready![i], ready);
+            }));
+            await Task.Delay(200);
         }
     }
 
