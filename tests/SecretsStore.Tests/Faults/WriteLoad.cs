@@ -12,7 +12,7 @@ namespace SecretsStore.Tests.Faults;
 /// <param name="Status">The HTTP status; 0 when the connection failed, -1 when the test gave up waiting (no answer either way).</param>
 /// <param name="Gateway">Which gateway the request went through.</param>
 /// <param name="Finished">When the answer came, measured from the start of the load.</param>
-/// <param name="Failure">For status 0, how the connection failed.</param>
+/// <param name="Failure">For status 0, how the connection failed; for an error status, what the answer said.</param>
 public sealed record Attempt(
     string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter, TimeSpan Finished = default, string? Failure = null);
 
@@ -105,7 +105,9 @@ public sealed class WriteLoad
             try
             {
                 using var response = await http.SendAsync(request, _abandon.Token);
-                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed));
+                // A failure keeps what it said, so that a test failing on it can tell which refusal it was.
+                var said = response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync();
+                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed, said));
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
