@@ -48,7 +48,7 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
     [Fact]
     public async Task ARollingRestartOfSilosBehindAStandaloneGatewayFailsNoRequestAndAnswersNoCommittedWriteWithAnError()
     {
-        var (settings, silos, gateway) = await StartBehindGatewayAsync("truegwrolling");
+        var (settings, silos, gateway) = await ClusterUnderLoad.StartBehindGatewayAsync("truegwrolling");
         try
         {
             var (account, stores) = await ClusterUnderLoad.PrepareAsync(gateway.BaseAddress, settings.AdminToken);
@@ -107,7 +107,7 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
     [Fact]
     public async Task KillNineOfASiloBehindAStandaloneGatewayFailsNoRequestAndAnswersNoCommittedWriteWithAnError()
     {
-        var (settings, silos, gateway) = await StartBehindGatewayAsync("truegwkill");
+        var (settings, silos, gateway) = await ClusterUnderLoad.StartBehindGatewayAsync("truegwkill");
         try
         {
             var (account, stores) = await ClusterUnderLoad.PrepareAsync(gateway.BaseAddress, settings.AdminToken, stores: 12);
@@ -157,17 +157,5 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
         {
             output.WriteLine(line);
         }
-    }
-
-    /// <summary>Two silo-only processes and a gateway, on a fresh database and cluster, started together.</summary>
-    private static async Task<(TestHostSettings Settings, SiloProcess[] Silos, SiloProcess Gateway)> StartBehindGatewayAsync(string prefix)
-    {
-        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync(prefix));
-        var cluster = $"{prefix}-{Guid.NewGuid():N}";
-        var silos = Task.WhenAll(
-            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"),
-            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"));
-        var gateway = SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=gateway", "--SecretsStore:MasterKey=", "--ConnectionStrings:PostgresOwner=");
-        return (settings, await silos, await gateway);
     }
 }
