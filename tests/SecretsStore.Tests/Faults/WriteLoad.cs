@@ -106,7 +106,7 @@ public sealed class WriteLoad
             {
                 using var response = await http.SendAsync(request, _abandon.Token);
                 // A failure keeps what it said, so that a test failing on it can tell which refusal it was.
-                var said = response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync();
+                var said = response.IsSuccessStatusCode ? null : await SaidAsync(response);
                 _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed, said));
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
@@ -119,11 +119,37 @@ public sealed class WriteLoad
                 i--; // the same secret again, through the next gateway
                 await Task.Delay(20);
             }
+            catch (SocketException) when (_failOver && !_stopping.IsCancellationRequested)
+            {
+                // HttpClient lets this through unwrapped when a connection closes the moment it opens (a silo that is
+                // stopping accepted it): it failed while connecting, before the request was sent, as a refused one.
+                gateway = (gateway + 1) % gateways.Count;
+                i--;
+                await Task.Delay(20);
+            }
             catch (HttpRequestException e)
             {
                 _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.HttpRequestError}: {e.InnerException?.Message ?? e.Message}"));
                 await Task.Delay(50);
             }
+            catch (SocketException e)
+            {
+                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.SocketErrorCode} while connecting"));
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>What a failed answer said; its body may be cut short with its connection, and its status still counts.</summary>
+    private static async Task<string> SaidAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return $"(the answer was cut short: {e.Message})";
         }
     }
 
@@ -160,7 +186,7 @@ public sealed class WriteLoad
                     using var response = await http.GetAsync(new Uri(gateway, "/readyz"));
                     ready = response.IsSuccessStatusCode;
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
                 {
                     ready = false;
                 }
