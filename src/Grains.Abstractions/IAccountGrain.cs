@@ -18,7 +18,7 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// For service callers, the account's numeric id as that service knows it: the first one it gives is kept, and a
     /// different one later from it is refused (<c>account_id_mismatch</c>). Each service keeps its own.
     /// </param>
-    [Alias("CreateStore")]
+    [Alias("CreateStore"), AnsweredOnce]
     Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null);
 
     /// <summary>Lists the stores the caller may see: account principals see all, a service only its own (and nothing, <c>account_not_found</c>, in an account it is not granted).</summary>
@@ -29,7 +29,7 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// Deletes a store through its own grain and drops it from the account's list; without <paramref name="force"/> a
     /// store that still holds secrets is refused (<c>store_not_empty</c>).
     /// </summary>
-    [Alias("DeleteStore")]
+    [Alias("DeleteStore"), AnsweredOnce]
     Task<Outcome<Done>> DeleteStoreAsync(Caller caller, Guid storeId, bool force);
 
     /// <summary>The account's limits and what it uses of them: stores from this grain, secrets from storage.</summary>

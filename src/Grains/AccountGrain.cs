@@ -27,6 +27,7 @@ public sealed class AccountGrain(
     AccountCatalog catalog,
     ValueCipher cipher,
     AuditLog audit,
+    FirstRuns firstRuns,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
@@ -47,6 +48,11 @@ public sealed class AccountGrain(
     public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null)
     {
         var now = Timestamps.Now(clock);
+        if (caller is { Repeated: true, RequestId.Length: > 0 } && await FirstRunOfAsync(caller, AuditActions.StoreCreate, now) is { } made)
+        {
+            return made;
+        }
+
         var known = caller.ServiceName is { } service ? ExternalIdOf(service) : null;
         var refusal = StoreAccess.CheckPermission(caller)
             ?? StoreAccess.CheckAccount(caller, AccountId)
@@ -99,7 +105,9 @@ public sealed class AccountGrain(
         // A store this account has is deleted (and audited) by its own grain; what is refused here is audited here.
         var refusal = StoreAccess.CheckPermission(caller)
             ?? StoreAccess.CheckAccount(caller, AccountId)
-            ?? (_stores.ContainsKey(storeId) ? null : Errors.StoreNotFound());
+            // A repeat goes to the store's grain even when this list no longer has it: the grain answers a delete that
+            // the first run committed from its trail ([AnsweredOnce]), and refuses one that it did not as usual.
+            ?? (_stores.ContainsKey(storeId) || caller.Repeated ? null : Errors.StoreNotFound());
         if (refusal is not null)
         {
             return await RefuseAsync(Timestamps.Now(clock), caller, AuditActions.StoreDelete, refusal, storeId, _stores.GetValueOrDefault(storeId)?.Name);
@@ -164,6 +172,17 @@ public sealed class AccountGrain(
         var removed = await StepDownOnFault(() => catalog.DeleteAccountAsync(AccountId, record));
         this.DeactivateOnIdle(); // nothing of the account is left to keep in memory
         return removed ? Done.Value : await RefuseAsync(now, caller, AuditActions.AccountDelete, await NotEmptyAsync(), null, null);
+    }
+
+    /// <summary>
+    /// The store a repeated create's first run made, if it committed one (see <c>[AnsweredOnce]</c>): its record and
+    /// row went in one transaction, and this activation loaded after it or added the store itself.
+    /// </summary>
+    private async Task<StoreView?> FirstRunOfAsync(Caller caller, string action, DateTime now)
+    {
+        var made = await StorageFaults.GuardAsync(
+            () => firstRuns.FindStoresAsync(AccountId, action, caller.RequestId, now - FirstRuns.Window, CancellationToken.None), logger);
+        return made.Select(id => _stores.GetValueOrDefault(id)).FirstOrDefault(s => s is not null);
     }
 
     private async Task<StoreError> NotEmptyAsync()

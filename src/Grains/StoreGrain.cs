@@ -141,8 +141,9 @@ public sealed class StoreGrain(
     {
         var audit = Audited(caller, accountId, AuditActions.StoreDelete);
         var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckVisible(Store, caller, accountId);
+        // A repeat of a delete that committed finds the store gone: it is answered from the first run, not refused.
         return refusal is not null
-            ? _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal))
+            ? _writes.SubmitOnceAsync(audit, new RefusedCommand<Done>(audit, refusal), _ => Done.Value)
             : _writes.SubmitOnceAsync(audit, new DeleteStoreCommand(audit, force), _ => Done.Value);
     }
 

@@ -1,67 +1,128 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
 
 namespace SecretsStore.Api.Cluster;
 
 /// <summary>
-/// Repeats a gateway's grain call that failed only because a silo was stopping or gone, so a rolling restart costs
-/// clients nothing. A call is repeated only where running it again cannot apply it twice:
+/// Answers a gateway's grain call that failed only because a silo was stopping or gone with what the call really did,
+/// so a rolling restart or a dead silo costs clients nothing, and a write that committed is never answered with an
+/// error. A call is sent again only where that cannot apply it twice:
 /// <list type="bullet">
-/// <item>Orleans rejected it before it reached the grain: a rejection, a busy gateway, or a silo that refused to place
-/// or address it because it is shutting down or known dead. The grain never ran, so running it now is the first time.</item>
-/// <item>or the method only reads (<see cref="OnlyReadsAttribute"/>): then even a call whose silo died while it was
-/// pending, which may or may not have run, changes nothing by running again.</item>
-/// <item>or the method is <see cref="AnsweredOnceAttribute"/> and the call names its request: it is repeated marked
-/// <see cref="Caller.Repeated"/>, and the grain answers from what the first run committed instead of running again.
-/// This is what a graceful stop needs: Orleans fails the calls still pending to a silo the moment it is declared dead,
-/// although the silo finished them (and committed them) before it left.</item>
+/// <item>Orleans rejected it before it reached the grain (<see cref="LostCall.NotRun"/>): the grain never ran, so
+/// running it now is the first time.</item>
+/// <item>Its answer was lost (<see cref="LostCall.AnswerLost"/>): its silo died or stopped while it was pending, or no
+/// answer came within the response timeout (an Orleans client never fails a call pending on a silo that died). Then
+/// a method that only reads (<see cref="OnlyReadsAttribute"/>) is simply run again, and a method that is
+/// <see cref="AnsweredOnceAttribute"/> is sent again marked <see cref="Caller.Repeated"/>: the grain resolves the
+/// outcome by request id, answering from what the first run committed, and runs it only if it committed nothing.</item>
+/// <item>A store write failed on storage (<see cref="LostCall.StorageRefused"/>): its activation was fenced out by
+/// another one, or lost track of a commit, and reloads. It is sent again marked, at most twice: the repeat either finds
+/// the commit or runs on the reloaded store. While PostgreSQL is really down the repeats fail too, and 503 is answered.</item>
 /// </list>
-/// A store write that failed on storage (<see cref="StorageUnavailableException"/>) is repeated once the same way: its
-/// activation was fenced out by another one, or lost track of a commit, and reloads; a repeat either finds the commit
-/// or runs on the reloaded store. While PostgreSQL is really down the repeat fails too, 0.2 s later, and is answered.
-/// Any other failure is answered as it is (503). A call is tried at most <see cref="MaxAttempts"/> times.
+/// Repeats go on, with pauses growing to a second, until the call is answered or <see cref="Budget"/> has passed since
+/// it was first sent: enough to outlast a dead silo being declared dead (three missed probes of two seconds) and the
+/// membership and directory moving off it. A lost answer is always resolved at least once, however late it came. Any
+/// other failure, or one that outlasts the budget, is answered as it is (503): a write whose outcome is still unknown
+/// then is one that neither its silo nor a repeat could settle.
 /// </summary>
-public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
+public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCalls> logger) : IOutgoingGrainCallFilter
 {
-    /// <summary>Time for membership and the grain directory to move off the stopping silo before a repeat.</summary>
+    /// <summary>How long after the first send a failed call is still sent again.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    /// <summary>The first pause; each next one is this much longer, up to <see cref="LongestPause"/>.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>
-    /// A stopping silo keeps refusing calls to the grains it is still deactivating for up to a second or two under
-    /// load; the pauses grow (0.2, 0.4, 0.6, 0.8 s) to outlast that.
-    /// </summary>
-    private const int MaxAttempts = 5;
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
 
+    /// <summary>Repeats after a storage failure: one finds what an unknown commit did, a second outlasts a reload fenced by it.</summary>
+    private const int StorageRepeats = 2;
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        // Calls between grains keep Orleans' own semantics; this is for requests coming in through the gateway.
-        if (context.SourceContext is not null)
+        // Calls between grains keep Orleans' own semantics, and so do the runtime's own calls (a directory lookup made
+        // on the way to a grain has its own retries); this is for the gateway's calls to the store's grains.
+        if (context.SourceContext is not null || !OwnGrain(context.InterfaceMethod))
         {
             return context.Invoke();
         }
 
+        var started = Stopwatch.GetTimestamp();
         var first = context.Invoke();
-        return first.IsCompletedSuccessfully && context.Response?.Exception is null ? first : RepeatIfUnprocessedAsync(first, context);
+        return first.IsCompletedSuccessfully && context.Response?.Exception is null ? first : ResolveAsync(first, context, started);
     }
 
-    private static async Task RepeatIfUnprocessedAsync(Task first, IOutgoingGrainCallContext context)
+    private async Task ResolveAsync(Task first, IOutgoingGrainCallContext context, long started)
     {
-        await first;
-        for (var attempt = 1; attempt < MaxAttempts && context.Response?.Exception is { } failure; attempt++)
+        var storageRepeats = 0;
+        var lostAnswers = 0;
+        var call = first;
+        for (var attempt = 1; await FailureOfAsync(call, context) is { } failure; attempt++)
         {
-            var repeatable = ProvablyNotRun(failure)
-                || (IsSiloGone(failure) && (MethodOnlyReads(context) || MarkRepeated(context)))
-                || (attempt == 1 && failure is StorageUnavailableException && MarkRepeated(context));
-            if (!repeatable)
+            var kind = Classify(failure.SourceException);
+            lostAnswers += kind == LostCall.AnswerLost ? 1 : 0;
+            storageRepeats += kind == LostCall.StorageRefused ? 1 : 0;
+            var repeatable = kind switch
             {
+                LostCall.NotRun => true,
+                LostCall.AnswerLost => MethodOnlyReads(context) || MarkRepeated(context),
+                LostCall.StorageRefused => storageRepeats <= StorageRepeats && MarkRepeated(context),
+                _ => false,
+            };
+            var pause = Pause * Math.Min(attempt, LongestPause / Pause);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            // The first lost answer is resolved whatever the time: answering it unresolved would be a guess.
+            var inBudget = elapsed + pause < Budget || (kind == LostCall.AnswerLost && lostAnswers == 1);
+            if (!repeatable || !inBudget)
+            {
+                if (repeatable || attempt > 1)
+                {
+                    GaveUp(logger, context.InterfaceMethod.Name, attempt, elapsed.TotalSeconds, failure.SourceException.GetType().Name, failure.SourceException.Message);
+                }
+
+                // Answered as Orleans gave it: thrown, or in the response.
+                if (!call.IsCompletedSuccessfully)
+                {
+                    failure.Throw();
+                }
+
                 return;
             }
 
-            await Task.Delay(Pause * attempt);
-            await context.Invoke();
+            await Task.Delay(pause);
+            call = context.Invoke();
         }
     }
+
+    /// <summary>
+    /// How a call failed, if it did: Orleans reports a grain's exception in the response, and a call it could not
+    /// complete (a rejection, a timeout) by throwing.
+    /// </summary>
+    private static async Task<ExceptionDispatchInfo?> FailureOfAsync(Task call, IOutgoingGrainCallContext context)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception thrown)
+        {
+            return ExceptionDispatchInfo.Capture(thrown);
+        }
+
+        return context.Response?.Exception is { } answered ? ExceptionDispatchInfo.Capture(answered) : null;
+    }
+
+    /// <summary>What a failed grain call tells about whether it ran.</summary>
+    public static LostCall Classify(Exception failure) => failure switch
+    {
+        _ when ProvablyNotRun(failure) => LostCall.NotRun,
+        SiloUnavailableException or TimeoutException => LostCall.AnswerLost,
+        StorageUnavailableException => LostCall.StorageRefused,
+        _ => LostCall.Answered,
+    };
 
     /// <summary>Failures Orleans reports only for a message it did not deliver to the grain.</summary>
     public static bool ProvablyNotRun(Exception failure) => failure switch
@@ -70,7 +131,7 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
         // which proves nothing. Only the texts Orleans uses when it refuses a message up front are taken: a silo that
         // is shutting down refuses to place it ("Silo '…' is shutting down."), and a target already known dead, or a
         // connection that failed before the message went out, is answered with the default text ("Silo
-        // unavailable"). Should Orleans reword them, calls are simply no longer repeated.
+        // unavailable"). Should Orleans reword them, they are taken as lost answers and resolved by request id.
         SiloUnavailableException silo => silo.Message.EndsWith(" is shutting down.", StringComparison.Ordinal)
             || silo.Message.Equals("Silo unavailable", StringComparison.Ordinal),
         // Built only from a rejection response or before sending: the message was not processed.
@@ -78,7 +139,8 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
         _ => false,
     };
 
-    private static bool IsSiloGone(Exception failure) => failure is SiloUnavailableException;
+    /// <summary>Whether the method belongs to one of the store's grain interfaces (they live beside <see cref="Caller"/>).</summary>
+    private static bool OwnGrain(MethodInfo method) => method.DeclaringType?.Assembly == typeof(Caller).Assembly;
 
     private static bool MethodOnlyReads(IOutgoingGrainCallContext context) => Marked<OnlyReadsAttribute>.On(context.InterfaceMethod);
 
@@ -95,6 +157,10 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
         return true;
     }
 
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A grain call {Method} was answered with its failure after {Attempts} attempts in {Seconds:0.0} s: {Fault}: {FaultMessage}")]
+    private static partial void GaveUp(ILogger logger, string method, int attempts, double seconds, string fault, string faultMessage);
+
     /// <summary>Whether a grain method carries the mark, looked up once per method.</summary>
     private static class Marked<TAttribute>
         where TAttribute : Attribute
@@ -104,4 +170,20 @@ public sealed class RepeatUnprocessedCalls : IOutgoingGrainCallFilter
         public static bool On(MethodInfo method) =>
             Methods.GetOrAdd(method, static m => m.IsDefined(typeof(TAttribute), inherit: false));
     }
+}
+
+/// <summary>What a failed grain call tells about whether it ran.</summary>
+public enum LostCall
+{
+    /// <summary>It was answered: the failure is its answer (a refusal, a bug), and sending it again changes nothing.</summary>
+    Answered = 0,
+
+    /// <summary>Orleans refused it before it reached the grain: it never ran.</summary>
+    NotRun = 1,
+
+    /// <summary>Its silo went away, or no answer came in time: it may or may not have run.</summary>
+    AnswerLost = 2,
+
+    /// <summary>A store write failed on storage: it did not commit, or its activation lost track of whether it did.</summary>
+    StorageRefused = 3,
 }

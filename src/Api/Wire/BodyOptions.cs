@@ -10,7 +10,8 @@ namespace SecretsStore.Api.Wire;
 public sealed class BodyOptions
 {
     /// <summary>
-    /// Requests of this process that may be reading their bodies at once. Past it a request is answered at once with
+    /// Requests of this process that may be waiting for their bodies to arrive at once (a body already whole when its
+    /// request is handled is read without a place). Past it a request is answered at once with
     /// 429, code 971 and Retry-After (nothing of it is read or applied), so a client retries it as any throttled
     /// request. At the 8 MiB body limit, 32 bodies in flight hold at most 256 MiB of buffers, and only while their
     /// clients keep sending.

@@ -10,8 +10,10 @@ namespace SecretsStore.Api.Wire;
 /// request's bytes would pile up in Kestrel's buffers all the same, while its client waits without being told.
 /// </summary>
 /// <remarks>
-/// A place is held only while the body is received and parsed. A body sent with its headers (what clients do) is
-/// read without waiting, so even hundreds of clients on one token seldom hold more than a few places at once.
+/// Only a body still arriving takes a place, held while it is received and parsed. A body already whole in the
+/// server's buffer (one sent with its headers, as clients do) takes none, so many connections on one token are never
+/// throttled by a busy machine's scheduling: a place guards memory held while waiting on the network, and such a body
+/// waits for nothing.
 /// </remarks>
 public sealed class BodyReads(IOptions<ApiOptions> options)
 {

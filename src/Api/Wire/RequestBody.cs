@@ -6,8 +6,9 @@ namespace SecretsStore.Api.Wire;
 /// <summary>
 /// Reads a request body as JSON whatever its Content-Type (wrangler sends text/plain), within the 8 MiB limit. The
 /// bytes are buffered as they arrive, starting small: a Content-Length of 8 MiB with nothing behind it costs a few KiB,
-/// not 8 MiB. At most <see cref="BodyOptions.MaxConcurrentReads"/> bodies are read at once per process, and
-/// <see cref="BodyOptions.MaxConcurrentReadsPerCredential"/> for one credential.
+/// not 8 MiB. Of the bodies still arriving, at most <see cref="BodyOptions.MaxConcurrentReads"/> are read at once per
+/// process, and <see cref="BodyOptions.MaxConcurrentReadsPerCredential"/> for one credential; a body that has arrived
+/// whole is read at once.
 /// </summary>
 public static class RequestBody
 {
@@ -21,7 +22,8 @@ public static class RequestBody
     /// zeroed as soon as parsing is done, so no copy of the body's text outlives the request's own strings.
     /// </summary>
     /// <returns>What <paramref name="parse"/> answered, or the refusal: 413 too large, 400 missing, not JSON or not
-    /// received whole, 429 when the process is already reading as many bodies as it may.</returns>
+    /// received whole, 429 when the body is still arriving and the process is already reading as many
+    /// such bodies as it may.</returns>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, Func<JsonElement, Outcome<T>> parse)
     {
         if (request.ContentLength > MaxBytes)
@@ -32,7 +34,8 @@ public static class RequestBody
         // The route's filter has authenticated the request by now, so this names a principal's credential.
         var credential = PresentedCredential.Of(request.HttpContext).Partition;
         var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
-        if (reads is not null && !reads.TryEnter(credential))
+        var waits = reads is not null && !ArrivedWhole(request);
+        if (waits && !reads!.TryEnter(credential))
         {
             return GatewayErrors.TooManyBodies();
         }
@@ -68,7 +71,10 @@ public static class RequestBody
         }
         finally
         {
-            reads?.Exit(credential);
+            if (waits)
+            {
+                reads!.Exit(credential);
+            }
         }
     }
 
@@ -85,7 +91,8 @@ public static class RequestBody
 
         var credential = PresentedCredential.Of(request.HttpContext).Partition;
         var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
-        if (reads is not null && !reads.TryEnter(credential))
+        var waits = reads is not null && !ArrivedWhole(request);
+        if (waits && !reads!.TryEnter(credential))
         {
             return GatewayErrors.TooManyBodies();
         }
@@ -108,8 +115,29 @@ public static class RequestBody
         }
         finally
         {
-            reads?.Exit(credential);
+            if (waits)
+            {
+                reads!.Exit(credential);
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether the whole body is already in the server's buffer. Reading it then waits for nothing and holds nothing
+    /// beyond this turn, so it needs no place among the bodies still arriving: a client with many connections on one
+    /// token, its bodies sent with their headers, is never throttled by bodies that wait on the network. Only the
+    /// server's own buffer is looked at (nothing is consumed); a body larger than that buffer is never whole here.
+    /// </summary>
+    private static bool ArrivedWhole(HttpRequest request)
+    {
+        var reader = request.BodyReader;
+        if (!reader.TryRead(out var peek))
+        {
+            return false;
+        }
+
+        reader.AdvanceTo(peek.Buffer.Start);
+        return peek.IsCompleted;
     }
 
     /// <returns>Null once the whole body is in <paramref name="bytes"/>, else the refusal.</returns>

@@ -22,6 +22,12 @@ public abstract class StoreCommand
 
     /// <summary>The batch did not commit: answer with the fault.</summary>
     public abstract void Fail(Exception fault);
+
+    /// <summary>The request this command serves (empty for one that is not audited).</summary>
+    public abstract string RequestId { get; }
+
+    /// <summary>Completes once the command is answered, whichever way.</summary>
+    public abstract Task Settled { get; }
 }
 
 /// <summary>
@@ -50,6 +56,10 @@ public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
         _answer.TrySetResult(_planned ?? throw new InvalidOperationException("A command was completed before it was planned."));
 
     public sealed override void Fail(Exception fault) => _answer.TrySetException(fault);
+
+    public sealed override string RequestId => audit.Caller.RequestId;
+
+    public sealed override Task Settled => _answer.Task;
 
     /// <summary>Checks the command against the draft; on success records its changes there, else changes nothing.</summary>
     protected abstract Outcome<T> Decide(StoreDraft draft);

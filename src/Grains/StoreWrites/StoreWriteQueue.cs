@@ -19,6 +19,7 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     private static readonly TimeSpan FirstRunWindow = TimeSpan.FromMinutes(1);
 
     private readonly List<StoreCommand> _waiting = [];
+    private List<StoreCommand> _committing = [];
     private StoreSnapshot _store = null!;
     private bool _draining;
     private bool _lostTrack;
@@ -79,6 +80,10 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     private async Task<Outcome<T>> SubmitRepeatAsync<T>(
         AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun)
     {
+        // A first run still held here was late, not lost (its answer outlasted a gateway's response timeout): it
+        // settles before the trail is searched, or the repeat would miss its commit and run a second time.
+        var held = _committing.Concat(_waiting).Where(c => c.RequestId == audit.Caller.RequestId).Select(c => c.Settled).ToList();
+        await Task.WhenAll(held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         var firstRun = await StorageFaults.GuardAsync(
             () => storage.FindCommittedAsync(_store.StoreId, audit.Caller.RequestId, audit.At - FirstRunWindow, CancellationToken.None), logger);
         if (firstRun.Count == 0)
@@ -100,6 +105,7 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
             {
                 batch = _waiting.Take(maxPerCommit).ToList();
                 _waiting.RemoveRange(0, batch.Count);
+                _committing = batch;
                 var result = await storage.CommitAsync(new StoreBatch(_store, batch));
                 Finish(batch, result);
             }
@@ -117,6 +123,7 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
         finally
         {
             _draining = false;
+            _committing = [];
         }
     }
 

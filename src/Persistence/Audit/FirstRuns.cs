@@ -16,12 +16,43 @@ public sealed record CommittedRecord(int Status, Guid? SecretId);
 /// </remarks>
 public sealed class FirstRuns(NpgsqlDataSource db)
 {
+    /// <summary>
+    /// How long before a repeat its first run may have been stamped: a gateway resolves a lost answer within seconds
+    /// (Orleans' response timeout is 30 s at most), with room for the clocks of two silos to differ.
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
     private const string Select = """
         SELECT status, secret_id FROM audit_log
          WHERE request_id = $1 AND store_id = $2 AND code IS NULL
            AND seq > COALESCE((SELECT seq FROM audit_log WHERE at < $3 ORDER BY seq DESC LIMIT 1), 0)
          ORDER BY seq
         """;
+
+    private const string SelectStores = """
+        SELECT store_id FROM audit_log
+         WHERE request_id = $1 AND account_id = $2 AND action = $3 AND code IS NULL AND store_id IS NOT NULL
+           AND seq > COALESCE((SELECT seq FROM audit_log WHERE at < $4 ORDER BY seq DESC LIMIT 1), 0)
+         ORDER BY seq
+        """;
+
+    /// <summary>The stores an earlier request with this id committed <paramref name="action"/> on in an account (a store's create, say).</summary>
+    public async Task<IReadOnlyList<Guid>> FindStoresAsync(Guid accountId, string action, string requestId, DateTime notBefore, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(SelectStores);
+        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = action });
+        command.Parameters.Add(new NpgsqlParameter { Value = notBefore });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var stores = new List<Guid>();
+        while (await reader.ReadAsync(ct))
+        {
+            stores.Add(reader.GetGuid(0));
+        }
+
+        return stores;
+    }
 
     public async Task<IReadOnlyList<CommittedRecord>> FindAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct)
     {

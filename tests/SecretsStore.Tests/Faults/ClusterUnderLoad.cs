@@ -54,6 +54,20 @@ public static class ClusterUnderLoad
         Assert.Equal(stored.Count, await StoredSecrets.UsageAsync(connectionString, account.Id));
         return stored;
     }
+
+    /// <summary>Two silo-only processes and a gateway, on a fresh database and cluster; the gateway gets no master key.</summary>
+    public static async Task<(TestHostSettings Settings, SiloProcess[] Silos, SiloProcess Gateway)> StartBehindGatewayAsync(string prefix)
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync(prefix));
+        var cluster = $"{prefix}-{Guid.NewGuid():N}";
+        // All three at once: the gateway waits for the silos by itself.
+        var silos = Task.WhenAll(
+            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"),
+            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"));
+        // Nor the owner's database credentials: it serves as the runtime role and waits for the silos' migrations.
+        var gateway = SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=gateway", "--SecretsStore:MasterKey=", "--ConnectionStrings:PostgresOwner=");
+        return (settings, await silos, await gateway);
+    }
 }
 
 /// <summary>What a load saw of a kill: the requests that finished after it, those that failed, and how long after it the last did.</summary>

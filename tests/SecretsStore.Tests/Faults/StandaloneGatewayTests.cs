@@ -15,7 +15,7 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
     [Fact]
     public async Task AGatewayWithoutAMasterKeyServesCreatesAndReadsFromTheSilosItFindsInTheMembershipTable()
     {
-        var (settings, silos, gateway) = await StartClusterAsync("gateway");
+        var (settings, silos, gateway) = await ClusterUnderLoad.StartBehindGatewayAsync("gateway");
         await using var _1 = silos[0];
         await using var _2 = silos[1];
         await using var _3 = gateway;
@@ -44,7 +44,7 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
     [Fact]
     public async Task ASiloRestartedWithSigtermUnderLoadDropsNoConnectionToTheGatewayAndLosesNothingAcknowledged()
     {
-        var (settings, silos, gateway) = await StartClusterAsync("gwrestart");
+        var (settings, silos, gateway) = await ClusterUnderLoad.StartBehindGatewayAsync("gwrestart");
         var restarting = silos[0];
         await using var _2 = silos[1];
         await using var _3 = gateway;
@@ -75,7 +75,7 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
     [Fact]
     public async Task AfterKillNineOfASiloRequestsThroughTheGatewaySucceedAgainWithinTenSeconds()
     {
-        var (settings, silos, gateway) = await StartClusterAsync("gwkill");
+        var (settings, silos, gateway) = await ClusterUnderLoad.StartBehindGatewayAsync("gwkill");
         await using var killed = silos[0];
         await using var _2 = silos[1];
         await using var _3 = gateway;
@@ -90,19 +90,5 @@ public sealed class StandaloneGatewayTests(ITestOutputHelper output)
         Assert.Contains(kill.AfterKill, a => a.Status == 200 && a.Finished > kill.KilledAt + kill.Recovered);
         Assert.Equal(8, load.ConnectionsOpened);
         await ClusterUnderLoad.AssertNothingAcknowledgedIsLostAndUsageIsExactAsync(settings.ConnectionString, account, load);
-    }
-
-    /// <summary>Two silo-only processes and a gateway, on a fresh database and cluster; the gateway gets no master key.</summary>
-    private static async Task<(TestHostSettings Settings, SiloProcess[] Silos, SiloProcess Gateway)> StartClusterAsync(string prefix)
-    {
-        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync(prefix));
-        var cluster = $"{prefix}-{Guid.NewGuid():N}";
-        // All three at once: the gateway waits for the silos by itself.
-        var silos = Task.WhenAll(
-            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"),
-            SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=silo"));
-        // Nor the owner's database credentials: it serves as the runtime role and waits for the silos' migrations.
-        var gateway = SiloProcess.StartAsync(settings, cluster, "--SecretsStore:Role=gateway", "--SecretsStore:MasterKey=", "--ConnectionStrings:PostgresOwner=");
-        return (settings, await silos, await gateway);
     }
 }

@@ -12,7 +12,7 @@ namespace SecretsStore.Tests.Faults;
 /// <param name="Status">The HTTP status; 0 when the connection failed, -1 when the test gave up waiting (no answer either way).</param>
 /// <param name="Gateway">Which gateway the request went through.</param>
 /// <param name="Finished">When the answer came, measured from the start of the load.</param>
-/// <param name="Failure">For status 0, how the connection failed.</param>
+/// <param name="Failure">For status 0, how the connection failed; for an error status, what the answer said.</param>
 public sealed record Attempt(
     string Store, string Name, int Status, TimeSpan Took, int Gateway, bool RetryAfter, TimeSpan Finished = default, string? Failure = null);
 
@@ -29,12 +29,15 @@ public sealed class WriteLoad
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private readonly bool _failOver;
+    private readonly bool[]? _ready;
     private int _connectionsOpened;
 
-    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver)
+    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver, bool followReadiness)
     {
         _failOver = failOver;
-        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))));
+        _ready = followReadiness ? gateways.Select(_ => true).ToArray() : null;
+        var watch = followReadiness ? WatchReadinessAsync(gateways) : Task.CompletedTask;
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))).Append(watch));
     }
 
     public IReadOnlyCollection<Attempt> Attempts => _attempts;
@@ -54,8 +57,14 @@ public sealed class WriteLoad
     /// was never sent, so it is sent again, to the next gateway, and the writer stays there. Anything else is recorded
     /// as it came.
     /// </param>
-    public static WriteLoad Start(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false) =>
-        new(gateways, account, stores, writers, failOver);
+    /// <param name="followReadiness">
+    /// Behave as a balancer that polls readiness (<c>/readyz</c>, every 200 ms): a writer whose gateway is not ready
+    /// moves to one that is before its next request. A stopping gateway turns unready for its drain delay (1 s) before
+    /// it stops listening, so no request is sent to it as it stops.
+    /// </param>
+    public static WriteLoad Start(
+        IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false, bool followReadiness = false) =>
+        new(gateways, account, stores, writers, failOver, followReadiness);
 
     /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
     public string Summary() =>
@@ -84,6 +93,7 @@ public sealed class WriteLoad
         var gateway = writer % gateways.Count;
         for (var i = 0; !_stopping.IsCancellationRequested; i++)
         {
+            gateway = ReadyFrom(gateway);
             var store = stores[(writer + i) % stores.Count];
             var name = $"W{writer}_{i}";
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateways[gateway], $"{account.Base}/stores/{store}/secrets"))
@@ -95,7 +105,9 @@ public sealed class WriteLoad
             try
             {
                 using var response = await http.SendAsync(request, _abandon.Token);
-                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed));
+                // A failure keeps what it said, so that a test failing on it can tell which refusal it was.
+                var said = response.IsSuccessStatusCode ? null : await SaidAsync(response);
+                _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed, said));
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
@@ -107,11 +119,81 @@ public sealed class WriteLoad
                 i--; // the same secret again, through the next gateway
                 await Task.Delay(20);
             }
+            catch (SocketException) when (_failOver && !_stopping.IsCancellationRequested)
+            {
+                // HttpClient lets this through unwrapped when a connection closes the moment it opens (a silo that is
+                // stopping accepted it): it failed while connecting, before the request was sent, as a refused one.
+                gateway = (gateway + 1) % gateways.Count;
+                i--;
+                await Task.Delay(20);
+            }
             catch (HttpRequestException e)
             {
                 _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.HttpRequestError}: {e.InnerException?.Message ?? e.Message}"));
                 await Task.Delay(50);
             }
+            catch (SocketException e)
+            {
+                _attempts.Enqueue(new Attempt(store, name, 0, timer.Elapsed, gateway, false, _clock.Elapsed, $"{e.SocketErrorCode} while connecting"));
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>What a failed answer said; its body may be cut short with its connection, and its status still counts.</summary>
+    private static async Task<string> SaidAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return $"(the answer was cut short: {e.Message})";
+        }
+    }
+
+    /// <summary>The writer's gateway if it is ready (or readiness is not followed), else the next one that is.</summary>
+    private int ReadyFrom(int gateway)
+    {
+        if (_ready is null)
+        {
+            return gateway;
+        }
+
+        for (var step = 0; step < _ready.Length; step++)
+        {
+            var candidate = (gateway + step) % _ready.Length;
+            if (Volatile.Read(ref _ready[candidate]))
+            {
+                return candidate;
+            }
+        }
+
+        return gateway;
+    }
+
+    private async Task WatchReadinessAsync(IReadOnlyList<Uri> gateways)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        while (!_stopping.IsCancellationRequested)
+        {
+            await Task.WhenAll(gateways.Select(async (gateway, i) =>
+            {
+                bool ready;
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(gateway, "/readyz"));
+                    ready = response.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
+                {
+                    ready = false;
+                }
+
+                Volatile.Write(ref _ready![i], ready);
+            }));
+            await Task.Delay(200);
         }
     }
 

@@ -97,4 +97,52 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         Assert.Equal(copy.Value!.Id, answered.Value!.Id);
         Assert.Equal(2, (await SecretsAsync(account, store)).Count);
     }
+
+    [Fact]
+    public async Task ARepeatedStoreCreateThatCommittedAnswersTheSameStoreAndMakesNoOther()
+    {
+        var accountId = await fixture.NewAccountAsync();
+        var account = fixture.Grains.GetGrain<IAccountGrain>(accountId);
+        var (first, repeat) = Request();
+        var created = await account.CreateStoreAsync(first, "once");
+        await fixture.Cluster.DeactivateAsync(account);
+
+        var answered = await account.CreateStoreAsync(repeat, "once");
+
+        Assert.True(answered.Succeeded, answered.Error?.Message);
+        Assert.Equal(created.Value!.Id, answered.Value!.Id);
+        Assert.Single((await account.ListStoresAsync(Writer, new ListRequest())).Value!.Items);
+        // Without the mark it is a second create, refused as one.
+        Assert.Equal("store_name_already_exists", (await account.CreateStoreAsync(first, "once")).Error!.Token);
+    }
+
+    [Fact]
+    public async Task ARepeatedStoreCreateWhoseFirstRunNeverCommittedRunsNow()
+    {
+        var account = fixture.Grains.GetGrain<IAccountGrain>(await fixture.NewAccountAsync());
+        var (_, repeat) = Request();
+
+        var answered = await account.CreateStoreAsync(repeat, "late");
+
+        Assert.True(answered.Succeeded, answered.Error?.Message);
+        Assert.Equal("late", Assert.Single((await account.ListStoresAsync(Writer, new ListRequest())).Value!.Items).Name);
+    }
+
+    [Fact]
+    public async Task ARepeatedStoreDeleteThatCommittedSucceedsInsteadOfAnsweringNotFound()
+    {
+        var (accountId, store) = await NewStoreAsync();
+        var account = fixture.Grains.GetGrain<IAccountGrain>(accountId);
+        var (first, repeat) = Request();
+        Assert.True((await account.DeleteStoreAsync(first, store, force: false)).Succeeded);
+
+        Assert.True((await account.DeleteStoreAsync(repeat, store, force: false)).Succeeded);
+        await fixture.Cluster.DeactivateAsync(account);
+        Assert.True((await account.DeleteStoreAsync(repeat, store, force: false)).Succeeded);
+        Assert.Equal("store_not_found", (await account.DeleteStoreAsync(first, store, force: false)).Error!.Message);
+        // A repeat of a delete that never committed is judged as a first one: another account's store is not found.
+        var (_, stray) = Request();
+        var (_, other) = await NewStoreAsync();
+        Assert.Equal("store_not_found", (await account.DeleteStoreAsync(stray, other, force: false)).Error!.Message);
+    }
 }

@@ -225,9 +225,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException)
             {
-                // Not listening yet.
+                // Not listening yet (a connection closed as it opened reaches us unwrapped).
             }
             catch (TaskCanceledException)
             {

@@ -33,6 +33,31 @@ public sealed class TrickledBody : IAsyncDisposable
         return new TrickledBody(tcp, bytesPerSecond);
     }
 
+    /// <summary>
+    /// The status of the server's answer, read while the body still trickles: a refusal that did not wait for the body.
+    /// A server that waits for the whole body never answers, and <paramref name="patience"/> then fails the read.
+    /// </summary>
+    public async Task<(int Status, string Head)> AnswerAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await _tcp.GetStream().ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        var head = received.ToString();
+        var status = head.Split(' ', 3) is [_, var code, _] && int.TryParse(code, out var parsed) ? parsed : 0;
+        return (status, head);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
