@@ -10,7 +10,7 @@ namespace SecretsStore.Api.Wire;
 /// request's bytes would pile up in Kestrel's buffers all the same, while its client waits without being told.
 /// </summary>
 /// <remarks>
-/// Only a body still arriving takes a place, held while it is received and parsed. A body already whole in the
+/// Only a body still arriving takes a place, held until it has arrived. A body already whole in the
 /// server's buffer (one sent with its headers, as clients do) takes none, so many connections on one token are never
 /// throttled by a busy machine's scheduling: a place guards memory held while waiting on the network, and such a body
 /// waits for nothing.

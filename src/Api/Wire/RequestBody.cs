@@ -26,61 +26,38 @@ public static class RequestBody
     /// such bodies as it may.</returns>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, Func<JsonElement, Outcome<T>> parse)
     {
-        if (request.ContentLength > MaxBytes)
+        var received = await ReceiveAsync(request);
+        if (!received.Succeeded)
         {
-            return GatewayErrors.BodyTooLarge();
+            return received.Error;
         }
 
-        // The route's filter has authenticated the request by now, so this names a principal's credential.
-        var credential = PresentedCredential.Of(request.HttpContext).Partition;
-        var reads = request.HttpContext.RequestServices?.GetService<BodyReads>();
-        var waits = reads is not null && !ArrivedWhole(request);
-        if (waits && !reads!.TryEnter(credential))
+        using var bytes = received.Value;
+        if (bytes.Length == 0)
         {
-            return GatewayErrors.TooManyBodies();
+            return Errors.InvalidJsonBody("the request has no body");
         }
 
+        JsonDocument document;
         try
         {
-            using var bytes = new ArrivingBytes(FirstBufferBytes, MaxBytes);
-            var refusal = await ReceiveAsync(request, bytes);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-
-            if (bytes.Length == 0)
-            {
-                return Errors.InvalidJsonBody("the request has no body");
-            }
-
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(bytes.Received);
-            }
-            catch (JsonException)
-            {
-                return Errors.InvalidJsonBody("the body is not valid JSON");
-            }
-
-            using (document)
-            {
-                return parse(document.RootElement);
-            }
+            document = JsonDocument.Parse(bytes.Received);
         }
-        finally
+        catch (JsonException)
         {
-            if (waits)
-            {
-                reads!.Exit(credential);
-            }
+            return Errors.InvalidJsonBody("the body is not valid JSON");
+        }
+
+        using (document)
+        {
+            return parse(document.RootElement);
         }
     }
 
     /// <summary>
-    /// Receives the whole body, under the same limits as <see cref="ReadAsync{T}"/>, for a caller that must see its bytes
-    /// before the handler does (a keyed write's hash). The caller owns the bytes and disposes of them, which zeroes them.
+    /// Receives the whole body within the size limit, holding a place among the bodies still arriving only while it
+    /// arrives: for <see cref="ReadAsync{T}"/>, and for a caller that must see its bytes before the handler does (a keyed
+    /// write's hash). The caller owns the bytes and disposes of them, which zeroes them.
     /// </summary>
     internal static async Task<Outcome<ArrivingBytes>> ReceiveAsync(HttpRequest request)
     {
