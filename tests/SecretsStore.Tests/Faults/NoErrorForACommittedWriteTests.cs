@@ -26,18 +26,8 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
             var (account, stores) = await ClusterUnderLoad.PrepareAsync(silos[0].BaseAddress, settings.AdminToken);
             // A balancer in front of both: it follows their readiness, and a connection refused goes to the other.
             var load = WriteLoad.Start([silos[0].BaseAddress, silos[1].BaseAddress], account, stores, writers: 8, failOver: true, followReadiness: true);
-            await Task.Delay(Settle);
-            var faultAt = load.Elapsed;
-            for (var i = 0; i < silos.Length; i++)
-            {
-                (silos[i], _) = await silos[i].RestartAsync();
-                await Task.Delay(Settle);
-            }
-
-            await load.StopAsync(grace: TimeSpan.FromSeconds(45));
-            var figures = await FaultFigures.MeasureAsync("rolling restart, combined silos", settings.ConnectionString, account, load, faultAt);
-            Report(figures, silos);
-            figures.AssertNothingFailedOrLost();
+            var faultAt = await RestartInTurnAsync(silos, load);
+            await StopAndAssertAsync("rolling restart, combined silos", settings, account, load, faultAt, silos);
         }
         finally
         {
@@ -53,18 +43,8 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
         {
             var (account, stores) = await ClusterUnderLoad.PrepareAsync(gateway.BaseAddress, settings.AdminToken);
             var load = WriteLoad.Start([gateway.BaseAddress], account, stores, writers: 8);
-            await Task.Delay(Settle);
-            var faultAt = load.Elapsed;
-            for (var i = 0; i < silos.Length; i++)
-            {
-                (silos[i], _) = await silos[i].RestartAsync();
-                await Task.Delay(Settle);
-            }
-
-            await load.StopAsync(grace: TimeSpan.FromSeconds(45));
-            var figures = await FaultFigures.MeasureAsync("rolling restart, standalone gateway", settings.ConnectionString, account, load, faultAt);
-            Report(figures, [.. silos, gateway]);
-            figures.AssertNothingFailedOrLost();
+            var faultAt = await RestartInTurnAsync(silos, load);
+            await StopAndAssertAsync("rolling restart, standalone gateway", settings, account, load, faultAt, [.. silos, gateway]);
         }
         finally
         {
@@ -90,13 +70,9 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
             var faultAt = load.Elapsed;
             killed.Kill();
             await EveryStoreTakesWritesAgainAsync(load, stores, faultAt);
-            await load.StopAsync(grace: TimeSpan.FromSeconds(45));
 
             // A request in flight on the killed process's own connection is the one a client may not know the outcome of.
-            var figures = await FaultFigures.MeasureAsync("kill -9, combined silos", settings.ConnectionString, account, load, faultAt,
-                dropped: a => a.Gateway == 0 && a.Status == 0);
-            Report(figures, silos);
-            figures.AssertNothingFailedOrLost();
+            await StopAndAssertAsync("kill -9, combined silos", settings, account, load, faultAt, silos, dropped: a => a.Gateway == 0 && a.Status == 0);
         }
         finally
         {
@@ -118,11 +94,7 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
             var faultAt = load.Elapsed;
             silos[0].Kill();
             await EveryStoreTakesWritesAgainAsync(load, stores, faultAt);
-            await load.StopAsync(grace: TimeSpan.FromSeconds(45));
-
-            var figures = await FaultFigures.MeasureAsync("kill -9, standalone gateway", settings.ConnectionString, account, load, faultAt);
-            Report(figures, [.. silos, gateway]);
-            figures.AssertNothingFailedOrLost();
+            await StopAndAssertAsync("kill -9, standalone gateway", settings, account, load, faultAt, [.. silos, gateway]);
             Assert.Equal(8, load.ConnectionsOpened);
         }
         finally
@@ -146,6 +118,34 @@ public sealed class NoErrorForACommittedWriteTests(ITestOutputHelper output)
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
+    /// Restarts each silo in turn (SIGTERM, then a new process on the same ports) under the load, letting the cluster
+    /// settle before the first and after each, and answers when the first restart began.
+    /// </summary>
+    private static async Task<TimeSpan> RestartInTurnAsync(SiloProcess[] silos, WriteLoad load)
+    {
+        await Task.Delay(Settle);
+        var faultAt = load.Elapsed;
+        for (var i = 0; i < silos.Length; i++)
+        {
+            (silos[i], _) = await silos[i].RestartAsync();
+            await Task.Delay(Settle);
+        }
+
+        return faultAt;
+    }
+
+    /// <summary>Stops the load, measures it against what PostgreSQL holds, prints the figures and asserts the goal.</summary>
+    private async Task StopAndAssertAsync(
+        string scenario, TestHostSettings settings, TestAccount account, WriteLoad load, TimeSpan faultAt,
+        IReadOnlyList<SiloProcess> processes, Func<Attempt, bool>? dropped = null)
+    {
+        await load.StopAsync(grace: TimeSpan.FromSeconds(45));
+        var figures = await FaultFigures.MeasureAsync(scenario, settings.ConnectionString, account, load, faultAt, dropped);
+        Report(figures, processes);
+        figures.AssertNothingFailedOrLost();
     }
 
     /// <summary>The figures, and what each process said about calls it answered with their failure.</summary>
