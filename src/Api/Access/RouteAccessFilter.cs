@@ -56,9 +56,10 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, TimeProvider
 
         var http = context.HttpContext;
         var caller = CallerFor(principal!, accountId);
+        // What a principal foreign to the account is refused goes to the operator's trail, never to the account's.
         var scope = AuditScope.ActionOf(http) is { } action
-            // What a principal foreign to the account is refused goes to the operator's trail, never to the account's.
-            ? AuditScope.Open(http, accountId, caller ?? principal!.AuditCaller(), action, clock.GetUtcNow().UtcDateTime, foreign: !principal!.BelongsTo(accountId))
+            ? AuditScope.Open(
+                http, accountId, caller ?? principal!.AuditCaller(), action, clock.GetUtcNow().UtcDateTime, foreign: !principal!.BelongsTo(accountId))
             : null;
 
         var refusal = caller is null ? Refusal(principal!)

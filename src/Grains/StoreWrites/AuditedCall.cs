@@ -4,9 +4,9 @@ using SecretsStore.Persistence.Audit;
 namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
-/// One audited request to a store: who, which account, which action, when, and the request it serves. Its records name the store and its
-/// secrets only when the store belongs to the account the request addressed: that account may read the trail, and a
-/// caller naming another account's store must not write that store's names into it. A service calling in an account it
+/// One audited request to a store: who, which account, which action, when, and the request it serves. Its records
+/// name the store and its secrets only when the store belongs to the account the request addressed: that account may
+/// read the trail, and a caller naming another account's store must not write that store's names into it. A service calling in an account it
 /// is not granted (the gateway refuses that first; this is the grain's own check) is recorded in the operator's trail
 /// only, as the gateway records it.
 /// </summary>
