@@ -21,8 +21,9 @@ public enum Permission
 }
 
 /// <summary>
-/// Who is calling. Every grain call that reads or changes a store carries one, and the grain — not only
-/// the gateway — decides whether the call is allowed.
+/// Who is calling: the principal, nothing of the request. Every grain call that reads or changes a store carries one,
+/// and the grain — not only the gateway — decides whether the call is allowed. A principal's caller is made once and
+/// shared by all its calls; what one request adds (its id, a repeat) travels beside it in <see cref="AuditedRequest"/>.
 /// </summary>
 /// <param name="Kind">Account principal, service or operator.</param>
 /// <param name="Permission">For account principals, read or write; services always write.</param>
@@ -41,19 +42,8 @@ public sealed record Caller(
     [Id(4)]
     public IReadOnlyList<string> ConsumerScopes { get; init; } = [];
 
-    /// <summary>
-    /// The request this call serves, for the audit trail. Set per request only on calls that are audited, so the
-    /// cached caller of a principal is shared by all its plain reads.
-    /// </summary>
-    [Id(5)]
-    public string RequestId { get; init; } = "";
-
-    /// <summary>
-    /// This call repeats one with the same <see cref="RequestId"/> whose answer never arrived (see
-    /// <see cref="AnsweredOnceAttribute"/>): the grain answers from what that one committed, if anything.
-    /// </summary>
-    [Id(6)]
-    public bool Repeated { get; init; }
+    // Ids 5 and 6 carried the request id and the repeat mark until the audited request moved to Orleans' request
+    // context (AuditedRequest): never reuse them, a silo of the previous version still reads them.
 
     /// <summary>
     /// For services, the accounts it may act in: the gateway checks them, and the grains check them again. None by
@@ -68,8 +58,8 @@ public sealed record Caller(
     public static Caller Service(string name, IReadOnlyList<string>? consumerScopes, AccountGrants accounts) =>
         new(CallerKind.Service, Permission.Write, name, $"service:{name}") { ConsumerScopes = consumerScopes ?? [], Accounts = accounts };
 
-    public static Caller Operator(string requestId) =>
-        new(CallerKind.Operator, Permission.Write, null, "operator") { RequestId = requestId };
+    /// <summary>The operator: one caller for all its calls.</summary>
+    public static Caller Operator { get; } = new(CallerKind.Operator, Permission.Write, null, "operator");
 
     public bool CanWrite => Permission == Permission.Write;
 
@@ -78,7 +68,4 @@ public sealed record Caller(
     /// (a grain never sees one on another account's path); a service must be granted the account.
     /// </summary>
     public bool ActsIn(Guid accountId) => Kind != CallerKind.Service || Accounts.Include(accountId);
-
-    /// <summary>This caller, for one audited request.</summary>
-    public Caller ForRequest(string requestId) => this with { RequestId = requestId };
 }

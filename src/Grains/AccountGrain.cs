@@ -27,7 +27,7 @@ public sealed class AccountGrain(
     AccountCatalog catalog,
     ValueCipher cipher,
     AuditLog audit,
-    FirstRuns firstRuns,
+    CommittedRequests committed,
     IOptions<SecretsStoreOptions> options,
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
@@ -48,7 +48,7 @@ public sealed class AccountGrain(
     public async Task<Outcome<StoreView>> CreateStoreAsync(Caller caller, string? name, long? externalAccountId = null)
     {
         var now = Timestamps.Now(clock);
-        if (caller is { Repeated: true, RequestId.Length: > 0 } && await FirstRunOfAsync(caller, AuditActions.StoreCreate, now) is { } made)
+        if (AuditedRequest.Of(caller) is { Repeats: true } request && await StoreMadeByAsync(request, AuditActions.StoreCreate) is { } made)
         {
             return made;
         }
@@ -72,7 +72,7 @@ public sealed class AccountGrain(
         }
 
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
-        var record = AuditRecord.Of(now, AccountId, caller, AuditActions.StoreCreate, null, storeId: store.Id, storeName: store.Name, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.StoreCreate, null, storeId: store.Id, storeName: store.Name, idempotency: IdempotentRequest.Current);
         var limits = new StoreLimits(options.Value.Quota.Stores, options.Value.Quota.ManagedStores);
         var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(
             store, limits, record, current => StoreKeys.NewWrapped(cipher, current, store.AccountId, store.Id)));
@@ -107,7 +107,7 @@ public sealed class AccountGrain(
             ?? StoreAccess.CheckAccount(caller, AccountId)
             // A repeat goes to the store's grain even when this list no longer has it: the grain answers a delete that
             // the first run committed from its trail ([AnsweredOnce]), and refuses one that it did not as usual.
-            ?? (_stores.ContainsKey(storeId) || caller.Repeated ? null : Errors.StoreNotFound());
+            ?? (_stores.ContainsKey(storeId) || AuditedRequest.Of(caller) is { Repeats: true } ? null : Errors.StoreNotFound());
         if (refusal is not null)
         {
             return await RefuseAsync(Timestamps.Now(clock), caller, AuditActions.StoreDelete, refusal, storeId, _stores.GetValueOrDefault(storeId)?.Name);
@@ -135,7 +135,7 @@ public sealed class AccountGrain(
 
     public async Task<QuotaView> ChangeLimitsAsync(QuotaChange change, Caller caller)
     {
-        var record = AuditRecord.Of(Timestamps.Now(clock), AccountId, caller, AuditActions.QuotaSet, null, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(Timestamps.Now(clock), AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.QuotaSet, null, idempotency: IdempotentRequest.Current);
         await StorageFaults.GuardAsync(() => catalog.ChangeLimitsAsync(AccountId, change, record), logger);
         return await GetQuotaAsync();
     }
@@ -168,7 +168,7 @@ public sealed class AccountGrain(
             await state.ClearStateAsync();
             return true;
         });
-        var record = AuditRecord.Of(now, AccountId, caller, AuditActions.AccountDelete, null, idempotency: IdempotentRequest.Current).WithSubject($"account:{AccountId:N}");
+        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.AccountDelete, null, idempotency: IdempotentRequest.Current).WithSubject($"account:{AccountId:N}");
         var removed = await StepDownOnFault(() => catalog.DeleteAccountAsync(AccountId, record));
         this.DeactivateOnIdle(); // nothing of the account is left to keep in memory
         return removed ? Done.Value : await RefuseAsync(now, caller, AuditActions.AccountDelete, await NotEmptyAsync(), null, null);
@@ -178,10 +178,10 @@ public sealed class AccountGrain(
     /// The store a repeated create's first run made, if it committed one (see <c>[AnsweredOnce]</c>): its record and
     /// row went in one transaction, and this activation loaded after it or added the store itself.
     /// </summary>
-    private async Task<StoreView?> FirstRunOfAsync(Caller caller, string action, DateTime now)
+    private async Task<StoreView?> StoreMadeByAsync(AuditedRequest request, string action)
     {
         var made = await StorageFaults.GuardAsync(
-            () => firstRuns.FindStoresAsync(AccountId, action, caller.RequestId, now - FirstRuns.Window, CancellationToken.None), logger);
+            () => committed.FindStoresAsync(AccountId, action, request.RequestId, request.At - CommittedRequests.Window, CancellationToken.None), logger);
         return made.Select(id => _stores.GetValueOrDefault(id)).FirstOrDefault(s => s is not null);
     }
 
@@ -194,7 +194,7 @@ public sealed class AccountGrain(
     /// <summary>Records a refusal before answering it: if the record cannot be written, the caller hears 503 instead.</summary>
     private async Task<StoreError> RefuseAsync(DateTime at, Caller caller, string action, StoreError refusal, Guid? storeId, string? storeName)
     {
-        var record = AuditRecord.Of(at, AccountId, caller, action, refusal, storeId: storeId, storeName: storeName, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(at, AccountId, caller, AuditedRequest.IdOf(caller), action, refusal, storeId: storeId, storeName: storeName, idempotency: IdempotentRequest.Current);
         await StorageFaults.GuardAsync(() => audit.AppendAsync(record), logger);
         return refusal;
     }

@@ -51,7 +51,7 @@ public static class GrainServices
         services.TryAddSingleton<AuditLog>(); // the gateway registers the same one when co-hosted
         services.AddSecretsStoreMetrics();
         services.AddSingleton<StoreLoader>();
-        services.AddSingleton<FirstRuns>();
+        services.AddSingleton<CommittedRequests>();
         services.AddSingleton<StoreCommits>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();

@@ -23,11 +23,7 @@ public sealed class AdminAccountFilter(AccountRepository accounts) : IEndpointFi
         }
 
         http.Features.Set(new AdminAccount(accountId));
-        if (AuditScope.Of(http) is { } scope)
-        {
-            http.Features.Set(scope with { AccountId = accountId });
-        }
-
-        return await next(context);
+        // The operator's request now names its account: in its records, and in what its grain calls carry.
+        return AuditScope.Of(http) is { } scope ? await scope.In(http, accountId).RunAsync(context, next) : await next(context);
     }
 }

@@ -4,9 +4,10 @@ namespace SecretsStore.Api.Access;
 
 /// <summary>
 /// Lets only the operator's token through to the admin routes. On audited routes it opens the request's
-/// <see cref="AuditScope"/> first, so that <see cref="AuditedRefusals"/> records its refusal and the handler's.
+/// <see cref="AuditScope"/> first, so that <see cref="AuditedRefusals"/> records its refusal and the handler's, and runs
+/// the handler inside it, so that its grain calls carry the <see cref="AuditedRequest"/>.
 /// </summary>
-public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
+public sealed class OperatorFilter(PrincipalResolver resolver, TimeProvider clock) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -17,13 +18,14 @@ public sealed class OperatorFilter(PrincipalResolver resolver) : IEndpointFilter
             return ApiResults.Error(failure);
         }
 
-        if (AuditScope.ActionOf(http) is { } action)
+        var scope = AuditScope.ActionOf(http) is { } action
+            ? AuditScope.Open(http, null, principal!.AuditCaller(), action, clock.GetUtcNow().UtcDateTime)
+            : null;
+        if (principal is not OperatorPrincipal)
         {
-            var requestId = RequestIds.Of(http);
-            var caller = principal is OperatorPrincipal ? Caller.Operator(requestId) : principal!.AuditCaller().ForRequest(requestId);
-            http.Features.Set(new AuditScope(null, caller, action));
+            return ApiResults.Unauthorized(Errors.AdminRoutesNeedAdminToken());
         }
 
-        return principal is OperatorPrincipal ? await next(context) : ApiResults.Unauthorized(Errors.AdminRoutesNeedAdminToken());
+        return scope is null ? await next(context) : await scope.RunAsync(context, next);
     }
 }

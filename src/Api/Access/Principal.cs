@@ -80,7 +80,7 @@ public static class PrincipalExtensions
         AccountTokenPrincipal token => token.Caller,
         AccountKeyPrincipal key => key.Caller,
         ServicePrincipal service => service.Caller,
-        _ => Caller.Operator(""),
+        _ => Caller.Operator,
     };
 
     /// <summary>The grain caller this principal is on an account's routes, or null when it may not use them there.</summary>

@@ -7,9 +7,10 @@ namespace SecretsStore.Api.Access;
 /// Guards a family of store routes in the order of docs/api.md, "Errors": account id format (7003), credentials (9106, 10000),
 /// then whether this principal may use this route family on this account with this method (9109). The handlers
 /// behind it are the same for every family; only who may pass differs. On an audited route it opens the request's
-/// <see cref="AuditScope"/> once the principal is known, so that <see cref="AuditedRefusals"/> records what it refuses.
+/// <see cref="AuditScope"/> once the principal is known, so that <see cref="AuditedRefusals"/> records what it refuses,
+/// and runs the handler inside it, so that its grain calls carry the <see cref="AuditedRequest"/>.
 /// </summary>
-public abstract class RouteAccessFilter(PrincipalResolver resolver, string accountRouteValue) : IEndpointFilter
+public abstract class RouteAccessFilter(PrincipalResolver resolver, TimeProvider clock, string accountRouteValue) : IEndpointFilter
 {
     /// <summary>The grain caller this principal is on this account, or null when this route family is not for it.</summary>
     protected abstract Caller? CallerFor(Principal principal, Guid accountId);
@@ -55,15 +56,11 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
 
         var http = context.HttpContext;
         var caller = CallerFor(principal!, accountId);
-        var action = AuditScope.ActionOf(http);
-        if (action is not null)
-        {
-            // Audited routes carry the request id into the grains; plain reads keep the principal's shared caller. What a
-            // principal foreign to the account is refused goes to the operator's trail, never to the account's.
-            var audited = (caller ?? principal!.AuditCaller()).ForRequest(RequestIds.Of(http));
-            http.Features.Set(new AuditScope(accountId, audited, action, Foreign: !principal!.BelongsTo(accountId)));
-            caller = caller is null ? null : audited;
-        }
+        // What a principal foreign to the account is refused goes to the operator's trail, never to the account's.
+        var scope = AuditScope.ActionOf(http) is { } action
+            ? AuditScope.Open(
+                http, accountId, caller ?? principal!.AuditCaller(), action, clock.GetUtcNow().UtcDateTime, foreign: !principal!.BelongsTo(accountId))
+            : null;
 
         var refusal = caller is null ? Refusal(principal!)
             : !HttpMethods.IsGet(http.Request.Method) && !caller.CanWrite ? Errors.ReadOnly()
@@ -77,18 +74,23 @@ public abstract class RouteAccessFilter(PrincipalResolver resolver, string accou
         var checking = CheckAccountAsync(accountId, caller!, http);
         if (!checking.IsCompletedSuccessfully)
         {
-            return AfterAccountCheckAsync(checking, context, next);
+            return AfterAccountCheckAsync(checking, scope, context, next);
         }
 
-        return checking.Result is { } missing ? new(ApiResults.Error(missing)) : next(context);
+        return checking.Result is { } missing ? new(ApiResults.Error(missing)) : Handle(scope, context, next);
     }
 
-    private static async ValueTask<object?> AfterAccountCheckAsync(ValueTask<StoreError?> checking, EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        await checking is { } missing ? ApiResults.Error(missing) : await next(context);
+    private static async ValueTask<object?> AfterAccountCheckAsync(
+        ValueTask<StoreError?> checking, AuditScope? scope, EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await checking is { } missing ? ApiResults.Error(missing) : await Handle(scope, context, next);
+
+    /// <summary>Plain reads go on as they came, with the principal's shared caller; audited routes inside their scope.</summary>
+    private static ValueTask<object?> Handle(AuditScope? scope, EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        scope is null ? next(context) : scope.RunAsync(context, next);
 }
 
 /// <summary><c>/client/v4/accounts/{account_id}/secrets_store</c>: account tokens and keys of that account.</summary>
-public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAccessFilter(resolver, "account_id")
+public sealed class AccountRoutesFilter(PrincipalResolver resolver, TimeProvider clock) : RouteAccessFilter(resolver, clock, "account_id")
 {
     protected override Caller? CallerFor(Principal principal, Guid accountId) => principal.AsCallerOn(accountId);
 
@@ -107,8 +109,8 @@ public sealed class AccountRoutesFilter(PrincipalResolver resolver) : RouteAcces
 /// nothing of accounts that are not its own; a platform-wide service (<c>*</c>) acts for every account, so it may learn
 /// which exist.
 /// </summary>
-public sealed class SystemRoutesFilter(PrincipalResolver resolver, AccountRepository accounts, IOptions<ApiOptions> options)
-    : RouteAccessFilter(resolver, "account_tag")
+public sealed class SystemRoutesFilter(PrincipalResolver resolver, TimeProvider clock, AccountRepository accounts, IOptions<ApiOptions> options)
+    : RouteAccessFilter(resolver, clock, "account_tag")
 {
     /// <remarks>
     /// The grant is checked first, from the (cached) principal and without a look-up, so an account the service is not

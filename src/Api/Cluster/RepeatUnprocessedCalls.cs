@@ -16,17 +16,27 @@ namespace SecretsStore.Api.Cluster;
 /// <item>Its answer was lost (<see cref="LostCall.AnswerLost"/>): its silo died or stopped while it was pending, or no
 /// answer came within the response timeout (an Orleans client never fails a call pending on a silo that died). Then
 /// a method that only reads (<see cref="OnlyReadsAttribute"/>) is simply run again, and a method that is
-/// <see cref="AnsweredOnceAttribute"/> is sent again marked <see cref="Caller.Repeated"/>: the grain resolves the
-/// outcome by request id, answering from what the first run committed, and runs it only if it committed nothing.</item>
+/// <see cref="AnsweredOnceAttribute"/> is sent again as a repeat (<see cref="AuditedRequest.Repeats"/>): the grain
+/// resolves the outcome by request id, answering from what the first run committed, and runs it only if it committed
+/// nothing.</item>
 /// <item>A store write failed on storage (<see cref="LostCall.StorageRefused"/>): its activation was fenced out by
-/// another one, or lost track of a commit, and reloads. It is sent again marked, at most twice: the repeat either finds
-/// the commit or runs on the reloaded store. While PostgreSQL is really down the repeats fail too, and 503 is answered.</item>
+/// another one, or lost track of a commit, and reloads. It is sent again as a repeat, at most twice: the repeat either
+/// finds the commit or runs on the reloaded store. While PostgreSQL is really down the repeats fail too, and 503 is
+/// answered.</item>
 /// </list>
 /// Repeats go on, with pauses growing to a second, until the call is answered or <see cref="Budget"/> has passed since
 /// it was first sent: enough to outlast a dead silo being declared dead (three missed probes of two seconds) and the
 /// membership and directory moving off it. A lost answer is always resolved at least once, however late it came. Any
 /// other failure, or one that outlasts the budget, is answered as it is (503): a write whose outcome is still unknown
 /// then is one that neither its silo nor a repeat could settle.
+/// <para>
+/// A repeat is marked in Orleans' request context, not in the call's arguments: before sending the call again, the
+/// filter sets the request's <see cref="AuditedRequest"/> with the number of that send as its attempt. Orleans builds a
+/// new message on every <see cref="IOutgoingGrainCallContext.Invoke"/> that reaches the end of the filter chain, and
+/// copies the request context into it there, from the flow that invoked it (<c>OutgoingCallInvoker.Invoke</c> calls
+/// <c>SendRequest</c>, whose <c>MessageFactory.CreateMessage</c> exports <c>RequestContext</c>): so the repeat carries
+/// what was set here, while the handler's own flow, outside this async method, keeps the first attempt.
+/// </para>
 /// </summary>
 public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCalls> logger) : IOutgoingGrainCallFilter
 {
@@ -59,6 +69,8 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
     {
         var storageRepeats = 0;
         var lostAnswers = 0;
+        var resolvable = ResolvedByRequestId(context);
+        var repeating = false;
         var call = first;
         for (var attempt = 1; await FailureOfAsync(call, context) is { } failure; attempt++)
         {
@@ -68,10 +80,12 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
             var repeatable = kind switch
             {
                 LostCall.NotRun => true,
-                LostCall.AnswerLost => MethodOnlyReads(context) || MarkRepeated(context),
-                LostCall.StorageRefused => storageRepeats <= StorageRepeats && MarkRepeated(context),
+                LostCall.AnswerLost => MethodOnlyReads(context) || resolvable,
+                LostCall.StorageRefused => storageRepeats <= StorageRepeats && resolvable,
                 _ => false,
             };
+            // Once a send may have run, every later send is a repeat (a read is simply run again).
+            repeating |= resolvable && (kind == LostCall.StorageRefused || (kind == LostCall.AnswerLost && !MethodOnlyReads(context)));
             var pause = Pause * Math.Min(attempt, LongestPause / Pause);
             var elapsed = Stopwatch.GetElapsedTime(started);
             // The first lost answer is resolved whatever the time: answering it unresolved would be a guess.
@@ -93,6 +107,12 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
             }
 
             await Task.Delay(pause);
+            if (repeating)
+            {
+                // Set in this async method's own flow, which sends the call: the handler's flow keeps the first attempt.
+                (AuditedRequest.Current! with { Attempt = attempt + 1 }).Enter();
+            }
+
             call = context.Invoke();
         }
     }
@@ -144,18 +164,12 @@ public sealed partial class RepeatUnprocessedCalls(ILogger<RepeatUnprocessedCall
 
     private static bool MethodOnlyReads(IOutgoingGrainCallContext context) => Marked<OnlyReadsAttribute>.On(context.InterfaceMethod);
 
-    /// <summary>Marks the call's caller as repeating its request, where the method and the call allow it.</summary>
-    private static bool MarkRepeated(IOutgoingGrainCallContext context)
-    {
-        if (!Marked<AnsweredOnceAttribute>.On(context.InterfaceMethod)
-            || context.Request.GetArgument(0) is not Caller { RequestId.Length: > 0 } caller)
-        {
-            return false;
-        }
-
-        context.Request.SetArgument(0, caller with { Repeated = true });
-        return true;
-    }
+    /// <summary>
+    /// Whether a repeat of the call can be resolved by its request id: the method is answered once per request, and the
+    /// call carries its audited request.
+    /// </summary>
+    private static bool ResolvedByRequestId(IOutgoingGrainCallContext context) =>
+        Marked<AnsweredOnceAttribute>.On(context.InterfaceMethod) && AuditedRequest.Current is { RequestId.Length: > 0 };
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A grain call {Method} was answered with its failure after {Attempts} attempts in {Seconds:0.0} s: {Fault}: {FaultMessage}")]

@@ -17,9 +17,9 @@ public static class AdminKeysApi
         return admin;
     }
 
-    /// <summary>A read, so not audited: the operator's caller is made here, as the grain wants one.</summary>
+    /// <summary>A read, so not audited: the grain still wants to know it is the operator asking.</summary>
     public static async Task<Answer<MasterKeyDto[]>> ListKeys(IGrainFactory grains) =>
-        ApiResults.From(await Keys(grains).ListAsync(Caller.Operator("")), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
+        ApiResults.From(await Keys(grains).ListAsync(Caller.Operator), keys => ApiResults.Ok(keys.Select(MasterKeyDto.From).ToArray()));
 
     /// <summary>The grain records the rotation with it (in the same transaction) or records its refusal.</summary>
     public static async Task<Answer<MasterKeyDto[]>> Rotate([AsParameters] OperatorAudit audit, IGrainFactory grains) =>

@@ -53,7 +53,7 @@ public readonly record struct AdminAccountRoute(HttpContext Http)
 /// </summary>
 public readonly record struct OperatorAudit(HttpContext Http, TimeProvider Clock)
 {
-    /// <summary>The operator, with this request's id, as the grains record it.</summary>
+    /// <summary>The operator, as the grains record it (the request's id travels beside it, in Orleans' request context).</summary>
     public Caller Caller => Scope.Caller;
 
     /// <summary>The record of this change, allowed now; the repository writes it with the change.</summary>

@@ -4,9 +4,9 @@ using SecretsStore.Persistence.Audit;
 namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>
-/// One audited request to a store: who, which account, which action, when. Its records name the store and its
-/// secrets only when the store belongs to the account the request addressed: that account may read the trail, and a
-/// caller naming another account's store must not write that store's names into it. A service calling in an account it
+/// One audited request to a store: who, which account, which action, when, and the request it serves. Its records
+/// name the store and its secrets only when the store belongs to the account the request addressed: that account may
+/// read the trail, and a caller naming another account's store must not write that store's names into it. A service calling in an account it
 /// is not granted (the gateway refuses that first; this is the grain's own check) is recorded in the operator's trail
 /// only, as the gateway records it.
 /// </summary>
@@ -19,6 +19,15 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     /// </summary>
     public IdempotentRequest? Idempotency { get; init; } = IdempotentRequest.Current;
 
+    /// <summary>The audited request the call serves, taken from its context when it arrives, as the key is.</summary>
+    public AuditedRequest? Request { get; init; } = AuditedRequest.Of(Caller);
+
+    /// <summary>The id the call's records carry: empty for a call that is not audited.</summary>
+    public string RequestId => Request?.RequestId ?? "";
+
+    /// <summary>An earlier send of the call may have committed (<c>[AnsweredOnce]</c>): resolve it by its request id first.</summary>
+    public bool Repeats => Request is { Repeats: true, RequestId.Length: > 0 };
+
     public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
@@ -26,7 +35,7 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     {
         var owns = Owns(store);
         return AuditRecord.Of(
-            At, AccountId, Caller, Action, error, AllowedStatus,
+            At, AccountId, Caller, RequestId, Action, error, AllowedStatus,
             storeId: store.StoreId, storeName: owns ? store.Row!.Name : null, secretId: secretId, secretName: owns ? secretName : null,
             idempotency: Idempotency);
     }

@@ -5,7 +5,7 @@ using SecretsStore.Persistence.Stores;
 namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Stores as rows in PostgreSQL: loaded whole at activation, committed through the silo's group commit.</summary>
-public sealed class PostgresStoreStorage(StoreLoader loader, FirstRuns firstRuns, ValueCipher cipher, CommitWriter writer) : IStoreStorage
+public sealed class PostgresStoreStorage(StoreLoader loader, CommittedRequests committed, ValueCipher cipher, CommitWriter writer) : IStoreStorage
 {
     public async Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct)
     {
@@ -18,5 +18,5 @@ public sealed class PostgresStoreStorage(StoreLoader loader, FirstRuns firstRuns
     public Task<CommitResult> CommitAsync(StoreBatch batch) => writer.CommitAsync(batch);
 
     public Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct) =>
-        firstRuns.FindAsync(storeId, requestId, notBefore, ct);
+        committed.FindAsync(storeId, requestId, notBefore, ct);
 }

@@ -57,7 +57,7 @@ public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
 
     public sealed override void Fail(Exception fault) => _answer.TrySetException(fault);
 
-    public sealed override string RequestId => audit.Caller.RequestId;
+    public sealed override string RequestId => audit.RequestId;
 
     public sealed override Task Settled => _answer.Task;
 

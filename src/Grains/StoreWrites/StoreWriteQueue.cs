@@ -13,8 +13,8 @@ namespace SecretsStore.Grains.StoreWrites;
 public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILogger logger)
 {
     /// <summary>
-    /// How long before a repeat its first run may have been stamped: Orleans' 30 s response timeout, with room for the
-    /// clocks of two silos to differ.
+    /// How long before the gateway admitted a request its first run may have been stamped: room for the clocks of a
+    /// gateway and a silo to differ.
     /// </summary>
     private static readonly TimeSpan FirstRunWindow = TimeSpan.FromMinutes(1);
 
@@ -73,7 +73,7 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     /// </summary>
     public Task<Outcome<T>> SubmitOnceAsync<T>(
         AuditedCall audit, StoreCommand<T> command, Func<IReadOnlyList<CommittedRecord>, Outcome<T>> answerOfFirstRun) =>
-        audit.Caller is { Repeated: true, RequestId.Length: > 0 }
+        audit.Repeats
             ? SubmitRepeatAsync(audit, command, answerOfFirstRun)
             : SubmitAsync(command);
 
@@ -82,10 +82,10 @@ public sealed class StoreWriteQueue(IStoreStorage storage, int maxPerCommit, ILo
     {
         // A first run still held here was late, not lost (its answer outlasted a gateway's response timeout): it
         // settles before the trail is searched, or the repeat would miss its commit and run a second time.
-        var held = _committing.Concat(_waiting).Where(c => c.RequestId == audit.Caller.RequestId).Select(c => c.Settled).ToList();
+        var held = _committing.Concat(_waiting).Where(c => c.RequestId == audit.RequestId).Select(c => c.Settled).ToList();
         await Task.WhenAll(held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         var firstRun = await StorageFaults.GuardAsync(
-            () => storage.FindCommittedAsync(_store.StoreId, audit.Caller.RequestId, audit.At - FirstRunWindow, CancellationToken.None), logger);
+            () => storage.FindCommittedAsync(_store.StoreId, audit.RequestId, audit.Request!.At - FirstRunWindow, CancellationToken.None), logger);
         if (firstRun.Count == 0)
         {
             return await SubmitAsync(command);

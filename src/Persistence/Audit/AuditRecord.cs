@@ -48,12 +48,13 @@ public sealed record AuditRecord(
     /// <paramref name="allowedStatus"/>) or refused, keeping only the refusal's error token. A principal foreign to the
     /// account it addressed (<paramref name="foreign"/>: another account's token or key, as only the gateway can tell;
     /// or a service not granted the account) is recorded in the operator's trail only, naming that account there.
-    /// <paramref name="idempotency"/> is the request's key, if it was sent with one: the caller passes
+    /// <paramref name="requestId"/> is the audited request's id (<see cref="AuditedRequest"/>; empty for a call that is
+    /// not audited). <paramref name="idempotency"/> is the request's key, if it was sent with one: the caller passes
     /// <see cref="IdempotentRequest.Current"/> where the record is made in the request's own flow.
     /// </summary>
     /// <remarks>Made in one allocation: a create makes one of these per secret, inside its commit.</remarks>
     public static AuditRecord Of(
-        DateTime at, Guid? accountId, Caller caller, string action, StoreError? error, int allowedStatus = 200, bool foreign = false,
+        DateTime at, Guid? accountId, Caller caller, string requestId, string action, StoreError? error, int allowedStatus = 200, bool foreign = false,
         Guid? storeId = null, string? storeName = null, Guid? secretId = null, string? secretName = null,
         IdempotentRequest? idempotency = null)
     {
@@ -61,7 +62,7 @@ public sealed record AuditRecord(
         var elsewhere = foreign || accountId is { } addressed && !caller.ActsIn(addressed);
         return new AuditRecord(
             at, elsewhere ? null : accountId, caller.PrincipalId, action, status, error is null ? null : code, error?.Token,
-            storeId, storeName, secretId, secretName, caller.RequestId, AddressedAccountId: elsewhere ? accountId : null,
+            storeId, storeName, secretId, secretName, requestId, AddressedAccountId: elsewhere ? accountId : null,
             Idempotency: idempotency);
     }
 

@@ -29,7 +29,7 @@ public static class AuditRetention
             deleted = await delete.ExecuteNonQueryAsync(ct);
         }
 
-        var record = AuditRecord.Of(DateTime.UtcNow, null, Caller.Operator(requestId), AuditActions.AuditPrune, null).WithSubject(Subject(deleted, before));
+        var record = AuditRecord.Of(DateTime.UtcNow, null, Caller.Operator, requestId, AuditActions.AuditPrune, null).WithSubject(Subject(deleted, before));
         await AuditedChange.CommitAsync(connection, transaction, [], [record], ct);
         return deleted;
     }

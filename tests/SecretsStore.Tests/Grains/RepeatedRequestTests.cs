@@ -5,7 +5,8 @@ namespace SecretsStore.Tests.Grains;
 
 /// <summary>
 /// A write repeated by the gateway after its silo went away mid-call is answered from what its first run committed,
-/// on a fresh activation as a failover gives it, and runs only if the first run committed nothing.
+/// on a fresh activation as a failover gives it, and runs only if the first run committed nothing. Each call carries its
+/// <see cref="AuditedRequest"/> in Orleans' request context, as the gateway sends it; a repeat is a later attempt.
 /// </summary>
 [Collection(GrainClusterCollection.Name)]
 public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
@@ -16,10 +17,24 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
 
     private static NewSecret Secret(string name) => new(name, new SecretValue("v"), ["workers"], null);
 
-    private static (Caller First, Caller Repeat) Request()
+    private static (AuditedRequest First, AuditedRequest Repeat) Request()
     {
-        var first = Writer.ForRequest(Guid.NewGuid().ToString("N"));
-        return (first, first with { Repeated = true });
+        var first = new AuditedRequest(Guid.NewGuid().ToString("N"), 1, Writer.PrincipalId, null, "test", DateTime.UtcNow);
+        return (first, first with { Attempt = 2 });
+    }
+
+    /// <summary>Makes <paramref name="call"/> as the gateway does within an audited request: the request in the call's context.</summary>
+    private static async Task<T> As<T>(AuditedRequest request, Func<Task<T>> call)
+    {
+        request.Enter();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            AuditedRequest.Leave();
+        }
     }
 
     private async Task<(Guid Account, Guid Store)> NewStoreAsync()
@@ -37,10 +52,10 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
     {
         var (account, store) = await NewStoreAsync();
         var (first, repeat) = Request();
-        var created = await Store(store).CreateSecretsAsync(first, account, [Secret("A"), Secret("B")]);
+        var created = await As(first, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A"), Secret("B")]));
         await fixture.Cluster.DeactivateAsync(Store(store));
 
-        var answered = await Store(store).CreateSecretsAsync(repeat, account, [Secret("A"), Secret("B")]);
+        var answered = await As(repeat, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A"), Secret("B")]));
 
         Assert.True(answered.Succeeded, answered.Error?.Message);
         Assert.Equal(created.Value!.Select(s => (s.Id, s.Name)), answered.Value!.Select(s => (s.Id, s.Name)));
@@ -53,7 +68,7 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var (account, store) = await NewStoreAsync();
         var (_, repeat) = Request();
 
-        var answered = await Store(store).CreateSecretsAsync(repeat, account, [Secret("A")]);
+        var answered = await As(repeat, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A")]));
 
         Assert.True(answered.Succeeded, answered.Error?.Message);
         Assert.Equal("A", Assert.Single(await SecretsAsync(account, store)).Name);
@@ -63,11 +78,11 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
     public async Task ARepeatedCreateWhoseFirstRunWasRefusedIsJudgedAgain()
     {
         var (account, store) = await NewStoreAsync();
-        await Store(store).CreateSecretsAsync(Writer.ForRequest(Guid.NewGuid().ToString("N")), account, [Secret("A")]);
+        await As(Request().First, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A")]));
         var (first, repeat) = Request();
-        Assert.Equal("secret_name_already_exists", (await Store(store).CreateSecretsAsync(first, account, [Secret("A")])).Error!.Token);
+        Assert.Equal("secret_name_already_exists", (await As(first, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A")]))).Error!.Token);
 
-        Assert.Equal("secret_name_already_exists", (await Store(store).CreateSecretsAsync(repeat, account, [Secret("A")])).Error!.Token);
+        Assert.Equal("secret_name_already_exists", (await As(repeat, () => Store(store).CreateSecretsAsync(Writer, account, [Secret("A")]))).Error!.Token);
     }
 
     [Fact]
@@ -76,12 +91,12 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var (account, store) = await NewStoreAsync();
         var secret = (await Store(store).CreateSecretsAsync(Writer, account, [Secret("A")])).Value![0];
         var (first, repeat) = Request();
-        Assert.True((await Store(store).DeleteSecretAsync(first, account, secret.Id)).Succeeded);
+        Assert.True((await As(first, () => Store(store).DeleteSecretAsync(Writer, account, secret.Id))).Succeeded);
         await fixture.Cluster.DeactivateAsync(Store(store));
 
-        Assert.True((await Store(store).DeleteSecretAsync(repeat, account, secret.Id)).Succeeded);
+        Assert.True((await As(repeat, () => Store(store).DeleteSecretAsync(Writer, account, secret.Id))).Succeeded);
         // The same request without the mark is a second delete, and finds nothing.
-        Assert.Equal("secret_not_found", (await Store(store).DeleteSecretAsync(first, account, secret.Id)).Error!.Message);
+        Assert.Equal("secret_not_found", (await As(first, () => Store(store).DeleteSecretAsync(Writer, account, secret.Id))).Error!.Message);
     }
 
     [Fact]
@@ -90,9 +105,9 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var (account, store) = await NewStoreAsync();
         var source = (await Store(store).CreateSecretsAsync(Writer, account, [Secret("A")])).Value![0];
         var (first, repeat) = Request();
-        var copy = await Store(store).DuplicateSecretAsync(first, account, source.Id, new DuplicateSecret("B", ["workers"], null));
+        var copy = await As(first, () => Store(store).DuplicateSecretAsync(Writer, account, source.Id, new DuplicateSecret("B", ["workers"], null)));
 
-        var answered = await Store(store).DuplicateSecretAsync(repeat, account, source.Id, new DuplicateSecret("B", ["workers"], null));
+        var answered = await As(repeat, () => Store(store).DuplicateSecretAsync(Writer, account, source.Id, new DuplicateSecret("B", ["workers"], null)));
 
         Assert.Equal(copy.Value!.Id, answered.Value!.Id);
         Assert.Equal(2, (await SecretsAsync(account, store)).Count);
@@ -104,16 +119,16 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var accountId = await fixture.NewAccountAsync();
         var account = fixture.Grains.GetGrain<IAccountGrain>(accountId);
         var (first, repeat) = Request();
-        var created = await account.CreateStoreAsync(first, "once");
+        var created = await As(first, () => account.CreateStoreAsync(Writer, "once"));
         await fixture.Cluster.DeactivateAsync(account);
 
-        var answered = await account.CreateStoreAsync(repeat, "once");
+        var answered = await As(repeat, () => account.CreateStoreAsync(Writer, "once"));
 
         Assert.True(answered.Succeeded, answered.Error?.Message);
         Assert.Equal(created.Value!.Id, answered.Value!.Id);
         Assert.Single((await account.ListStoresAsync(Writer, new ListRequest())).Value!.Items);
         // Without the mark it is a second create, refused as one.
-        Assert.Equal("store_name_already_exists", (await account.CreateStoreAsync(first, "once")).Error!.Token);
+        Assert.Equal("store_name_already_exists", (await As(first, () => account.CreateStoreAsync(Writer, "once"))).Error!.Token);
     }
 
     [Fact]
@@ -122,7 +137,7 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var account = fixture.Grains.GetGrain<IAccountGrain>(await fixture.NewAccountAsync());
         var (_, repeat) = Request();
 
-        var answered = await account.CreateStoreAsync(repeat, "late");
+        var answered = await As(repeat, () => account.CreateStoreAsync(Writer, "late"));
 
         Assert.True(answered.Succeeded, answered.Error?.Message);
         Assert.Equal("late", Assert.Single((await account.ListStoresAsync(Writer, new ListRequest())).Value!.Items).Name);
@@ -134,15 +149,15 @@ public sealed class RepeatedRequestTests(GrainClusterFixture fixture)
         var (accountId, store) = await NewStoreAsync();
         var account = fixture.Grains.GetGrain<IAccountGrain>(accountId);
         var (first, repeat) = Request();
-        Assert.True((await account.DeleteStoreAsync(first, store, force: false)).Succeeded);
+        Assert.True((await As(first, () => account.DeleteStoreAsync(Writer, store, force: false))).Succeeded);
 
-        Assert.True((await account.DeleteStoreAsync(repeat, store, force: false)).Succeeded);
+        Assert.True((await As(repeat, () => account.DeleteStoreAsync(Writer, store, force: false))).Succeeded);
         await fixture.Cluster.DeactivateAsync(account);
-        Assert.True((await account.DeleteStoreAsync(repeat, store, force: false)).Succeeded);
-        Assert.Equal("store_not_found", (await account.DeleteStoreAsync(first, store, force: false)).Error!.Message);
+        Assert.True((await As(repeat, () => account.DeleteStoreAsync(Writer, store, force: false))).Succeeded);
+        Assert.Equal("store_not_found", (await As(first, () => account.DeleteStoreAsync(Writer, store, force: false))).Error!.Message);
         // A repeat of a delete that never committed is judged as a first one: another account's store is not found.
         var (_, stray) = Request();
         var (_, other) = await NewStoreAsync();
-        Assert.Equal("store_not_found", (await account.DeleteStoreAsync(stray, other, force: false)).Error!.Message);
+        Assert.Equal("store_not_found", (await As(stray, () => account.DeleteStoreAsync(Writer, other, force: false))).Error!.Message);
     }
 }

@@ -79,7 +79,7 @@ public sealed class StoreGrainTests(GrainClusterFixture fixture)
     public async Task TheQuotaIsDerivedFromTheStoresAfterTheAccountGrainRestarts()
     {
         var account = await fixture.NewAccountAsync();
-        await Account(account).SetLimitsAsync(new QuotaLimits(50, 3), Caller.Operator("test"));
+        await Account(account).SetLimitsAsync(new QuotaLimits(50, 3), Caller.Operator);
         var stores = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {

@@ -27,7 +27,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         new(Writer, accountId, action, Timestamps.Now(TimeProvider.System));
 
     public static AuditRecord Record(Guid accountId, string action) =>
-        AuditRecord.Of(Timestamps.Now(TimeProvider.System), accountId, Writer, action, null);
+        AuditRecord.Of(Timestamps.Now(TimeProvider.System), accountId, Writer, "", action, null);
 
     private StoreStorageHarness(NpgsqlDataSource db, SecretsStoreOptions options)
     {
@@ -35,7 +35,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         Keys = new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]);
         Cipher = new ValueCipher(Keys);
         _writer = new CommitWriter(new StoreCommits(db), Options.Create(options), NullLogger<CommitWriter>.Instance);
-        Storage = new PostgresStoreStorage(new StoreLoader(db), new FirstRuns(db), Cipher, _writer);
+        Storage = new PostgresStoreStorage(new StoreLoader(db), new CommittedRequests(db), Cipher, _writer);
         Catalog = new AccountCatalog(db);
     }
 

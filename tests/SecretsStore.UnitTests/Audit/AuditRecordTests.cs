@@ -15,8 +15,8 @@ public sealed class AuditRecordTests
     [Fact]
     public void ARefusalKeepsItsStatusCodeAndErrorTokenButNeverTheDetail()
     {
-        var caller = Caller.Account(Permission.Write, "token:t1").ForRequest("r1");
-        var record = AuditRecord.Of(At, Addressed, caller, AuditActions.SecretCreate, Errors.SecretNameAlreadyExists("QUOTED_FROM_THE_REQUEST", "/0/name"));
+        var caller = Caller.Account(Permission.Write, "token:t1");
+        var record = AuditRecord.Of(At, Addressed, caller, "r1", AuditActions.SecretCreate, Errors.SecretNameAlreadyExists("QUOTED_FROM_THE_REQUEST", "/0/name"));
 
         Assert.Equal((409, 1003, "secret_name_already_exists"), (record.Status, record.Code, record.Error));
         Assert.DoesNotContain("QUOTED_FROM_THE_REQUEST", record.ToString(), StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class AuditRecordTests
     [Fact]
     public void AnAllowedRecordCarriesTheAllowedStatusAndNoError()
     {
-        var record = AuditRecord.Of(At, Addressed, Caller.Operator("r2"), AuditActions.SecretDelete, null, allowedStatus: 202, storeId: Addressed, storeName: "s");
+        var record = AuditRecord.Of(At, Addressed, Caller.Operator, "r2", AuditActions.SecretDelete, null, allowedStatus: 202, storeId: Addressed, storeName: "s");
 
         Assert.Equal((202, (int?)null, (string?)null, true), (record.Status, record.Code, record.Error, record.IsAllowed));
         Assert.Equal((Addressed, "s", Addressed, (Guid?)null), (record.StoreId, record.StoreName, record.AccountId, record.AddressedAccountId));
@@ -36,21 +36,21 @@ public sealed class AuditRecordTests
     [Fact]
     public void AServiceNotGrantedTheAccountIsRecordedInTheOperatorsTrailOnlyNamingTheAccount()
     {
-        var stranger = Caller.Service("billing", ["workers"], AccountGrants.Only(Guid.NewGuid())).ForRequest("r3");
-        var refused = AuditRecord.Of(At, Addressed, stranger, AuditActions.SecretReadValue, Errors.AccountNotFound());
+        var stranger = Caller.Service("billing", ["workers"], AccountGrants.Only(Guid.NewGuid()));
+        var refused = AuditRecord.Of(At, Addressed, stranger, "r3", AuditActions.SecretReadValue, Errors.AccountNotFound());
 
         Assert.Equal(((Guid?)null, (Guid?)Addressed), (refused.AccountId, refused.AddressedAccountId));
 
-        var granted = Caller.Service("billing", ["workers"], AccountGrants.Only(Addressed)).ForRequest("r4");
-        Assert.Equal(Addressed, AuditRecord.Of(At, Addressed, granted, AuditActions.SecretReadValue, Errors.SecretNotFound()).AccountId);
+        var granted = Caller.Service("billing", ["workers"], AccountGrants.Only(Addressed));
+        Assert.Equal(Addressed, AuditRecord.Of(At, Addressed, granted, "r4", AuditActions.SecretReadValue, Errors.SecretNotFound()).AccountId);
     }
 
     [Fact]
     public void APrincipalTheGatewayKnowsForeignIsRecordedInTheOperatorsTrailOnly()
     {
         // Another account's token: its caller acts in any account it is given, so only the gateway can tell.
-        var other = Caller.Account(Permission.Write, "token:elsewhere").ForRequest("r5");
-        var record = AuditRecord.Of(At, Addressed, other, AuditActions.StoreCreate, Errors.Forbidden("a token of another account"), foreign: true);
+        var other = Caller.Account(Permission.Write, "token:elsewhere");
+        var record = AuditRecord.Of(At, Addressed, other, "r5", AuditActions.StoreCreate, Errors.Forbidden("a token of another account"), foreign: true);
 
         Assert.Equal(((Guid?)null, (Guid?)Addressed), (record.AccountId, record.AddressedAccountId));
     }
@@ -58,7 +58,7 @@ public sealed class AuditRecordTests
     [Fact]
     public void AnOperatorChangeOfNoAccountBelongsToNoAccountAndAddressesNone()
     {
-        var record = AuditRecord.Of(At, null, Caller.Operator("r6"), AuditActions.MasterKeyRotate, null).WithSubject("master_key:abc");
+        var record = AuditRecord.Of(At, null, Caller.Operator, "r6", AuditActions.MasterKeyRotate, null).WithSubject("master_key:abc");
 
         Assert.Equal(((Guid?)null, (Guid?)null, "master_key:abc"), (record.AccountId, record.AddressedAccountId, record.Subject));
     }

@@ -28,7 +28,7 @@ public sealed class StoreAccessTests
     {
         Assert.True(StoreAccess.Sees(Reader, managedBy: null));
         Assert.True(StoreAccess.Sees(Reader, "deployer"));
-        Assert.True(StoreAccess.Sees(Caller.Operator("req"), "deployer"));
+        Assert.True(StoreAccess.Sees(Caller.Operator, "deployer"));
         Assert.True(StoreAccess.Sees(Deployer, "deployer"));
         Assert.False(StoreAccess.Sees(Deployer, "other"));
         Assert.False(StoreAccess.Sees(Deployer, managedBy: null));

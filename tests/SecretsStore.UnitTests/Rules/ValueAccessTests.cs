@@ -18,7 +18,7 @@ public sealed class ValueAccessTests
     {
         Assert.Null(ValueAccess.CheckReader(Caller.Service("deployer", null, AccountGrants.All)));
         Assert.Equal(Errors.ValueReadNeedsService(), ValueAccess.CheckReader(Caller.Account(Permission.Write, "token:w")));
-        Assert.Equal(Errors.ValueReadNeedsService(), ValueAccess.CheckReader(Caller.Operator("req")));
+        Assert.Equal(Errors.ValueReadNeedsService(), ValueAccess.CheckReader(Caller.Operator));
     }
 
     [Fact]

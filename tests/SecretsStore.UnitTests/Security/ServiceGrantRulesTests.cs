@@ -43,7 +43,7 @@ public sealed class ServiceGrantRulesTests
     public void OnlyServicesAreBoundByGrants()
     {
         Assert.True(Caller.Account(Permission.Write, "token:w").ActsIn(Tenant));
-        Assert.True(Caller.Operator("req").ActsIn(Tenant));
+        Assert.True(Caller.Operator.ActsIn(Tenant));
         Assert.False(Caller.Service("reader", null, AccountGrants.None).ActsIn(Tenant));
     }
 }

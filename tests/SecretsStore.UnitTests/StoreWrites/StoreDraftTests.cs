@@ -146,7 +146,7 @@ public sealed class StoreDraftTests
         var draft = new StoreDraft(store, QuotaBudget.Unlimited());
         Assert.False(draft.HasWork);
 
-        draft.Record(AuditRecord.Of(StoreWorld.Now, _world.AccountId, StoreWorld.Writer, AuditActions.SecretReadValue, error: null));
+        draft.Record(AuditRecord.Of(StoreWorld.Now, _world.AccountId, StoreWorld.Writer, "", AuditActions.SecretReadValue, error: null));
 
         Assert.True(draft.HasWork);
         Assert.False(draft.HasChanges);
@@ -192,7 +192,7 @@ public sealed class StoreDraftTests
     {
         var store = _world.Store(["A"]);
         var draft = new StoreDraft(store, QuotaBudget.Unlimited());
-        draft.Record(AuditRecord.Of(StoreWorld.Now, _world.AccountId, StoreWorld.Writer, AuditActions.SecretReadValue, error: null));
+        draft.Record(AuditRecord.Of(StoreWorld.Now, _world.AccountId, StoreWorld.Writer, "", AuditActions.SecretReadValue, error: null));
 
         store.Apply(draft);
 

@@ -154,7 +154,7 @@ public sealed class StoreWriteQueueTests
         var queue = await ActivateAsync();
         _storage.LookupsFail = true;
 
-        var answer = await queue.SubmitOnceAsync(_world.Call(caller: StoreWorld.Writer.ForRequest("req-1")), Create("B", "req-1"), FromFirstRun(queue));
+        var answer = await queue.SubmitOnceAsync(Sent("req-1"), Create("B", "req-1"), FromFirstRun(queue));
 
         Assert.True(answer.Succeeded);
     }
@@ -193,9 +193,16 @@ public sealed class StoreWriteQueueTests
     }
 
     private CreateSecretsCommand Create(string name, string requestId = "") =>
-        new(_world.Call(caller: StoreWorld.Writer.ForRequest(requestId)), StoreWorld.NewSecrets(_stored, name));
+        new(Sent(requestId), StoreWorld.NewSecrets(_stored, name));
 
-    private AuditedCall Repeat(string requestId) => _world.Call(caller: StoreWorld.Writer.ForRequest(requestId) with { Repeated = true });
+    private AuditedCall Repeat(string requestId) => Sent(requestId, attempt: 2);
+
+    /// <summary>A call of the writer, carrying the audited request <paramref name="requestId"/> (none when empty) as the gateway sends it.</summary>
+    private AuditedCall Sent(string requestId, int attempt = 1) => _world.Call() with
+    {
+        Request = requestId.Length == 0 ? null
+            : new AuditedRequest(requestId, attempt, StoreWorld.Writer.PrincipalId, _world.AccountId, AuditActions.SecretCreate, StoreWorld.Now),
+    };
 
     /// <summary>As the grain answers a repeated create: the secrets the first run's records name, as the store holds them now.</summary>
     private static Func<IReadOnlyList<CommittedRecord>, Outcome<IReadOnlyList<SecretView>>> FromFirstRun(StoreWriteQueue queue) =>

@@ -23,7 +23,7 @@ internal sealed class RowsDesign(IGrainFactory grains, Guid accountId) : IStorag
     public static async Task<RowsDesign> StartAsync(IGrainFactory grains, NpgsqlDataSource database)
     {
         var accountId = Guid.Parse((await new AccountRepository(database).CreateAsync("benchmark")).Id);
-        await grains.GetGrain<IAccountGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator("benchmark"));
+        await grains.GetGrain<IAccountGrain>(accountId).SetLimitsAsync(new QuotaLimits(10_000_000, 1_000), Caller.Operator);
         return new RowsDesign(grains, accountId);
     }
 

@@ -6,19 +6,21 @@ namespace SecretsStore.Persistence.Audit;
 public sealed record CommittedRecord(int Status, Guid? SecretId);
 
 /// <summary>
-/// Finds what an earlier request with a given id committed to a store. The audit trail is written in the same
-/// transaction as every change, so an allowed record with the request's id exists exactly when its change is durable.
+/// Finds what a request committed, by its id: what a repeated call (<c>[AnsweredOnce]</c>) answers from. The audit trail
+/// is written in the same transaction as every change, so an allowed record with the request's id exists exactly when
+/// its change is durable.
 /// </summary>
 /// <remarks>
 /// The trail has no index on request ids (it would cost every commit, for a look-up made only when a silo went away
 /// mid-call). The search walks the primary key back from the newest row only as far as rows stamped before
-/// <c>notBefore</c>: a repeat follows its first run within Orleans' response timeout, so that is a few seconds of rows.
+/// <c>notBefore</c>: the request was admitted shortly before its repeat (within a gateway's response timeout), so that
+/// is the rows of a minute or so.
 /// </remarks>
-public sealed class FirstRuns(NpgsqlDataSource db)
+public sealed class CommittedRequests(NpgsqlDataSource db)
 {
     /// <summary>
-    /// How long before a repeat its first run may have been stamped: a gateway resolves a lost answer within seconds
-    /// (Orleans' response timeout is 30 s at most), with room for the clocks of two silos to differ.
+    /// How long before the gateway admitted a request (<see cref="SecretsStore.Grains.Abstractions.AuditedRequest.At"/>) its first run may have been
+    /// stamped: room for the clocks of a gateway and a silo to differ.
     /// </summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
