@@ -18,7 +18,8 @@ public static class AuditLogsApi
         "entries recorded meanwhile never shift a page. Filters leave entries out: name.not=value, repeated for several " +
         "values, on id, audit_log_id, action_type, action_result, actor_type, actor_context, actor_id, actor_email, " +
         "actor_token_id, actor_token_name, account_name, resource_id, resource_type, resource_product, raw_status_code, " +
-        "raw_cf_ray_id, zone_id and zone_name; any other parameter is refused with 400.";
+        "raw_cf_ray_id, zone_id and zone_name; any other parameter is refused with 400. Extension: resource_id=ID " +
+        "(repeatable) keeps only the entries about those resources, e.g. one secret's history.";
 
     /// <summary><c>GET /client/v4/accounts/{account_id}/logs/audit</c>: the account's read or write tokens and its keys.</summary>
     public static RouteGroupBuilder MapAccountAuditLogsApi(this RouteGroupBuilder logs)

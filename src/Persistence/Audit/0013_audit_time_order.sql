@@ -9,3 +9,16 @@ DROP INDEX audit_log_account;
 
 -- The operator's trail across accounts pages by the same order; the retention prune deletes by a range of it.
 CREATE INDEX audit_log_time ON audit_log (at, seq);
+
+-- "What happened to this secret": the audit-log route's resource_id filter pages one resource's entries in the same
+-- order. The expression is AuditEntries.ResourceId's, so the planner matches it: change both together.
+CREATE INDEX audit_log_resource_time ON audit_log ((
+    CASE split_part(action, '.', 1)
+        WHEN 'secret' THEN replace(secret_id::text, '-', '')
+        WHEN 'store' THEN replace(store_id::text, '-', '')
+        WHEN 'account' THEN replace(coalesce(account_id, addressed_account_id)::text, '-', '')
+        WHEN 'quota' THEN replace(coalesce(account_id, addressed_account_id)::text, '-', '')
+        WHEN 'token' THEN substr(subject, 7)
+        WHEN 'key' THEN substr(subject, 5)
+        WHEN 'service' THEN substr(subject, 9)
+    END), at, seq);

@@ -240,6 +240,11 @@ public sealed class AuditLogsRouteTests(AppFixture app)
             Assert.True(expected.SequenceEqual(filtered), $"{filter}.not={value}: expected {expected.Count} entries, got {filtered.Count}");
         }
 
+        // resource_id=ID (an extension) keeps only one resource's entries: a secret's history.
+        var history = Entries(await Api.GetAsync($"{Logs(account)}?{window}&limit=1000&resource_id={a}", account.ReadToken));
+        Assert.Equal(Ids(all.Where(e => Field(e, "resource", "id") == a)), Ids(history));
+        Assert.Equal(["view", "update", "create"], history.Select(e => Field(e, "action", "type")));
+
         // Repeated values and several filters together leave out the union.
         var both = Ids(Entries(await Api.GetAsync($"{Logs(account)}?{window}&limit=1000&action_type.not=view&action_type.not=update&action_result.not=failure", account.ReadToken)));
         Assert.Equal(Ids(all.Where(e => Field(e, "action", "type") is not ("view" or "update") && Field(e, "action", "result") != "failure")), both);
