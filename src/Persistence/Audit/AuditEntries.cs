@@ -112,39 +112,55 @@ public sealed class AuditEntries(NpgsqlDataSource db)
     public NpgsqlCommand Build(AuditEntryQuery query)
     {
         var command = db.CreateCommand();
-        var sql = new StringBuilder($"""
-            SELECT l.seq, l.at, l.account_id, l.principal, l.action, l.status, l.code, l.error, l.store_id, l.store_name, l.secret_id,
-                   l.secret_name, l.request_id, l.source_secret_id, l.subject, l.addressed_account_id, a.name, t.name, {ResourceId}
-              FROM audit_log l
-              LEFT JOIN accounts a ON a.id = replace(coalesce(l.account_id, l.addressed_account_id)::text, '-', '')
-              LEFT JOIN account_tokens t ON l.principal LIKE 'token:%' AND t.id = substr(l.principal, 7)
-             WHERE l.at >= {Add(command, query.Since)} AND l.at < {Add(command, query.Before)}
-            """);
-        if (query.AccountId is { } account)
-        {
-            var id = Add(command, account);
-            sql.Append(query.AlsoAddressed ? $"\n   AND (l.account_id = {id} OR l.addressed_account_id = {id})" : $"\n   AND l.account_id = {id}");
-        }
-
-        var order = query.Ascending ? "ASC" : "DESC";
+        var conditions = new StringBuilder($"l.at >= {Add(command, query.Since)} AND l.at < {Add(command, query.Before)}");
         if (query.After is { } after)
         {
-            sql.Append($"\n   AND (l.at, l.seq) {(query.Ascending ? ">" : "<")} ({Add(command, after.At)}, {Add(command, after.Seq)})");
+            conditions.Append($"\n   AND (l.at, l.seq) {(query.Ascending ? ">" : "<")} ({Add(command, after.At)}, {Add(command, after.Seq)})");
         }
 
         if (query.OnlyResources is [var resource])
         {
             // One resource: equality on the expression of audit_log_resource_time (0013), whose order is the page's.
-            sql.Append($"\n   AND ({ResourceId}) = {Add(command, resource)}");
+            conditions.Append($"\n   AND ({ResourceId}) = {Add(command, resource)}");
         }
         else if (query.OnlyResources is { Count: > 1 } resources)
         {
-            sql.Append($"\n   AND ({ResourceId}) = ANY({Add(command, resources.ToArray())}::text[])");
+            conditions.Append($"\n   AND ({ResourceId}) = ANY({Add(command, resources.ToArray())}::text[])");
         }
 
-        AppendExclusions(sql, command, query.Exclusions);
-        sql.Append($"\n ORDER BY l.at {order}, l.seq {order} LIMIT {Add(command, query.Limit)}");
-        command.CommandText = sql.ToString();
+        AppendExclusions(conditions, command, query.Exclusions);
+        var order = query.Ascending ? "ASC" : "DESC";
+        var limit = Add(command, query.Limit);
+        string Select(string owner) => $"""
+            SELECT l.seq, l.at, l.account_id, l.principal, l.action, l.status, l.code, l.error, l.store_id, l.store_name, l.secret_id,
+                   l.secret_name, l.request_id, l.source_secret_id, l.subject, l.addressed_account_id, a.name AS account_name,
+                   t.name AS token_name, {ResourceId} AS resource_id
+              FROM audit_log l
+              LEFT JOIN accounts a ON a.id = replace(coalesce(l.account_id, l.addressed_account_id)::text, '-', '')
+              LEFT JOIN account_tokens t ON l.principal LIKE 'token:%' AND t.id = substr(l.principal, 7)
+             WHERE {owner}{conditions}
+             ORDER BY l.at {order}, l.seq {order} LIMIT {limit}
+            """;
+
+        if (query.AccountId is not { } account)
+        {
+            command.CommandText = Select("");
+        }
+        else if (!query.AlsoAddressed)
+        {
+            command.CommandText = Select($"l.account_id = {Add(command, account)} AND ");
+        }
+        else
+        {
+            // The operator's view of one account: its own entries and the foreign refusals addressed to it, each one
+            // index range in page order, merged; never a sort of the account's whole window.
+            var id = Add(command, account);
+            command.CommandText = $"""
+                SELECT * FROM (({Select($"l.account_id = {id} AND ")}) UNION ALL ({Select($"l.addressed_account_id = {id} AND ")})) AS page
+                 ORDER BY 2 {order}, 1 {order} LIMIT {limit}
+                """;
+        }
+
         return command;
     }
 
