@@ -86,7 +86,7 @@ public static partial class AuditLogQuery
         {
             if (!AuditLogCursor.TryRead(cursor, ascending.Value, out var position))
             {
-                return Invalid("cursor is not one this route gave for this direction; pass result_info.cursors.after as it came");
+                return Invalid("cursor is not a cursor of this route for this direction; pass result_info.cursors.after as it came");
             }
 
             after = position;
