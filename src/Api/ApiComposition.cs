@@ -36,6 +36,7 @@ public static class ApiComposition
         services.AddSingleton<CredentialRepository>();
         services.AddSingleton<ServiceRepository>();
         services.TryAddSingleton<AuditLog>(); // the grains register the same one when co-hosted
+        services.AddSingleton<AuditEntries>();
         services.AddSingleton<IdempotentAnswers>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(s => new ScopeSet(s.GetRequiredService<IOptions<ApiOptions>>().Value.Scopes ?? ScopeSet.Defaults));
@@ -121,6 +122,12 @@ public static class ApiComposition
             .WithTags("Secrets Store");
         account.MapQuotaApi().MapCreateStore().MapStoresApi().MapSecretsApi().MapAccountAuditApi();
 
+        // Cloudflare's account audit logs (Audit Logs v2): the same principals as the account's secrets_store routes.
+        app.MapGroup($"{ClientBase}/accounts/{{account_id}}/logs")
+            .AddEndpointFilter(Shared<AccountRoutesFilter>(app))
+            .WithTags("Audit Logs")
+            .MapAccountAuditLogsApi();
+
         var system = app.MapGroup($"{ClientBase}/system/accounts/{{account_tag}}")
             .AddEndpointFilter(Shared<SystemRoutesFilter>(app))
             .AddEndpointFilter(Shared<IdempotencyKeyFilter>(app))
@@ -133,7 +140,7 @@ public static class ApiComposition
             .AddEndpointFilter(Shared<OperatorFilter>(app))
             .AddEndpointFilter(Shared<IdempotencyKeyFilter>(app))
             .WithTags("Admin");
-        admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi();
+        admin.MapAdminAccountsApi().MapAdminServicesApi().MapAdminKeysApi().MapAdminAuditApi().MapAdminAuditLogsApi();
         admin.MapGroup("/accounts/{account_id}")
             .AddEndpointFilter(Shared<AdminAccountFilter>(app))
             .MapAdminAccountApi()

@@ -19,7 +19,7 @@ public static partial class ParameterDocs
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
         {
             Describe(parameter, isSecretList: path.EndsWith("/secrets", StringComparison.Ordinal), isSecretName: path.Contains("/by-name/", StringComparison.Ordinal),
-                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal), isGrant: path.TrimStart('/').StartsWith("admin/v1/services/", StringComparison.Ordinal));
+                isAccount: path.EndsWith("/accounts/{account_id}", StringComparison.Ordinal), isGrant: path.TrimStart('/').StartsWith("admin/v1/services/", StringComparison.Ordinal), path);
         }
 
         return Task.CompletedTask;
@@ -42,7 +42,7 @@ public static partial class ParameterDocs
         }
     }
 
-    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName, bool isAccount, bool isGrant)
+    private static void Describe(OpenApiParameter parameter, bool isSecretList, bool isSecretName, bool isAccount, bool isGrant, string path)
     {
         switch (parameter.Name)
         {
@@ -73,6 +73,20 @@ public static partial class ParameterDocs
             case "name" when isSecretName:
                 parameter.Description = "The secret's name: 1–255 characters of A-Z a-z 0-9 _ -.";
                 parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{1,255}$" };
+                break;
+            case "since" or "before" when path.EndsWith("/logs/audit", StringComparison.Ordinal):
+                parameter.Description = parameter.Name == "since"
+                    ? "Required. Entries at or after this date (2026-01-31, in UTC) or RFC 3339 time."
+                    : "Required. Entries before this date (2026-01-31, in UTC) or RFC 3339 time.";
+                parameter.Required = true;
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                break;
+            case "limit":
+                parameter.Description = "Entries per page, 1 to 1000; absent means 100.";
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "1000" };
+                break;
+            case "cursor":
+                parameter.Description = "Where the page starts: result_info.cursors.after of the previous page, with the same query.";
                 break;
             case "since" or "until":
                 parameter.Description = parameter.Name == "since" ? "Records at or after this time (RFC 3339)." : "Records before this time (RFC 3339).";

@@ -18,7 +18,7 @@ public sealed record StoredAuditRecord(long Seq, AuditRecord Record);
 /// <summary>
 /// The <c>audit_log</c> table (migrations 0007 and 0010): appends records on their own (the gateway's refusals, the account
 /// grain's), gives the statement that appends them inside a change's own transaction, and pages through the trail,
-/// newest first.
+/// newest first: by time, then by the order records were appended (the index of migration 0013).
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db)
 {
@@ -48,7 +48,7 @@ public sealed class AuditLog(NpgsqlDataSource db)
     public static NpgsqlBatchCommand Command(params AuditRecord[] records) =>
         BatchStatement.Of(AuditTable.Insert, AuditTable.Parameters(records));
 
-    /// <summary>One page, newest first (the order records were appended), and how many records match.</summary>
+    /// <summary>One page, newest first (by time, then the order records were appended), and how many records match.</summary>
     public async Task<(IReadOnlyList<StoredAuditRecord> Items, int Total)> PageAsync(AuditFilter filter, ListQuery page, CancellationToken ct)
     {
         var where = $"WHERE {(filter.AlsoAddressed ? WithAddressed : OwnTrail)}\n{Conditions}";
@@ -56,7 +56,7 @@ public sealed class AuditLog(NpgsqlDataSource db)
             SELECT seq, at, account_id, principal, action, status, code, error, store_id, store_name, secret_id, secret_name,
                    request_id, source_secret_id, subject, addressed_account_id
               FROM audit_log {where}
-             ORDER BY seq DESC LIMIT $9 OFFSET $10
+             ORDER BY at DESC, seq DESC LIMIT $9 OFFSET $10
             """, filter);
         select.Parameters.Add(new NpgsqlParameter { Value = page.PerPage });
         select.Parameters.Add(new NpgsqlParameter { Value = (long)(page.Page - 1) * page.PerPage });

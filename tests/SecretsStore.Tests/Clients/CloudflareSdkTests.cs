@@ -6,7 +6,7 @@ namespace SecretsStore.Tests.Clients;
 /// <summary>
 /// Real clients judge the wire format, not our reading of the spec: the Node suites in tests/clients drive the
 /// running service — sdk-conformance.test.mjs through the official `cloudflare` npm SDK, system-routes.test.mjs
-/// with plain fetch (no SDK has the system routes). This driver provisions what they need through the admin
+/// with plain fetch (no SDK has the system routes), audit-log.test.mjs through the SDK's accounts.logs.audit.list. This driver provisions what they need through the admin
 /// routes and hands it over in SECRETSSTORE_* variables.
 /// </summary>
 [Collection(AppCollection.Name)]
@@ -17,6 +17,7 @@ public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
     [Theory]
     [InlineData("sdk-conformance.test.mjs")]
     [InlineData("system-routes.test.mjs")]
+    [InlineData("audit-log.test.mjs")]
     public async Task TheClientSuitePasses(string suite)
     {
         await ClientSuite.AssertPassesAsync(suite, await ProvisionAsync(), TimeBound, output);
