@@ -19,6 +19,9 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     /// </summary>
     public IdempotentRequest? Idempotency { get; init; } = IdempotentRequest.Current;
 
+    /// <summary>A keyed write of the store's secrets, which the store's grain decides (<see cref="KeyedWrites"/>); null otherwise.</summary>
+    public KeyedWrite? Keyed { get; init; }
+
     public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>
