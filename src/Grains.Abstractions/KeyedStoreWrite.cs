@@ -25,5 +25,5 @@ public sealed record KeyedStoreWrite([property: Id(0)] byte[] AnswerKey, [proper
     public static void Leave() => RequestContext.Remove(ContextKey);
 
     /// <summary>No key material in logs or traces.</summary>
-    public override string ToString() => $"KeyedStoreWrite {{ Window = {Window} }}";
+    public override string ToString() => $"KeyedStoreWrite {{ AnswerKey = {Redacted.Mask}, Window = {Window} }}";
 }

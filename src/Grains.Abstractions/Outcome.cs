@@ -25,6 +25,13 @@ public sealed record Outcome<T>([property: Id(0)] T? Value, [property: Id(1)] St
     [Id(2)]
     public bool Replayed { get; init; }
 
+    /// <summary>
+    /// A keyed write's answer that its store's grain kept in the commit of its change. One that is not (a silo of the
+    /// previous version decided it) the gateway keeps itself.
+    /// </summary>
+    [Id(3)]
+    public bool Kept { get; init; }
+
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(StoreError error) => new(default, error);

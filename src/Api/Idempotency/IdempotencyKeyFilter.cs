@@ -22,6 +22,8 @@ namespace SecretsStore.Api.Idempotency;
 /// A write of a store's secrets (<see cref="KeyedInStore"/>) takes none of the last three steps here: its store's grain
 /// decides the key inside its own commit (<see cref="KeyedStoreWrite"/>), and this filter only renders what the grain
 /// decided: a replay (marked <c>Idempotent-Replayed: true</c>) or a refusal of the key, which it answers as its own.
+/// An answer the grain did not keep (refused before the grain, or decided by a silo of the previous version) is kept
+/// here, as on every other route.
 /// A read (GET) with a key, and any request without one, passes as it came. Its refusals are recorded as every
 /// refusal on an audited route (<see cref="SecretsStore.Api.Audit.AuditedRefusals"/>, which runs around it), with the
 /// hashes of the key and the request.
@@ -119,7 +121,7 @@ public sealed class IdempotencyKeyFilter(
     {
         var http = context.HttpContext;
         ReadAgain(http.Request, body);
-        var replayed = ReplayedOutcome.Watch();
+        var outcome = KeyedOutcome.Watch();
         keyed.Enter();
         new KeyedStoreWrite(AnswerSeal.KeyOf(principal, key), _options.Window).Enter();
         object? answer;
@@ -144,9 +146,22 @@ public sealed class IdempotencyKeyFilter(
             };
         }
 
-        if (replayed.Replayed)
+        if (outcome.Replayed)
         {
             http.Response.Headers[IdempotencyKeyHeader.Replayed] = "true";
+        }
+        else if (!outcome.Kept)
+        {
+            // Answered before the store (a body that is not JSON), or by a silo of the previous version: the key is
+            // answered here, as on every other route: from what it already kept, else this answer is kept. Rare: a
+            // store's grain keeps the answers of every request that reaches it.
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (await answers.FindAsync(keyed.KeyHash, now - _options.Window, http.RequestAborted) is { } earlier)
+            {
+                return Answer(earlier, keyed, principal, key);
+            }
+
+            await KeepAsync(answer, keyed, principal, key, now, now - _options.Window);
         }
 
         return answer;

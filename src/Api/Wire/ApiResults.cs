@@ -26,12 +26,15 @@ public static class ApiResults
     /// grain records every refusal of an audited call itself. Answer a grain's refusal only through here; a refusal
     /// converted on its own is the gateway's, which the audited routes record.
     /// </summary>
-    /// <remarks>A keyed write's replayed outcome renders as its first answer did, and is marked as a replay (<see cref="Idempotency.ReplayedOutcome"/>).</remarks>
+    /// <remarks>
+    /// A keyed write's replayed outcome renders as its first answer did; whether it was replayed or kept is noted for the
+    /// Idempotency-Key filter (<see cref="Idempotency.KeyedOutcome"/>).
+    /// </remarks>
     public static TAnswer From<T, TAnswer>(Outcome<T> outcome, Func<T, TAnswer> onSuccess) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer>
     {
-        if (outcome.Replayed)
+        if (outcome.Replayed || outcome.Kept)
         {
-            Idempotency.ReplayedOutcome.Mark();
+            Idempotency.KeyedOutcome.Note(outcome);
         }
 
         return outcome.Succeeded ? onSuccess(outcome.Value) : EnvelopeResult.RecordedRefusal(TAnswer.Refuse(outcome.Error));

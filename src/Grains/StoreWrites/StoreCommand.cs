@@ -61,7 +61,11 @@ public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
             draft.Record(record);
         }
 
-        audit.Keyed?.Keep(draft, _planned);
+        if (audit.Keyed is { } keyed)
+        {
+            keyed.Keep(draft, _planned);
+            _planned = _planned with { Kept = true };
+        }
     }
 
     public sealed override void Complete() =>

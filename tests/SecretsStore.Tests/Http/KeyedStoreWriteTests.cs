@@ -12,7 +12,7 @@ namespace SecretsStore.Tests.Http;
 /// docs/api.md, "Idempotency-Key", for the writes of a store's secrets, which the store's grain decides inside its own
 /// commit: the answer row commits in the change's transaction (a failed commit leaves none), a store whose grain
 /// activates again still replays, a key used on another store is 422 there, two copies of one key at once apply once,
-/// and a repeat refused as in use is recorded with the key's hash.
+/// a write refused before its store is kept by the gateway, and a repeat refused as in use is recorded with the key's hash.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class KeyedStoreWriteTests(AppFixture app)
@@ -122,6 +122,23 @@ public sealed class KeyedStoreWriteTests(AppFixture app)
         }
 
         Assert.Equal(Enumerable.Range(0, 5).Select(r => $"TWICE_{r}"), (await Api.GetAsync(path, account.ReadToken)).Names().Order());
+    }
+
+    [Fact]
+    public async Task AWriteRefusedBeforeItsStoreIsKeptByTheGatewayAsOnEveryRoute()
+    {
+        var account = await app.NewAccountAsync();
+        var store = await Api.CreateStoreAsync(account);
+        var path = $"{account.Base}/stores/{store}/secrets";
+
+        var malformed = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, "[{", headers: Key("malformed-1"));
+        var again = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, "[{", headers: Key("malformed-1"));
+        var other = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("VALID"), headers: Key("malformed-1"));
+
+        Assert.Equal(400, malformed.Status);
+        Assert.Equal((400, malformed.Body.GetRawText(), "true"), (again.Status, again.Body.GetRawText(), again.Header(IdempotencyKeyHeader.Replayed)));
+        Assert.Equal((422, "idempotency_key_reused"), (other.Status, other.ErrorToken));
+        Assert.Empty((await Api.GetAsync(path, account.ReadToken)).Names());
     }
 
     [Fact]
