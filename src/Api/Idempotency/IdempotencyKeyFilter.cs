@@ -150,7 +150,7 @@ public sealed class IdempotencyKeyFilter(
         {
             http.Response.Headers[IdempotencyKeyHeader.Replayed] = "true";
         }
-        else if (!outcome.Kept)
+        else if (!outcome.Kept && Keeps(answer))
         {
             // Answered before the store (a body that is not JSON), or by a silo of the previous version: the key is
             // answered here, as on every other route: from what it already kept, else this answer is kept. Rare: a
@@ -175,6 +175,10 @@ public sealed class IdempotencyKeyFilter(
             ? Answer(earlier, keyed, principal, key)
             : throw new InvalidOperationException("A kept answer the store's grain found was not there for the gateway.");
     }
+
+    /// <summary>Whether a repeat must get this answer again: a success or a refusal, not a fault or throttling.</summary>
+    private static bool Keeps(object? answer) =>
+        answer is EnvelopeResult { StatusCode: { } status } && status < 500 && status != StatusCodes.Status429TooManyRequests;
 
     private static void ReadAgain(HttpRequest request, ReadOnlyMemory<byte> body)
     {
@@ -207,7 +211,7 @@ public sealed class IdempotencyKeyFilter(
     /// </summary>
     private async Task KeepAsync(object? answer, IdempotentRequest keyed, string principal, string key, DateTime at, DateTime since)
     {
-        if (answer is not EnvelopeResult { StatusCode: { } status } envelope || status >= 500 || status == StatusCodes.Status429TooManyRequests)
+        if (!Keeps(answer) || answer is not EnvelopeResult { StatusCode: { } status } envelope)
         {
             return;
         }
