@@ -19,9 +19,12 @@ public sealed class KeyedWrites(IStoreStorage storage, ILogger logger)
     /// <summary>How many of its newest keys a store remembers (about 100 bytes each).</summary>
     public const int Remembered = 10_000;
 
-    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
+    private const int MinimumSweep = 256;
+
+    private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
     private readonly Queue<string> _oldestFirst = new();
+    private int _sweepAt = MinimumSweep;
 
     /// <summary>Learns the keys the store's recent writes used (newest first, as storage lists them).</summary>
     public void Load(IReadOnlyList<RecentKey> keys)
@@ -45,29 +48,46 @@ public sealed class KeyedWrites(IStoreStorage storage, ILogger logger)
             : audit;
 
     /// <summary>Runs <paramref name="submit"/> for a keyed call unless its key decides the answer first.</summary>
-    public async Task<Outcome<T>> SubmitAsync<T>(KeyedWrite keyed, Func<Task<Outcome<T>>> submit)
+    /// <remarks>
+    /// A new key adds no turn of its own: the write's task is handed back as it is, and only remembered (in flight, and
+    /// among the store's keys). One store takes all its writes' answers on one activation, so a continuation per keyed
+    /// write would be paid in the store's turns. A key remembered for a write that then failed costs its repeat a
+    /// look-up that finds nothing; it still runs.
+    /// </remarks>
+    public Task<Outcome<T>> SubmitAsync<T>(KeyedWrite keyed, Func<Task<Outcome<T>>> submit)
     {
-        if (!_running.Add(keyed.Key))
+        if (_running.TryGetValue(keyed.Key, out var running) && !running.IsCompleted)
         {
-            return KeyedWriteErrors.KeyInUse();
+            return Task.FromResult(new Outcome<T>(default, KeyedWriteErrors.KeyInUse()));
         }
 
-        try
+        var answer = _recent.Contains(keyed.Key) ? AnswerKnownOrSubmitAsync(keyed, submit) : submit();
+        Remember(keyed.Key);
+        if (!answer.IsCompleted)
         {
-            if (_recent.Contains(keyed.Key) && await AnswerKnownAsync<T>(keyed) is { } known)
+            Run(keyed.Key, answer);
+        }
+
+        return answer;
+    }
+
+    private async Task<Outcome<T>> AnswerKnownOrSubmitAsync<T>(KeyedWrite keyed, Func<Task<Outcome<T>>> submit) =>
+        await AnswerKnownAsync<T>(keyed) ?? await submit();
+
+    /// <summary>Holds the key as in flight until its write is answered; answered ones are dropped as the map grows.</summary>
+    private void Run(string key, Task answer)
+    {
+        if (_running.Count >= _sweepAt)
+        {
+            foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
             {
-                return known;
+                _running.Remove(done);
             }
 
-            var answer = await submit();
-            // Committed, whether it was applied or answered from an answer kept elsewhere: the key is in the table now.
-            Remember(keyed.Key);
-            return answer;
+            _sweepAt = Math.Max(MinimumSweep, _running.Count * 2);
         }
-        finally
-        {
-            _running.Remove(keyed.Key);
-        }
+
+        _running[key] = answer;
     }
 
     /// <summary>
