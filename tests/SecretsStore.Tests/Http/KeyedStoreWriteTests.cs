@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -139,6 +140,34 @@ public sealed class KeyedStoreWriteTests(AppFixture app)
         Assert.Equal((400, malformed.Body.GetRawText(), "true"), (again.Status, again.Body.GetRawText(), again.Header(IdempotencyKeyHeader.Replayed)));
         Assert.Equal((422, "idempotency_key_reused"), (other.Status, other.ErrorToken));
         Assert.Empty((await Api.GetAsync(path, account.ReadToken)).Names());
+    }
+
+    [Fact]
+    public async Task AnAnswerTheGatewayRenderedAndKeptForTheSameRequestIsReplayedAsKept()
+    {
+        var account = await app.NewAccountAsync();
+        var store = await Api.CreateStoreAsync(account);
+        var path = $"{account.Base}/stores/{store}/secrets";
+        var principal = await PrincipalOfAsync(await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("WARM"), headers: Key("warm")));
+        var body = Secrets("KEPT_BEFORE");
+        var requestHash = IdempotencyFingerprint.RequestHash(principal, "kept-before", "POST", path, Encoding.UTF8.GetBytes(body));
+        const string rendered = """{"success":true,"errors":[],"messages":[],"result":[{"id":"kept-by-the-gateway"}]}""";
+
+        // As the gateway kept a secret create's answer before the store's grain decided its keys (format 0, rendered).
+        await using (var owner = new NpgsqlConnection(app.Settings.ConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var keep = new NpgsqlCommand("INSERT INTO idempotent_answers (key_hash, request_hash, at, sealed) VALUES ($1, $2, now(), $3)", owner);
+            keep.Parameters.Add(new NpgsqlParameter { Value = IdempotencyFingerprint.KeyHash(principal, "kept-before") });
+            keep.Parameters.Add(new NpgsqlParameter { Value = requestHash });
+            keep.Parameters.Add(new NpgsqlParameter { Value = AnswerSeal.Seal(principal, "kept-before", requestHash, 200, Encoding.UTF8.GetBytes(rendered)) });
+            await keep.ExecuteNonQueryAsync();
+        }
+
+        var again = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, body, headers: Key("kept-before"));
+
+        Assert.Equal((200, rendered, "true"), (again.Status, again.Body.GetRawText(), again.Header(IdempotencyKeyHeader.Replayed)));
+        Assert.Equal(["WARM"], (await Api.GetAsync(path, account.ReadToken)).Names());
     }
 
     [Fact]
