@@ -18,6 +18,20 @@ public sealed record Outcome<T>([property: Id(0)] T? Value, [property: Id(1)] St
     [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => Error is null;
 
+    /// <summary>
+    /// A keyed write's first answer given again to a repeat of its Idempotency-Key: the gateway answers it with
+    /// <c>Idempotent-Replayed: true</c>, and records nothing.
+    /// </summary>
+    [Id(2)]
+    public bool Replayed { get; init; }
+
+    /// <summary>
+    /// A keyed write's answer that its store's grain kept in the commit of its change. One that is not (a silo of the
+    /// previous version decided it) the gateway keeps itself.
+    /// </summary>
+    [Id(3)]
+    public bool Kept { get; init; }
+
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(StoreError error) => new(default, error);

@@ -52,6 +52,7 @@ public static class GrainServices
         services.AddSecretsStoreMetrics();
         services.AddSingleton<StoreLoader>();
         services.AddSingleton<CommittedRequests>();
+        services.TryAddSingleton<IdempotentAnswers>(); // the gateway registers the same one when co-hosted
         services.AddSingleton<StoreCommits>();
         services.AddSingleton<CommitWriter>();
         services.AddSingleton<IStoreStorage, PostgresStoreStorage>();

@@ -31,12 +31,15 @@ public sealed class StoreGrain(
     public const int MaxBulkDelete = 1_000;
 
     private readonly StoreWriteQueue _writes = new(storage, options.Value.Storage.MaxRequestsPerCommit, logger);
+    private readonly KeyedWrites _keys = new(storage, logger);
 
     private StoreSnapshot Store => _writes.Store;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var recentKeys = RecentKeysAsync(cancellationToken);
         _writes.Load(await StorageFaults.GuardAsync(() => storage.LoadAsync(this.GetPrimaryKey(), cancellationToken), logger));
+        _keys.Load(await recentKeys);
         _writes.LostTrack += this.DeactivateOnIdle;
         _writes.StoreDeleted += this.DeactivateOnIdle;
     }
@@ -51,9 +54,13 @@ public sealed class StoreGrain(
     public Task<Outcome<StoreView>> GetAsync(Caller caller, Guid accountId) =>
         Task.FromResult(StoreAccess.CheckVisible(Store, caller, accountId) is { } hidden ? hidden : (Outcome<StoreView>)Store.Row!.ToView());
 
-    public Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items)
+    public Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<NewSecret> items) =>
+        KeyedAsync(Audited(caller, accountId, AuditActions.SecretCreate), audit => CreateSecretsAsync(audit, items));
+
+    private Task<Outcome<IReadOnlyList<SecretView>>> CreateSecretsAsync(AuditedCall audit, IReadOnlyList<NewSecret> items)
     {
-        var audit = Audited(caller, accountId, AuditActions.SecretCreate);
+        var caller = audit.Caller;
+        var accountId = audit.AccountId;
         var refusal = StoreAccess.CheckPermission(caller)
             ?? StoreAccess.CheckAccount(caller, accountId)
             ?? (items.Count is 0 or > SecretRules.MaxBatch ? Errors.SecretBatchSize(SecretRules.MaxBatch) : null)
@@ -90,11 +97,15 @@ public sealed class StoreGrain(
         return Task.FromResult(refusal ?? (secret is null ? Errors.SecretNotFound() : (Outcome<SecretView>)secret.ToView(Store.StoreId)));
     }
 
-    public Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch)
+    public Task<Outcome<SecretView>> PatchSecretAsync(Caller caller, Guid accountId, Guid secretId, SecretPatch patch) =>
+        KeyedAsync(Audited(caller, accountId, AuditActions.SecretPatch), audit => PatchSecretAsync(audit, secretId, patch));
+
+    private Task<Outcome<SecretView>> PatchSecretAsync(AuditedCall audit, Guid secretId, SecretPatch patch)
     {
         // Input is judged before existence; a secret that is not there has no name to keep, so any passes. Names never
         // change, so the committed one is the one to keep.
-        var audit = Audited(caller, accountId, AuditActions.SecretPatch);
+        var caller = audit.Caller;
+        var accountId = audit.AccountId;
         var refusal = StoreAccess.CheckPermission(caller)
             ?? StoreAccess.CheckAccount(caller, accountId)
             ?? rules.ValidatePatch(patch, Store.Find(secretId)?.Name ?? patch.Name ?? "")
@@ -105,23 +116,29 @@ public sealed class StoreGrain(
     }
 
     public Task<Outcome<Done>> DeleteSecretAsync(Caller caller, Guid accountId, Guid secretId) =>
-        DeleteAsync(Audited(caller, accountId, AuditActions.SecretDelete, 202), [secretId]);
+        KeyedAsync(Audited(caller, accountId, AuditActions.SecretDelete, 202), audit => DeleteAsync(audit, [secretId]));
 
-    public Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids)
+    public Task<Outcome<Done>> DeleteSecretsAsync(Caller caller, Guid accountId, IReadOnlyList<string> ids) =>
+        KeyedAsync(Audited(caller, accountId, AuditActions.SecretBulkDelete, 202), audit => DeleteSecretsAsync(audit, ids));
+
+    private Task<Outcome<Done>> DeleteSecretsAsync(AuditedCall audit, IReadOnlyList<string> ids)
     {
-        var audit = Audited(caller, accountId, AuditActions.SecretBulkDelete, 202);
         if (ids.Count is 0 or > MaxBulkDelete)
         {
-            var refusal = StoreAccess.CheckPermission(caller) ?? StoreAccess.CheckAccount(caller, accountId) ?? Errors.BulkDeleteSize(MaxBulkDelete);
+            var refusal = StoreAccess.CheckPermission(audit.Caller) ?? StoreAccess.CheckAccount(audit.Caller, audit.AccountId) ?? Errors.BulkDeleteSize(MaxBulkDelete);
             return _writes.SubmitAsync(new RefusedCommand<Done>(audit, refusal));
         }
 
         return DeleteAsync(audit, ids.Select(id => Guid.TryParseExact(id, "N", out var secretId) ? secretId : (Guid?)null).ToList());
     }
 
-    public Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request)
+    public Task<Outcome<SecretView>> DuplicateSecretAsync(Caller caller, Guid accountId, Guid secretId, DuplicateSecret request) =>
+        KeyedAsync(Audited(caller, accountId, AuditActions.SecretDuplicate), audit => DuplicateSecretAsync(audit, secretId, request));
+
+    private Task<Outcome<SecretView>> DuplicateSecretAsync(AuditedCall audit, Guid secretId, DuplicateSecret request)
     {
-        var audit = Audited(caller, accountId, AuditActions.SecretDuplicate);
+        var caller = audit.Caller;
+        var accountId = audit.AccountId;
         var refusal = StoreAccess.CheckPermission(caller)
             ?? StoreAccess.CheckAccount(caller, accountId)
             ?? rules.ValidateDuplicate(request)
@@ -184,6 +201,30 @@ public sealed class StoreGrain(
 
     private Outcome<SecretRecord> RecordOf(Guid? secretId) =>
         Committed(secretId) is { } secret ? secret : Errors.SecretNotFound();
+
+    /// <summary>
+    /// A write of the store's secrets: keyed when the gateway sent it as a keyed store write, and then decided here
+    /// (<see cref="KeyedWrites"/>); else submitted as it came.
+    /// </summary>
+    private Task<Outcome<T>> KeyedAsync<T>(AuditedCall audit, Func<AuditedCall, Task<Outcome<T>>> write)
+    {
+        var keyed = KeyedWrites.Keyed(audit);
+        return keyed.Keyed is { } key ? _keys.SubmitAsync(key, () => write(keyed)) : write(audit);
+    }
+
+    /// <summary>The keys of the store's recent keyed writes, for <see cref="KeyedWrites"/>: a hint, so a failure costs only a look-up later.</summary>
+    private async Task<IReadOnlyList<RecentKey>> RecentKeysAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await storage.RecentKeysAsync(this.GetPrimaryKey(), KeyedWrites.Remembered, ct);
+        }
+        catch (Exception ex) when (StorageFaults.IsStorageFault(ex))
+        {
+            logger.LogWarning(ex, "Store {StoreId}: its recent Idempotency-Keys could not be loaded; they are looked up as they come", this.GetPrimaryKey());
+            return [];
+        }
+    }
 
     private AuditedCall Audited(Caller caller, Guid accountId, string action, int allowedStatus = 200) =>
         new(caller, accountId, action, Timestamps.Now(clock), allowedStatus);

@@ -62,6 +62,7 @@ public sealed record AuditScope(AuditedRequest Request, Caller Caller, bool Fore
     /// This request's record: allowed (a repository writes it with the change), or the refusal the gateway answers
     /// (<see cref="AuditedRefusals"/> appends it).
     /// </summary>
-    public AuditRecord Record(DateTime at, StoreError? refusal = null) =>
-        AuditRecord.Of(at, AccountId, Caller, Request.RequestId, Request.Action, refusal, foreign: Foreign, idempotency: IdempotentRequest.Current);
+    /// <param name="idempotency">The request's key, where the record is made outside the request's flow (its refusals).</param>
+    public AuditRecord Record(DateTime at, StoreError? refusal = null, IdempotentRequest? idempotency = null) =>
+        AuditRecord.Of(at, AccountId, Caller, Request.RequestId, Request.Action, refusal, foreign: Foreign, idempotency: idempotency ?? IdempotentRequest.Current);
 }

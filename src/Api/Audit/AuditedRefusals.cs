@@ -48,7 +48,7 @@ public sealed class AuditedRefusals(AuditLog trail, TimeProvider clock) : IEndpo
         answer is EnvelopeResult { Refusal: { } refusal, RecordedByGrain: false }
         && refusal.Kind is not (ErrorKind.Throttled or ErrorKind.Internal or ErrorKind.Unavailable)
         && AuditScope.Of(http) is { } scope
-            ? scope.Record(clock.GetUtcNow().UtcDateTime, refusal)
+            ? scope.Record(clock.GetUtcNow().UtcDateTime, refusal, http.Features.Get<IdempotentRequest>())
             : null;
 
     /// <summary>Made once per audited route, from the application's services.</summary>

@@ -1,4 +1,5 @@
 using SecretsStore.Api.Audit;
+using SecretsStore.Api.Idempotency;
 using SecretsStore.Api.OpenApi;
 
 namespace SecretsStore.Api.Endpoints;
@@ -12,6 +13,7 @@ public static class SecretsApi
             .WithName(namePrefix + "CreateSecrets")
             .WithSummary("Creates 1–100 secrets atomically; answers them in request order.")
             .Audited(AuditActions.SecretCreate)
+            .KeyedInStore()
             .AcceptsJson<SecretCreateRequest[]>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         secrets.MapGet("", ListSecrets)
@@ -22,6 +24,7 @@ public static class SecretsApi
             .WithName(namePrefix + "DeleteSecrets")
             .WithSummary("Deletes the listed secrets atomically: {\"ids\": [...]} or [{\"id\"}].")
             .Audited(AuditActions.SecretBulkDelete)
+            .KeyedInStore()
             .AcceptsJson<BulkDeleteRequest>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         secrets.MapGet("/{secret_id}", GetSecret)
@@ -32,17 +35,20 @@ public static class SecretsApi
             .WithName(namePrefix + "PatchSecret")
             .WithSummary("Changes a secret's value, scopes or comment.")
             .Audited(AuditActions.SecretPatch)
+            .KeyedInStore()
             .AcceptsJson<SecretPatchRequest>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         secrets.MapDelete("/{secret_id}", DeleteSecret)
             .WithName(namePrefix + "DeleteSecret")
             .WithSummary("Deletes a secret.")
             .Audited(AuditActions.SecretDelete)
+            .KeyedInStore()
             .ProducesErrors(StatusCodes.Status404NotFound);
         secrets.MapPost("/{secret_id}/duplicate", DuplicateSecret)
             .WithName(namePrefix + "DuplicateSecret")
             .WithSummary("Copies a secret's value, server-side, into a new secret.")
             .Audited(AuditActions.SecretDuplicate)
+            .KeyedInStore()
             .AcceptsJson<SecretDuplicateRequest>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
         return account;

@@ -19,8 +19,14 @@ namespace SecretsStore.Api.Idempotency;
 /// record of it carries the key, in the change's transaction; and keeps its answer, sealed (<see cref="AnswerSeal"/>),
 /// unless it is a fault or throttling (5xx, 429), which the client may repeat with the same key.</item>
 /// </list>
+/// A write of a store's secrets (<see cref="KeyedInStore"/>) takes none of the last three steps here: its store's grain
+/// decides the key inside its own commit (<see cref="KeyedStoreWrite"/>), and this filter only renders what the grain
+/// decided: a replay (marked <c>Idempotent-Replayed: true</c>) or a refusal of the key, which it answers as its own.
+/// An answer the grain did not keep (refused before the grain, or decided by a silo of the previous version) is kept
+/// here, as on every other route.
 /// A read (GET) with a key, and any request without one, passes as it came. Its refusals are recorded as every
-/// refusal on an audited route (<see cref="SecretsStore.Api.Audit.AuditedRefusals"/>, which runs around it).
+/// refusal on an audited route (<see cref="SecretsStore.Api.Audit.AuditedRefusals"/>, which runs around it), with the
+/// hashes of the key and the request.
 /// </summary>
 public sealed class IdempotencyKeyFilter(
     IGrainFactory grains, IdempotentAnswers answers, TimeProvider clock, IOptions<ApiOptions> options, ILogger<IdempotencyKeyFilter> logger)
@@ -61,6 +67,13 @@ public sealed class IdempotencyKeyFilter(
         var keyed = new IdempotentRequest(
             IdempotencyFingerprint.KeyHash(principal, key),
             IdempotencyFingerprint.RequestHash(principal, key, request.Method, $"{request.PathBase}{request.Path}{request.QueryString}", body.Received.Span));
+        // The trail's record of a refusal answered below carries the key's and the request's hashes too.
+        context.HttpContext.Features.Set(keyed);
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<KeyedInStore>() is not null)
+        {
+            return await KeyedInStoreAsync(context, next, keyed, principal, key, body.Received);
+        }
+
         var leases = grains.GetGrain<IIdempotencyLeaseGrain>(IIdempotencyLeaseGrain.BucketOf(keyed.KeyHash));
         var leaseKey = Convert.ToHexString(keyed.KeyHash);
         if (await leases.TryTakeAsync(leaseKey, _options.Lease) is not { } holder)
@@ -78,8 +91,7 @@ public sealed class IdempotencyKeyFilter(
             }
 
             // The handler reads the body again, from the bytes received here; they are zeroed when it is done.
-            MemoryMarshal.TryGetArray(body.Received, out var bytes);
-            request.Body = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
+            ReadAgain(request, body.Received);
             keyed.Enter();
             object? answer;
             try
@@ -98,6 +110,80 @@ public sealed class IdempotencyKeyFilter(
         {
             await leases.ReleaseAsync(leaseKey, holder);
         }
+    }
+
+    /// <summary>
+    /// A keyed write of a store's secrets: run with the key's hashes and the answer's seal key in the request context, so
+    /// the store's grain decides it in its commit; then the grain's decision rendered (see the class summary).
+    /// </summary>
+    private async Task<object?> KeyedInStoreAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotentRequest keyed, string principal, string key, ReadOnlyMemory<byte> body)
+    {
+        var http = context.HttpContext;
+        ReadAgain(http.Request, body);
+        var outcome = KeyedOutcome.Watch();
+        keyed.Enter();
+        new KeyedStoreWrite(AnswerSeal.KeyOf(principal, key), _options.Window).Enter();
+        object? answer;
+        try
+        {
+            answer = await next(context);
+        }
+        finally
+        {
+            IdempotentRequest.Leave();
+            KeyedStoreWrite.Leave();
+        }
+
+        if (answer is EnvelopeResult { Refusal: { } refusal } && KeyedWriteErrors.IsKeyRefusal(refusal))
+        {
+            return refusal.Token switch
+            {
+                KeyedWriteErrors.KeyInUseToken => EnvelopeResult.RetryLater(refusal, retryAfterSeconds: 1),
+                KeyedWriteErrors.AnswerRenderedToken => await AnswerRenderedAsync(keyed, principal, key, http.RequestAborted),
+                // The grain recorded nothing: answered as this filter's own refusal, the trail records it.
+                _ => ApiResults.Error(refusal),
+            };
+        }
+
+        if (outcome.Replayed)
+        {
+            http.Response.Headers[IdempotencyKeyHeader.Replayed] = "true";
+        }
+        else if (!outcome.Kept && Keeps(answer))
+        {
+            // Answered before the store (a body that is not JSON), or by a silo of the previous version: the key is
+            // answered here, as on every other route: from what it already kept, else this answer is kept. Rare: a
+            // store's grain keeps the answers of every request that reaches it.
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (await answers.FindAsync(keyed.KeyHash, now - _options.Window, http.RequestAborted) is { } earlier)
+            {
+                return Answer(earlier, keyed, principal, key);
+            }
+
+            await KeepAsync(answer, keyed, principal, key, now, now - _options.Window);
+        }
+
+        return answer;
+    }
+
+    /// <summary>The same request's answer, rendered and kept here before its store's grain decided its keys.</summary>
+    private async Task<object> AnswerRenderedAsync(IdempotentRequest keyed, string principal, string key, CancellationToken ct)
+    {
+        var since = clock.GetUtcNow().UtcDateTime - _options.Window;
+        return await answers.FindAsync(keyed.KeyHash, since, ct) is { } earlier
+            ? Answer(earlier, keyed, principal, key)
+            : throw new InvalidOperationException("A kept answer the store's grain found was not there for the gateway.");
+    }
+
+    /// <summary>Whether a repeat must get this answer again: a success or a refusal, not a fault or throttling.</summary>
+    private static bool Keeps(object? answer) =>
+        answer is EnvelopeResult { StatusCode: { } status } && status < 500 && status != StatusCodes.Status429TooManyRequests;
+
+    private static void ReadAgain(HttpRequest request, ReadOnlyMemory<byte> body)
+    {
+        MemoryMarshal.TryGetArray(body, out var bytes);
+        request.Body = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
     }
 
     private object Answer(KeyedRequest earlier, IdempotentRequest keyed, string principal, string key)
@@ -125,7 +211,7 @@ public sealed class IdempotencyKeyFilter(
     /// </summary>
     private async Task KeepAsync(object? answer, IdempotentRequest keyed, string principal, string key, DateTime at, DateTime since)
     {
-        if (answer is not EnvelopeResult { StatusCode: { } status } envelope || status >= 500 || status == StatusCodes.Status429TooManyRequests)
+        if (!Keeps(answer) || answer is not EnvelopeResult { StatusCode: { } status } envelope)
         {
             return;
         }

@@ -26,8 +26,19 @@ public static class ApiResults
     /// grain records every refusal of an audited call itself. Answer a grain's refusal only through here; a refusal
     /// converted on its own is the gateway's, which the audited routes record.
     /// </summary>
-    public static TAnswer From<T, TAnswer>(Outcome<T> outcome, Func<T, TAnswer> onSuccess) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer> =>
-        outcome.Succeeded ? onSuccess(outcome.Value) : EnvelopeResult.RecordedRefusal(TAnswer.Refuse(outcome.Error));
+    /// <remarks>
+    /// A keyed write's replayed outcome renders as its first answer did; whether it was replayed or kept is noted for the
+    /// Idempotency-Key filter (<see cref="Idempotency.KeyedOutcome"/>).
+    /// </remarks>
+    public static TAnswer From<T, TAnswer>(Outcome<T> outcome, Func<T, TAnswer> onSuccess) where TAnswer : EnvelopeResult, IEnvelopeAnswer<TAnswer>
+    {
+        if (outcome.Replayed || outcome.Kept)
+        {
+            Idempotency.KeyedOutcome.Note(outcome);
+        }
+
+        return outcome.Succeeded ? onSuccess(outcome.Value) : EnvelopeResult.RecordedRefusal(TAnswer.Refuse(outcome.Error));
+    }
 
     /// <summary>A refusal, for code that answers for any route; handlers convert the refusal into their own answer type.</summary>
     public static EnvelopeResult Error(StoreError error) => new(ErrorEnvelopeOf(error), error.Wire.Status, refusal: error);

@@ -28,6 +28,9 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
     /// <summary>An earlier send of the call may have committed (<c>[AnsweredOnce]</c>): resolve it by its request id first.</summary>
     public bool Repeats => Request is { Repeats: true, RequestId.Length: > 0 };
 
+    /// <summary>A keyed write of the store's secrets, which the store's grain decides (<see cref="KeyedWrites"/>); null otherwise.</summary>
+    public KeyedWrite? Keyed { get; init; }
+
     public AuditRecord Record(StoreSnapshot store, StoreError? error) => Record(store, error, null, null);
 
     /// <summary>A record naming one secret; its name only when known and the store is the account's own.</summary>

@@ -122,13 +122,14 @@ public sealed class CommitWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// First as if no account were near its limit, in one round trip: the guards roll that back if a store moved on or
-    /// an account would go over its limit, and then the careful path decides each batch under locks.
+    /// First as if no account were near its limit and no Idempotency-Key had an answer yet, in one round trip: the
+    /// guards roll that back if a store moved on, an account would go over its limit or a key was used within its
+    /// window, and then the careful path decides each batch under locks, answering such keys from what they kept.
     /// </summary>
     /// <returns>How the round ended (<see cref="CommitStatus.Committed"/> also when some batches were fenced or faulted).</returns>
     private async Task<CommitStatus> CommitRoundAsync(List<PendingCommit> round)
     {
-        var planned = PlanAll(round, _ => QuotaBudget.Unlimited());
+        var planned = PlanAll(round, _ => QuotaBudget.Unlimited(), new KeysInRound());
         var status = planned.Any(p => p.Draft.HasWork) ? await CommitInOneRoundTripAsync(planned) : CommitStatus.Committed;
         if (status is not { } decided)
         {
@@ -204,9 +205,10 @@ public sealed class CommitWriter : IAsyncDisposable
     {
         var stores = round.Select(p => p.Batch.Store.StoreId).ToArray();
         var accounts = round.Select(p => p.Batch.Store.Row?.AccountId).OfType<Guid>().Distinct().ToArray();
-        await using var session = await _commits.BeginCarefulCommitAsync(stores, accounts, _options.Value.Quota.Secrets);
+        var keys = round.SelectMany(p => p.Batch.Commands).Select(c => c.Keyed).OfType<KeyedWrite>().Select(k => (k.KeyHash, k.Since)).ToList();
+        await using var session = await _commits.BeginCarefulCommitAsync(stores, accounts, _options.Value.Quota.Secrets, keys);
         var locked = session.Locked;
-        var planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId]);
+        var planned = PlanAll(round.Where(p => !IsFenced(p, locked)).ToList(), row => locked.Budgets[row.AccountId], new KeysInRound(locked.Answers));
         await session.CommitAsync(planned.Select(p => p.Draft).ToList());
         return planned;
     }
@@ -239,8 +241,11 @@ public sealed class CommitWriter : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Plans each batch against its account's budget; a batch whose plan throws is answered now.</summary>
-    private List<(PendingCommit Pending, StoreDraft Draft)> PlanAll(IEnumerable<PendingCommit> round, Func<StoreRow, QuotaBudget> budget)
+    /// <summary>
+    /// Plans each batch against its account's budget and the round's Idempotency-Keys; a batch whose plan throws is
+    /// answered now.
+    /// </summary>
+    private List<(PendingCommit Pending, StoreDraft Draft)> PlanAll(IEnumerable<PendingCommit> round, Func<StoreRow, QuotaBudget> budget, KeysInRound keys)
     {
         var planned = new List<(PendingCommit, StoreDraft)>();
         foreach (var pending in round)
@@ -249,7 +254,7 @@ public sealed class CommitWriter : IAsyncDisposable
             var store = pending.Batch.Store;
             try
             {
-                planned.Add((pending, pending.Batch.Plan(store.Row is { } row ? budget(row) : new QuotaBudget(0, 0))));
+                planned.Add((pending, pending.Batch.Plan(store.Row is { } row ? budget(row) : new QuotaBudget(0, 0), keys)));
             }
             catch (Exception ex)
             {

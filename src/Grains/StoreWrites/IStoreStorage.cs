@@ -7,9 +7,10 @@ namespace SecretsStore.Grains.StoreWrites;
 public sealed record StoreBatch(StoreSnapshot Store, IReadOnlyList<StoreCommand> Commands)
 {
     /// <summary>Runs every command in order against a draft over the snapshot.</summary>
-    public StoreDraft Plan(QuotaBudget quota)
+    /// <param name="keys">The Idempotency-Keys of the commit round this batch is planned in.</param>
+    public StoreDraft Plan(QuotaBudget quota, KeysInRound? keys = null)
     {
-        var draft = new StoreDraft(Store, quota);
+        var draft = new StoreDraft(Store, quota, keys);
         foreach (var command in Commands)
         {
             command.Plan(draft);
@@ -55,4 +56,10 @@ public interface IStoreStorage
 
     /// <summary>The allowed audit records an earlier request with this id committed to the store, if any.</summary>
     Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct);
+
+    /// <summary>The Idempotency-Keys of the store's newest keyed writes (at most <paramref name="limit"/>), newest first.</summary>
+    Task<IReadOnlyList<RecentKey>> RecentKeysAsync(Guid storeId, int limit, CancellationToken ct);
+
+    /// <summary>What an Idempotency-Key was used for since <paramref name="since"/>: its kept answer, else its committed change; null if unused.</summary>
+    Task<KeyedRequest?> FindAnswerAsync(byte[] keyHash, DateTime since, CancellationToken ct);
 }

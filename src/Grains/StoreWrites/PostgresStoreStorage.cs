@@ -5,7 +5,8 @@ using SecretsStore.Persistence.Stores;
 namespace SecretsStore.Grains.StoreWrites;
 
 /// <summary>Stores as rows in PostgreSQL: loaded whole at activation, committed through the silo's group commit.</summary>
-public sealed class PostgresStoreStorage(StoreLoader loader, CommittedRequests committed, ValueCipher cipher, CommitWriter writer) : IStoreStorage
+public sealed class PostgresStoreStorage(StoreLoader loader, CommittedRequests committed, IdempotentAnswers answers, ValueCipher cipher, CommitWriter writer)
+    : IStoreStorage
 {
     public async Task<StoreSnapshot> LoadAsync(Guid storeId, CancellationToken ct)
     {
@@ -19,4 +20,8 @@ public sealed class PostgresStoreStorage(StoreLoader loader, CommittedRequests c
 
     public Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct) =>
         committed.FindAsync(storeId, requestId, notBefore, ct);
+
+    public Task<IReadOnlyList<RecentKey>> RecentKeysAsync(Guid storeId, int limit, CancellationToken ct) => answers.RecentOfStoreAsync(storeId, limit, ct);
+
+    public Task<KeyedRequest?> FindAnswerAsync(byte[] keyHash, DateTime since, CancellationToken ct) => answers.FindAsync(keyHash, since, ct);
 }

@@ -28,6 +28,9 @@ public abstract class StoreCommand
 
     /// <summary>Completes once the command is answered, whichever way.</summary>
     public abstract Task Settled { get; }
+
+    /// <summary>The keyed write this command serves, if its store's grain decides its Idempotency-Key.</summary>
+    public abstract KeyedWrite? Keyed { get; }
 }
 
 /// <summary>
@@ -45,10 +48,23 @@ public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
 
     public sealed override void Plan(StoreDraft draft)
     {
+        // A key that already has an answer is answered from it: the command plans, records and keeps nothing.
+        if (audit.Keyed?.AnswerInRound<T>(draft) is { } earlier)
+        {
+            _planned = earlier;
+            return;
+        }
+
         _planned = Decide(draft);
         foreach (var record in Records(draft, _planned))
         {
             draft.Record(record);
+        }
+
+        if (audit.Keyed is { } keyed)
+        {
+            keyed.Keep(draft, _planned);
+            _planned = _planned with { Kept = true };
         }
     }
 
@@ -60,6 +76,8 @@ public abstract class StoreCommand<T>(AuditedCall audit) : StoreCommand
     public sealed override string RequestId => audit.RequestId;
 
     public sealed override Task Settled => _answer.Task;
+
+    public sealed override KeyedWrite? Keyed => audit.Keyed;
 
     /// <summary>Checks the command against the draft; on success records its changes there, else changes nothing.</summary>
     protected abstract Outcome<T> Decide(StoreDraft draft);

@@ -8,13 +8,20 @@ namespace SecretsStore.Grains.StoreWrites;
 /// each one sees what the earlier ones did; nothing here touches the snapshot until the commit is durable. The commit
 /// writes it as it is (<see cref="IStoreChanges"/>).
 /// </summary>
-public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota) : IStoreChanges
+/// <param name="keys">The round's Idempotency-Keys, shared by every store of the round; a round of its own when absent.</param>
+public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota, KeysInRound? keys = null) : IStoreChanges
 {
     private readonly Dictionary<Guid, SecretRecord?> _changes = [];
     private readonly Dictionary<string, Guid?> _names = new(StringComparer.Ordinal);
     private readonly List<AuditRecord> _audit = [];
+    private List<KeptAnswer>? _answers;
 
     public StoreSnapshot Committed => committed;
+
+    public KeysInRound Keys { get; } = keys ?? new KeysInRound();
+
+    /// <summary>The sealed answers of the draft's keyed writes; they commit with the changes or not at all.</summary>
+    public IReadOnlyList<KeptAnswer> Answers => (IReadOnlyList<KeptAnswer>?)_answers ?? [];
 
     Guid IStoreChanges.StoreId => committed.StoreId;
 
@@ -66,6 +73,8 @@ public sealed class StoreDraft(StoreSnapshot committed, QuotaBudget quota) : ISt
         _names.TryGetValue(name, out var owner) ? owner is not null : !StoreDeleted && committed.HasName(name);
 
     public void Record(AuditRecord record) => _audit.Add(record);
+
+    public void Keep(KeptAnswer answer) => (_answers ??= []).Add(answer);
 
     /// <summary>Takes room for <paramref name="count"/> more secrets in the account, or answers the refusal with the limit and usage.</summary>
     public Abstractions.StoreError? Reserve(int count, Guid accountId) =>

@@ -6,7 +6,25 @@ namespace SecretsStore.Persistence.Audit;
 /// <param name="RequestHash">The hash of the request that first used the key.</param>
 /// <param name="Sealed">The sealed answer (status and body); null when only the trail knows the key.</param>
 /// <param name="RequestId">For a key only the trail knows: the id of the request whose change committed with it.</param>
-public sealed record KeyedRequest(byte[] RequestHash, byte[]? Sealed, string? RequestId);
+/// <param name="Format">What the seal holds: the gateway's rendered answer, or a store grain's outcome.</param>
+public sealed record KeyedRequest(byte[] RequestHash, byte[]? Sealed, string? RequestId, AnswerFormat Format = AnswerFormat.Rendered);
+
+/// <summary>What a row of <c>idempotent_answers</c> seals (migration 0012).</summary>
+public enum AnswerFormat : short
+{
+    /// <summary>The status and body the gateway answered with: the gateway's own routes.</summary>
+    Rendered = 0,
+
+    /// <summary>A store grain's typed outcome, kept in the commit of its change: the gateway renders it again.</summary>
+    StoreOutcome = 1,
+}
+
+/// <summary>A store grain's answer to a keyed write, written in the group commit of its change (see <c>CommitSql</c>).</summary>
+/// <param name="Since">The start of the key's window: a row of the same key older than this is taken over.</param>
+public sealed record KeptAnswer(byte[] KeyHash, byte[] RequestHash, DateTime At, DateTime Since, byte[] Sealed);
+
+/// <summary>A key a store's recent keyed writes used, as its grain learns them when it activates.</summary>
+public sealed record RecentKey(byte[] KeyHash, DateTime At);
 
 /// <summary>
 /// The <c>idempotent_answers</c> table (migration 0011): the first answer of each keyed write, sealed with a key derived
@@ -18,9 +36,9 @@ public sealed class IdempotentAnswers(NpgsqlDataSource db)
     // One round trip: the answer kept for the key, else (its answer lost with a gateway that stopped between the commit
     // and the answer) the first change committed with the key, found by the trail's partial index.
     private const string Find = """
-        SELECT request_hash, sealed, NULL::text FROM idempotent_answers WHERE key_hash = $1 AND at >= $2
+        SELECT request_hash, sealed, NULL::text, format FROM idempotent_answers WHERE key_hash = $1 AND at >= $2
         UNION ALL
-        (SELECT idempotency_request, NULL, request_id FROM audit_log
+        (SELECT idempotency_request, NULL, request_id, 0::smallint FROM audit_log
           WHERE idempotency_key = $1 AND at >= $2 AND code IS NULL ORDER BY seq LIMIT 1)
         """;
 
@@ -39,8 +57,28 @@ public sealed class IdempotentAnswers(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = since });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
-            ? new KeyedRequest((byte[])reader[0], reader.IsDBNull(1) ? null : (byte[])reader[1], reader.IsDBNull(2) ? null : reader.GetString(2))
+            ? new KeyedRequest(
+                (byte[])reader[0], reader.IsDBNull(1) ? null : (byte[])reader[1], reader.IsDBNull(2) ? null : reader.GetString(2),
+                (AnswerFormat)reader.GetInt16(3))
             : null;
+    }
+
+    private const string Recent = "SELECT key_hash, at FROM idempotent_answers WHERE store_id = $1 ORDER BY at DESC LIMIT $2";
+
+    /// <summary>The keys of the store's newest keyed writes (at most <paramref name="limit"/>), newest first.</summary>
+    public async Task<IReadOnlyList<RecentKey>> RecentOfStoreAsync(Guid storeId, int limit, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(Recent);
+        command.Parameters.Add(new NpgsqlParameter { Value = storeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var keys = new List<RecentKey>();
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(new RecentKey((byte[])reader[0], reader.GetDateTime(1)));
+        }
+
+        return keys;
     }
 
     /// <summary>

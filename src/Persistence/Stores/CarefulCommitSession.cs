@@ -27,14 +27,15 @@ public sealed class CarefulCommitSession : IAsyncDisposable
     public LockedRows Locked { get; }
 
     /// <summary>Opens the transaction and takes the locks; a failure leaves nothing open and nothing written.</summary>
-    internal static async Task<CarefulCommitSession> BeginAsync(NpgsqlDataSource db, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit)
+    internal static async Task<CarefulCommitSession> BeginAsync(
+        NpgsqlDataSource db, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit, IReadOnlyList<(byte[] KeyHash, DateTime Since)>? keys = null)
     {
         var connection = await db.OpenConnectionAsync();
         NpgsqlTransaction? transaction = null;
         try
         {
             transaction = await connection.BeginTransactionAsync();
-            var locked = await CommitSql.LockAsync(connection, transaction, storeIds, accountIds, defaultSecretsLimit);
+            var locked = await CommitSql.LockAsync(connection, transaction, storeIds, accountIds, defaultSecretsLimit, keys);
             return new CarefulCommitSession(connection, transaction, locked, defaultSecretsLimit);
         }
         catch

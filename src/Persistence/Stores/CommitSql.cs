@@ -29,6 +29,34 @@ internal static class CommitSql
     /// <summary>SQLSTATE of the limit guard: an account would go over its secret limit.</summary>
     public const string LimitReached = "SS002";
 
+    /// <summary>SQLSTATE of the key guard: an Idempotency-Key a store grain kept an answer for was used within its window.</summary>
+    public const string KeyTaken = "SS003";
+
+    // A store grain's keyed answers, in the commit of their changes. A row of the same key whose window has passed is
+    // taken over; one still within it (the key was used on another store, or through the gateway) leaves the row as it
+    // is and rolls the whole batch back, and the careful path answers those commands from the rows it finds.
+    private const string KeepAnswers = """
+        WITH keys AS (
+            SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::timestamptz[], $4::timestamptz[], $5::bytea[], $6::uuid[])
+                AS k(key_hash, request_hash, at, since, sealed, store_id)),
+        kept AS (
+            INSERT INTO idempotent_answers AS a (key_hash, request_hash, at, sealed, store_id, format)
+            SELECT key_hash, request_hash, at, sealed, store_id, 1 FROM keys
+            ON CONFLICT (key_hash) DO UPDATE
+               SET request_hash = excluded.request_hash, at = excluded.at, sealed = excluded.sealed,
+                   store_id = excluded.store_id, format = excluded.format
+             WHERE a.at < (SELECT k.since FROM keys k WHERE k.key_hash = excluded.key_hash)
+            RETURNING 1)
+        SELECT secretsstore_guard((SELECT count(*) FROM kept) = cardinality($1), 'SS003')
+        """;
+
+    // The answers the careful path's keys already have, each within its own window.
+    private const string SelectKeptAnswers = """
+        SELECT a.key_hash, a.request_hash, a.sealed, a.format
+          FROM idempotent_answers AS a JOIN unnest($1::bytea[], $2::timestamptz[]) AS k(key_hash, since)
+            ON a.key_hash = k.key_hash AND a.at >= k.since
+        """;
+
     // Only a store still at the planned version moves on; any other count rolls the whole batch back.
     private const string BumpStores = """
         WITH bumped AS (
@@ -74,7 +102,8 @@ internal static class CommitSql
         """;
 
     public static async Task<LockedRows> LockAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit,
+        IReadOnlyList<(byte[] KeyHash, DateTime Since)>? keys = null)
     {
         Array.Sort(storeIds);
         Array.Sort(accountIds);
@@ -87,6 +116,11 @@ internal static class CommitSql
                 BatchStatement.Of(LockStoreRows, storeIds),
             },
         };
+        if (keys is { Count: > 0 })
+        {
+            batch.BatchCommands.Add(BatchStatement.Of(SelectKeptAnswers, keys.Select(k => k.KeyHash).ToArray(), keys.Select(k => k.Since).ToArray()));
+        }
+
         await using var reader = await batch.ExecuteReaderAsync();
         var budgets = new Dictionary<Guid, QuotaBudget>();
         while (await reader.ReadAsync())
@@ -102,7 +136,16 @@ internal static class CommitSql
             versions[reader.GetGuid(0)] = reader.GetInt64(1);
         }
 
-        return new LockedRows(versions, budgets);
+        var answers = new Dictionary<string, KeyedRequest>(StringComparer.Ordinal);
+        if (keys is { Count: > 0 } && await reader.NextResultAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                answers[Convert.ToHexString((byte[])reader[0])] = new KeyedRequest((byte[])reader[1], (byte[])reader[2], null, (AnswerFormat)reader.GetInt16(3));
+            }
+        }
+
+        return new LockedRows(versions, budgets) { Answers = answers };
     }
 
     /// <summary>
@@ -129,6 +172,19 @@ internal static class CommitSql
         if (audit.Count > 0)
         {
             batch.BatchCommands.Add(BatchStatement.Of(AuditTable.Insert, AuditTable.Parameters(audit)));
+        }
+
+        var answers = stores.SelectMany(d => d.Answers.Select(a => (d.StoreId, Answer: a))).ToList();
+        if (answers.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchStatement.Of(
+                KeepAnswers,
+                answers.Select(a => a.Answer.KeyHash).ToArray(),
+                answers.Select(a => a.Answer.RequestHash).ToArray(),
+                answers.Select(a => a.Answer.At).ToArray(),
+                answers.Select(a => a.Answer.Since).ToArray(),
+                answers.Select(a => a.Answer.Sealed).ToArray(),
+                answers.Select(a => a.StoreId).ToArray()));
         }
 
         if (changed.Count == 0)

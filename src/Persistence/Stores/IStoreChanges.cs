@@ -25,6 +25,9 @@ public interface IStoreChanges
     /// <summary>The records of every command, allowed and refused; they commit with the changes or not at all.</summary>
     IReadOnlyList<AuditRecord> Audit { get; }
 
+    /// <summary>The answers of the store's keyed writes (Idempotency-Key), kept with the changes or not at all.</summary>
+    IReadOnlyList<KeptAnswer> Answers { get; }
+
     /// <summary>Secrets whose rows are to be deleted: removed, and stored before this commit.</summary>
     IEnumerable<Guid> RemovedSecrets { get; }
 

@@ -12,7 +12,10 @@ public sealed class StoreCommits(NpgsqlDataSource db)
 {
     /// <summary>Writes every store's changes as one implicit transaction, with the version and limit guards.</summary>
     /// <remarks>The caller sends only stores with something to write (so the batch is never empty), and opens no connection for nothing.</remarks>
-    /// <returns>False when a guard failed: the whole batch rolled back, and planning again under locks may fit.</returns>
+    /// <returns>
+    /// False when a guard failed: the whole batch rolled back, and planning again under locks may fit (or answer a keyed
+    /// write from the answer its key already has).
+    /// </returns>
     public async Task<bool> TryCommitInOneRoundTripAsync(IReadOnlyList<IStoreChanges> stores, int defaultSecretsLimit)
     {
         var sent = false;
@@ -24,7 +27,7 @@ public sealed class StoreCommits(NpgsqlDataSource db)
             await batch.ExecuteNonQueryAsync();
             return true;
         }
-        catch (PostgresException ex) when (ex.SqlState is CommitSql.StoreMovedOn or CommitSql.LimitReached)
+        catch (PostgresException ex) when (ex.SqlState is CommitSql.StoreMovedOn or CommitSql.LimitReached or CommitSql.KeyTaken)
         {
             return false;
         }
@@ -40,6 +43,8 @@ public sealed class StoreCommits(NpgsqlDataSource db)
     /// Opens a careful commit: its transaction holds the accounts' quota rows and the stores' rows locked, and what
     /// it found is <see cref="CarefulCommitSession.Locked"/>. Dispose it; it commits only when asked to.
     /// </summary>
-    public Task<CarefulCommitSession> BeginCarefulCommitAsync(Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit) =>
-        CarefulCommitSession.BeginAsync(db, storeIds, accountIds, defaultSecretsLimit);
+    /// <param name="keys">The round's Idempotency-Keys and the starts of their windows, whose kept answers it reads.</param>
+    public Task<CarefulCommitSession> BeginCarefulCommitAsync(
+        Guid[] storeIds, Guid[] accountIds, int defaultSecretsLimit, IReadOnlyList<(byte[] KeyHash, DateTime Since)>? keys = null) =>
+        CarefulCommitSession.BeginAsync(db, storeIds, accountIds, defaultSecretsLimit, keys);
 }

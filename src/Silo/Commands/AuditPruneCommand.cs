@@ -9,7 +9,8 @@ namespace SecretsStore.Silo.Commands;
 /// <summary>
 /// <c>audit-prune --before TIME</c> or <c>--older-than DAYS</c>: deletes the audit rows recorded before the cutoff, as
 /// the owner role (<c>ConnectionStrings:PostgresOwner</c>, or <c>ConnectionStrings:Postgres</c> when one role does
-/// everything), and records the prune in the trail (<c>audit.prune</c>). A command rather than an admin route, so that
+/// everything), and records the prune in the trail (<c>audit.prune</c>). It also deletes the kept answers of
+/// Idempotency-Keys older than <c>SecretsStore:Idempotency:Window</c> (24 hours by default). A command rather than an admin route, so that
 /// the owner's credentials live in a scheduled job and never on a process that faces clients.
 /// </summary>
 public static class AuditPruneCommand
@@ -31,7 +32,7 @@ public static class AuditPruneCommand
         long deleted;
         try
         {
-            deleted = await AuditRetention.PruneAsync(connectionString, before, requestId, ct);
+            deleted = await AuditRetention.PruneAsync(connectionString, before, requestId, ct, AnswerWindow(configuration));
         }
         catch (PostgresException e) when (e.SqlState == InsufficientPrivilege)
         {
@@ -43,6 +44,14 @@ public static class AuditPruneCommand
             $"Deleted {deleted} audit rows recorded before {before:yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'}; the trail records the prune as {AuditRetention.Subject(deleted, before)} (request id {requestId})."));
         return OperatorCommands.Done;
     }
+
+    /// <summary>The window of Idempotency-Keys as the gateways have it configured; the default when unset.</summary>
+    private static TimeSpan AnswerWindow(IConfiguration configuration) =>
+        configuration["SecretsStore:Idempotency:Window"] is { Length: > 0 } window
+            ? TimeSpan.TryParse(window, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : throw new CommandLineException($"SecretsStore:Idempotency:Window '{window}' is not a positive duration (1.00:00:00).")
+            : AuditRetention.DefaultAnswerWindow;
 
     /// <summary>The cutoff from <c>--before</c> (RFC 3339) or <c>--older-than</c> (days, or d.hh:mm:ss), never in the future.</summary>
     public static DateTime Cutoff(IConfiguration configuration, DateTime now)

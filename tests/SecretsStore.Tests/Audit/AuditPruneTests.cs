@@ -83,6 +83,27 @@ public sealed class AuditPruneTests
         Assert.StartsWith("rows:1 before:", (await PruneRecordAsync(settings)).Subject);
     }
 
+    [Fact]
+    public async Task APruneAlsoDeletesTheAnswersOfKeysWhoseWindowHasPassed()
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("prune"));
+        await using (var owner = NpgsqlDataSource.Create(settings.ConnectionString))
+        {
+            await using var keep = owner.CreateCommand("""
+                INSERT INTO idempotent_answers (key_hash, request_hash, at, sealed)
+                VALUES ('\x01', '\x01', now() - interval '25 hours', '\x00'), ('\x02', '\x02', now() - interval '23 hours', '\x00')
+                """);
+            await keep.ExecuteNonQueryAsync();
+        }
+
+        var (exit, _, _) = await PruneAsync(["--before", Cutoff.ToString("O", CultureInfo.InvariantCulture), .. settings.DatabaseArgs]);
+
+        Assert.Equal(OperatorCommands.Done, exit);
+        await using var db = NpgsqlDataSource.Create(settings.ConnectionString);
+        await using var left = db.CreateCommand("SELECT key_hash FROM idempotent_answers");
+        Assert.Equal(new byte[] { 2 }, (byte[])(await left.ExecuteScalarAsync())!);
+    }
+
     private static async Task<(int Exit, string Output, string Errors)> PruneAsync(string[] arguments)
     {
         using var output = new StringWriter();

@@ -35,7 +35,7 @@ public sealed class StoreStorageHarness : IAsyncDisposable
         Keys = new MasterKeyRing([RandomNumberGenerator.GetBytes(32)]);
         Cipher = new ValueCipher(Keys);
         _writer = new CommitWriter(new StoreCommits(db), Options.Create(options), NullLogger<CommitWriter>.Instance);
-        Storage = new PostgresStoreStorage(new StoreLoader(db), new CommittedRequests(db), Cipher, _writer);
+        Storage = new PostgresStoreStorage(new StoreLoader(db), new CommittedRequests(db), new IdempotentAnswers(db), Cipher, _writer);
         Catalog = new AccountCatalog(db);
     }
 

@@ -26,6 +26,7 @@ public sealed class ContractsAssemblyTests
         [typeof(ScopeSet)] = "the scope names the grains check secrets against and the gateway checks services against",
         [typeof(Redacted)] = "the mask SecretValue and every other holder of a secret prints as",
         [typeof(RevocationHub)] = "the subscription timing both sides of IRevocationHubGrain keep",
+        [typeof(KeyedWriteErrors)] = "the Idempotency-Key refusals a store grain decides and the gateway answers, records and answers for its own routes",
     };
 
     [Fact]

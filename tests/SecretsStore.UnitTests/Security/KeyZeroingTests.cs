@@ -126,5 +126,9 @@ public sealed class KeyZeroingTests
 
         public Task<IReadOnlyList<CommittedRecord>> FindCommittedAsync(Guid storeId, string requestId, DateTime notBefore, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<CommittedRecord>>([]);
+
+        public Task<IReadOnlyList<RecentKey>> RecentKeysAsync(Guid storeId, int limit, CancellationToken ct) => Task.FromResult<IReadOnlyList<RecentKey>>([]);
+
+        public Task<KeyedRequest?> FindAnswerAsync(byte[] keyHash, DateTime since, CancellationToken ct) => Task.FromResult<KeyedRequest?>(null);
     }
 }

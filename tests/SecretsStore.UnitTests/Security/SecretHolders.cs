@@ -73,6 +73,7 @@ public static partial class SecretHolders
             _ when type == typeof(SecretValue) => new SecretValue(Canary),
             _ when type == typeof(Guid) => Guid.NewGuid(),
             _ when type == typeof(DateTime) => DateTime.UnixEpoch,
+            _ when type == typeof(TimeSpan) => TimeSpan.FromHours(1),
             _ when type == typeof(bool) => true,
             _ when type == typeof(int) || type == typeof(long) => Convert.ChangeType(1, type),
             _ when type.IsEnum => Enum.GetValues(type).GetValue(0),

@@ -9,7 +9,9 @@ namespace SecretsStore.UnitTests.StoreWrites;
 /// Store storage in memory that keeps the rules of the real one (a commit is planned against its batch's snapshot,
 /// fenced when the stored version moved on, written whole with its audit records or not at all) and fails on demand,
 /// as the database and the network can: before the commit, in doubt after it (landed or not), or with a plan that
-/// throws. Commits can be held, so that requests pile up behind one in flight as they do behind a slow disk.
+/// throws. Commits can be held, so that requests pile up behind one in flight as they do behind a slow disk. Keyed
+/// writes' answers are kept with their commits, one per key as the table's unique key has it, and a batch is planned
+/// against the answers its keys already have, as the careful path plans after the key guard rolled a round back.
 /// </summary>
 public sealed class InMemoryStoreStorage(ValueCipher cipher) : IStoreStorage
 {
@@ -17,6 +19,7 @@ public sealed class InMemoryStoreStorage(ValueCipher cipher) : IStoreStorage
     private readonly List<AuditRecord> _trail = [];
     private readonly Queue<Fault> _faults = new();
     private readonly List<StoreBatch> _batches = [];
+    private readonly Dictionary<string, (Guid StoreId, KeptAnswer Answer)> _answers = new(StringComparer.Ordinal);
     private TaskCompletionSource? _held;
 
     /// <summary>What the next commits do instead of committing, in order.</summary>
@@ -40,6 +43,12 @@ public sealed class InMemoryStoreStorage(ValueCipher cipher) : IStoreStorage
 
     /// <summary>The audit records that are durable.</summary>
     public IReadOnlyList<AuditRecord> Trail => _trail;
+
+    /// <summary>The Idempotency-Keys' kept answers, by key hash (hex), with the store that kept each.</summary>
+    public IReadOnlyDictionary<string, (Guid StoreId, KeptAnswer Answer)> Answers => _answers;
+
+    /// <summary>How many times a kept answer was looked up outside a commit (a store's memory of a key sent it there).</summary>
+    public int AnswerLookups { get; private set; }
 
     /// <summary>When set, looking up a first run fails as a timed-out query does.</summary>
     public bool LookupsFail { get; set; }
@@ -91,7 +100,7 @@ public sealed class InMemoryStoreStorage(ValueCipher cipher) : IStoreStorage
         StoreDraft draft;
         try
         {
-            draft = batch.Plan(QuotaBudget.Unlimited());
+            draft = batch.Plan(QuotaBudget.Unlimited(), KeysOf(batch));
         }
         catch (Exception)
         {
@@ -128,9 +137,55 @@ public sealed class InMemoryStoreStorage(ValueCipher cipher) : IStoreStorage
         return Task.FromResult(found);
     }
 
+    public Task<IReadOnlyList<RecentKey>> RecentKeysAsync(Guid storeId, int limit, CancellationToken ct)
+    {
+        IReadOnlyList<RecentKey> keys = _answers.Values
+            .Where(a => a.StoreId == storeId)
+            .OrderByDescending(a => a.Answer.At)
+            .Take(limit)
+            .Select(a => new RecentKey(a.Answer.KeyHash, a.Answer.At))
+            .ToList();
+        return Task.FromResult(keys);
+    }
+
+    public Task<KeyedRequest?> FindAnswerAsync(byte[] keyHash, DateTime since, CancellationToken ct)
+    {
+        AnswerLookups++;
+        if (_answers.TryGetValue(Convert.ToHexString(keyHash), out var kept) && kept.Answer.At >= since)
+        {
+            return Task.FromResult<KeyedRequest?>(new KeyedRequest(kept.Answer.RequestHash, kept.Answer.Sealed, null, AnswerFormat.StoreOutcome));
+        }
+
+        var committed = _trail.FirstOrDefault(r => r.IsAllowed && r.At >= since && r.Idempotency?.KeyHash.AsSpan().SequenceEqual(keyHash) == true);
+        return Task.FromResult(committed is null ? null : new KeyedRequest(committed.Idempotency!.RequestHash, null, committed.RequestId));
+    }
+
+    /// <summary>Loses a key's kept answer, as a manual delete would; the trail still holds its change's records.</summary>
+    public void ForgetAnswer(byte[] keyHash) => _answers.Remove(Convert.ToHexString(keyHash));
+
+    /// <summary>The answers the batch's keys already have within their windows.</summary>
+    private KeysInRound KeysOf(StoreBatch batch)
+    {
+        var found = new Dictionary<string, KeyedRequest>(StringComparer.Ordinal);
+        foreach (var keyed in batch.Commands.Select(c => c.Keyed).OfType<KeyedWrite>())
+        {
+            if (_answers.TryGetValue(keyed.Key, out var kept) && kept.Answer.At >= keyed.Since)
+            {
+                found[keyed.Key] = new KeyedRequest(kept.Answer.RequestHash, kept.Answer.Sealed, null, AnswerFormat.StoreOutcome);
+            }
+        }
+
+        return new KeysInRound(found);
+    }
+
     private void Write(StoreDraft draft)
     {
         _trail.AddRange(draft.Audit);
+        foreach (var answer in draft.Answers)
+        {
+            _answers[Convert.ToHexString(answer.KeyHash)] = (draft.Committed.StoreId, answer);
+        }
+
         if (!draft.HasChanges)
         {
             return;
