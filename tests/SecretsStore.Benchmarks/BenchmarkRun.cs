@@ -18,6 +18,7 @@ public static class BenchmarkRun
         ("key-rotation", KeyRotationScenario.RunAsync),
         ("scale-out", ScaleOutScenario.RunAsync),
         ("cluster-tls", ClusterTlsScenario.RunAsync),
+        ("pgbouncer", PgBouncerScenario.RunAsync),
     ];
 
     public static async Task<IReadOnlyList<BenchmarkRow>> RunAsync(bool smoke, IReadOnlyCollection<string>? only, Action<string> log)
