@@ -17,7 +17,8 @@ public sealed class BackupUnderLoadTests(ITestOutputHelper output)
     public async Task ADumpTakenUnderWriteLoadRestoresEverySecretAcknowledgedBeforeItBeganWithItsValue()
     {
         var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("backupload"));
-        var silo = await SiloProcess.StartAsync(settings, $"backupload-{Guid.NewGuid():N}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var silo = await TestHost.StartAsync(settings);
         WriteLoad load;
         TestAccount account;
         TimeSpan dumpBegan, dumpEnded;
@@ -41,7 +42,7 @@ public sealed class BackupUnderLoadTests(ITestOutputHelper output)
         var before = load.Acknowledged.Where(a => a.Finished < dumpBegan).ToList();
         var during = load.Acknowledged.Count(a => a.Finished > dumpBegan && a.Finished - a.Took < dumpEnded);
         output.WriteLine($"{load.Summary()}; {before.Count} acknowledged before the dump began, {during} while it and the restore ran "
-            + $"({(dumpEnded - dumpBegan).TotalSeconds:N1} s)");
+            + $"({(dumpEnded - dumpBegan).TotalSeconds:N1} s); {clock.Elapsed.TotalSeconds:N1} s into the test");
         Assert.True(load.Failed.Count() == 0, $"writes failed under the dump: {load.Summary()}");
         Assert.NotEmpty(before);
         Assert.True(during > 0, "no write was acknowledged while the dump ran: it was not taken under load");
@@ -57,6 +58,7 @@ public sealed class BackupUnderLoadTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = again.BaseAddress };
         var api = new ApiClient(http);
         var reader = await AppFixture.NewServiceAsync(api, settings.AdminToken, ["workers"], [account.Id]);
+        output.WriteLine($"the restored silo was up {clock.Elapsed.TotalSeconds:N1} s into the test");
         foreach (var chunk in before.Chunk(before.Count / 4 + 1))
         {
             // A few readers at once: a value read is one audited request each.
@@ -69,6 +71,8 @@ public sealed class BackupUnderLoadTests(ITestOutputHelper output)
                 }
             }));
         }
+
+        output.WriteLine($"every value read back {clock.Elapsed.TotalSeconds:N1} s into the test");
     }
 
     /// <summary>Each secret of the account's live stores in a database, by store/name: its store and id as the API names them.</summary>
