@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what running, testing or benchmarking needs on a fresh Debian machine: PostgreSQL's server binaries
-# (with pgbench), Node.js, wrk for the benchmark's load, HAProxy to check deploy/haproxy.cfg, and Chromium for the
-# dashboard's browser test. Does nothing when they are already there.
+# (with pgbench), Node.js, wrk for the benchmark's load, HAProxy to check deploy/haproxy.cfg, PgBouncer for the tests
+# and the benchmark through a pooler in transaction mode, and Chromium for the dashboard's browser test. Does nothing
+# when they are already there.
 set -euo pipefail
 
 have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; }
@@ -13,6 +14,9 @@ have_postgres || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+# Debian installs it as /usr/sbin/pgbouncer, off a non-root user's PATH.
+have_pgbouncer() { command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ]; }
+have_pgbouncer || missing+=(pgbouncer)
 # The consumer example (examples/with-secrets.sh), which the tests run, needs curl and jq.
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
@@ -27,5 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if command -v pg_ctlcluster >/dev/null 2>&1; then as_root service postgresql stop >/dev/null 2>&1 || true; fi
   # HAProxy is here only to check deploy/haproxy.cfg (haproxy -c); its package starts a service, which we do not use.
   if [[ " ${missing[*]} " == *" haproxy "* ]]; then as_root service haproxy stop >/dev/null 2>&1 || true; fi
+  # Likewise PgBouncer: the tests start their own, with a configuration of their own, on a free port.
+  if [[ " ${missing[*]} " == *" pgbouncer "* ]]; then as_root service pgbouncer stop >/dev/null 2>&1 || true; fi
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }

@@ -20,13 +20,14 @@ public static class DatabaseConnections
 
     /// <summary>
     /// The service's own data source: credentials, store loads and the group commit (which needs one connection
-    /// for all of a silo's writes). Statements are prepared once per connection and reused.
+    /// for all of a silo's writes). Statements are prepared once per connection and reused, unless
+    /// <see cref="DatabaseOptions.PreparedStatements"/> is off (a pooler that cannot keep them).
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString, DatabaseOptions options)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
-        builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        builder.ConnectionStringBuilder.MaxAutoPrepare = options.PreparedStatements ? 32 : 0;
         builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         return builder.Build();
     }

@@ -18,6 +18,7 @@ public static class BenchmarkRun
         ("key-rotation", KeyRotationScenario.RunAsync),
         ("scale-out", ScaleOutScenario.RunAsync),
         ("cluster-tls", ClusterTlsScenario.RunAsync),
+        ("pgbouncer", PgBouncerScenario.RunAsync),
         ("audit-log", AuditLogScenario.RunAsync),
     ];
 

@@ -14,8 +14,9 @@ namespace SecretsStore.Grains.Keys;
 /// and every <see cref="KeyRotationOptions.PollInterval"/> (so a rotation whose silo died is finished by another).
 /// </summary>
 /// <remarks>
-/// Only one silo re-wraps at a time: the one holding a PostgreSQL session advisory lock, taken on the connection
-/// its batches use (<see cref="RewrapSession"/>). The database drops the lock with the connection, so a silo that dies mid-rotation cannot hold
+/// Only one silo re-wraps at a time: the one holding a PostgreSQL advisory lock, taken in a transaction its session
+/// keeps open beside its batches (<see cref="RewrapSession"/>; transaction-scoped, so it holds behind PgBouncer in
+/// transaction mode). The database drops the lock with the transaction, so a silo that dies mid-rotation cannot hold
 /// it; a single grain would need a reminder (or another poller) to be revived after its silo died, and Orleans
 /// allows a duplicate activation for a moment after a silo is lost. Correctness never rests on the lock: each batch
 /// takes its rows locked and reads the current key under a share lock, so two re-wrappers would only repeat work.

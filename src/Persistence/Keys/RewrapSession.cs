@@ -11,10 +11,15 @@ public sealed record WrappedDataKey(Guid StoreId, Guid AccountId, string MasterK
 public sealed record RewrapBatch(string? Current, int Rewrapped, IReadOnlyList<Guid> Failed);
 
 /// <summary>
-/// Moves stores' data keys from retiring master keys to the current one, a batch per transaction, on one connection
-/// that holds the re-wrap advisory lock: only one silo re-wraps at a time, and the database drops the lock with the
-/// connection, so a silo that dies mid-rotation cannot keep it. Only the wrapping changes: the data key, and so every
-/// ciphertext, stays the same, so a store grain that loaded the old wrapping keeps working with it.
+/// Moves stores' data keys from retiring master keys to the current one, a batch per transaction. Only one silo
+/// re-wraps at a time: the session holds the re-wrap advisory lock in a transaction of its own, left open on one
+/// connection until the session ends, and the batches run on other connections of the pool. The lock is
+/// transaction-scoped, so it holds behind a pooler in transaction mode too (PgBouncer keeps a transaction on one
+/// server connection), where a session lock would stay on whichever server connection took it; and the database
+/// drops it with the transaction, so a silo that dies mid-rotation cannot keep it. The open transaction writes nothing
+/// and, under READ COMMITTED, holds no snapshot between statements, so it holds back neither vacuum nor anyone's rows.
+/// Only the wrapping changes: the data key, and so every ciphertext, stays the same, so a store grain that loaded the
+/// old wrapping keeps working with it.
 /// </summary>
 /// <remarks>
 /// Store grains never write <c>master_key_id</c> or <c>data_key</c> back (a commit keeps what the row holds, or
@@ -55,29 +60,40 @@ public sealed class RewrapSession : IAsyncDisposable
           FROM master_keys k WHERE k.state = 'retiring'
         """;
 
-    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlDataSource _db;
+    private readonly NpgsqlConnection _lockConnection;
+    private readonly NpgsqlTransaction _lockTransaction;
 
-    private RewrapSession(NpgsqlConnection connection) => _connection = connection;
+    private RewrapSession(NpgsqlDataSource db, NpgsqlConnection lockConnection, NpgsqlTransaction lockTransaction)
+    {
+        _db = db;
+        _lockConnection = lockConnection;
+        _lockTransaction = lockTransaction;
+    }
 
     /// <summary>A session, or null when no key is retiring or another silo is re-wrapping.</summary>
     internal static async Task<RewrapSession?> TryBeginAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var connection = await db.OpenConnectionAsync(ct);
+        NpgsqlTransaction? transaction = null;
         try
         {
-            if (await ScalarAsync<bool>(connection, AnyRetiring, ct)
-                && await ScalarAsync<bool>(connection, $"SELECT pg_try_advisory_lock({RewrapLockKey})", ct))
+            if (await ScalarAsync<bool>(connection, null, AnyRetiring, ct))
             {
-                return new RewrapSession(connection);
+                transaction = await connection.BeginTransactionAsync(ct);
+                if (await ScalarAsync<bool>(connection, transaction, $"SELECT pg_try_advisory_xact_lock({RewrapLockKey})", ct))
+                {
+                    return new RewrapSession(db, connection, transaction);
+                }
             }
         }
         catch
         {
-            await connection.DisposeAsync();
+            await DisposeAsync(connection, transaction);
             throw;
         }
 
-        await connection.DisposeAsync();
+        await DisposeAsync(connection, transaction);
         return null;
     }
 
@@ -89,16 +105,17 @@ public sealed class RewrapSession : IAsyncDisposable
     public async Task<RewrapBatch> RewrapBatchAsync(
         int size, IReadOnlyCollection<Guid> skip, Func<string, bool> holds, Func<WrappedDataKey, string, byte[]?> rewrap, CancellationToken ct)
     {
-        await using var transaction = await _connection.BeginTransactionAsync(ct);
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
         // Share-locking the current key's row holds a rotation back until this batch commits, so what it wraps
         // under is still current when it lands.
         string? current;
-        await using (var lockCurrent = new NpgsqlCommand(MasterKeyCatalog.LockCurrent, _connection, transaction))
+        await using (var lockCurrent = new NpgsqlCommand(MasterKeyCatalog.LockCurrent, connection, transaction))
         {
             current = await lockCurrent.ExecuteScalarAsync(ct) as string;
         }
 
-        var retiring = current is null ? [] : (await ReadStringsAsync(transaction, SelectRetiring, ct)).Where(holds).ToArray();
+        var retiring = current is null ? [] : (await ReadStringsAsync(connection, transaction, SelectRetiring, ct)).Where(holds).ToArray();
         if (retiring.Length == 0)
         {
             return new RewrapBatch(current, 0, []);
@@ -107,7 +124,7 @@ public sealed class RewrapSession : IAsyncDisposable
         var ids = new List<Guid>();
         var wrapped = new List<byte[]>();
         var failed = new List<Guid>();
-        await using (var take = new NpgsqlCommand(TakeStores, _connection, transaction))
+        await using (var take = new NpgsqlCommand(TakeStores, connection, transaction))
         {
             take.Parameters.Add(new NpgsqlParameter { Value = retiring });
             take.Parameters.Add(new NpgsqlParameter { Value = skip.ToArray() });
@@ -130,7 +147,7 @@ public sealed class RewrapSession : IAsyncDisposable
 
         if (ids.Count > 0)
         {
-            await using var write = new NpgsqlCommand(WriteWrapped, _connection, transaction);
+            await using var write = new NpgsqlCommand(WriteWrapped, connection, transaction);
             write.Parameters.Add(new NpgsqlParameter { Value = current! });
             write.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
             write.Parameters.Add(new NpgsqlParameter { Value = wrapped.ToArray() });
@@ -145,12 +162,17 @@ public sealed class RewrapSession : IAsyncDisposable
     /// Retires every retiring key that wraps no store any more. None can start wrapping one again: stores are only
     /// ever wrapped under the current key.
     /// </summary>
-    public async Task<IReadOnlyList<string>> RetireEmptyKeysAsync(CancellationToken ct) => await ReadStringsAsync(null, RetireEmpty, ct);
+    public async Task<IReadOnlyList<string>> RetireEmptyKeysAsync(CancellationToken ct)
+    {
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        return await ReadStringsAsync(connection, null, RetireEmpty, ct);
+    }
 
     /// <summary>The retiring keys and how many stores each still wraps.</summary>
     public async Task<IReadOnlyList<(string Fingerprint, long Stores)>> RetiringAsync(CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(CountRetiring, _connection);
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(CountRetiring, connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var keys = new List<(string, long)>();
         while (await reader.ReadAsync(ct))
@@ -161,25 +183,28 @@ public sealed class RewrapSession : IAsyncDisposable
         return keys;
     }
 
-    /// <summary>Gives the lock back (when the connection still stands) and the connection to its pool.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Gives the lock back (ending its transaction, if the connection still stands) and the connection to its pool.</summary>
+    public async ValueTask DisposeAsync() => await DisposeAsync(_lockConnection, _lockTransaction);
+
+    /// <summary>Disposing an open transaction rolls it back, which releases the lock; a broken connection lost it already.</summary>
+    private static async Task DisposeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         try
         {
-            if (_connection.State == System.Data.ConnectionState.Open)
+            if (transaction is not null)
             {
-                await ScalarAsync<bool>(_connection, $"SELECT pg_advisory_unlock({RewrapLockKey})", CancellationToken.None);
+                await transaction.DisposeAsync();
             }
         }
         finally
         {
-            await _connection.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 
-    private async Task<List<string>> ReadStringsAsync(NpgsqlTransaction? transaction, string sql, CancellationToken ct)
+    private static async Task<List<string>> ReadStringsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, _connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var values = new List<string>();
         while (await reader.ReadAsync(ct))
@@ -190,9 +215,9 @@ public sealed class RewrapSession : IAsyncDisposable
         return values;
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -17,7 +17,8 @@ public static partial class PgBench
         """;
 
     /// <summary>Transactions per second at <paramref name="clients"/> concurrent clients.</summary>
-    public static async Task<double> UpsertRateAsync(BenchmarkContext context, int clients, TimeSpan duration)
+    /// <param name="port">Where pgbench connects: the server itself, or a pooler in front of it (<see cref="PgBouncer"/>).</param>
+    public static async Task<double> UpsertRateAsync(BenchmarkContext context, int clients, TimeSpan duration, int? port = null)
     {
         var database = $"pgbench_{Guid.NewGuid():N}";
         var connectionString = context.Postgres.ConnectionStringFor(database);
@@ -33,7 +34,7 @@ public static partial class PgBench
         try
         {
             var output = await Wrk.RunToolAsync(Executable(), [
-                "-h", "127.0.0.1", "-p", context.Postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
+                "-h", "127.0.0.1", "-p", (port ?? context.Postgres.Port).ToString(CultureInfo.InvariantCulture), "-U", "postgres",
                 "-n", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
                 "-T", Math.Max(1, (int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
                 "-f", scriptFile, database,

@@ -20,7 +20,7 @@ public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
     [InlineData("audit-log.test.mjs")]
     public async Task TheClientSuitePasses(string suite)
     {
-        await ClientSuite.AssertPassesAsync(suite, await ProvisionAsync(), TimeBound, output);
+        await ClientSuite.AssertPassesAsync(suite, await ProvisionAsync(app), TimeBound, output);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class CloudflareSdkTests(AppFixture app, ITestOutputHelper output)
     /// the conformance suite's three stores), a second account for the 403 cases, and two services granted only the
     /// first account, so that the second is one they may not see.
     /// </summary>
-    private async Task<Dictionary<string, string>> ProvisionAsync()
+    internal static async Task<Dictionary<string, string>> ProvisionAsync(AppFixture app)
     {
         var account = await app.NewAccountAsync();
         var other = await app.NewAccountAsync();

@@ -46,8 +46,8 @@ public sealed class BackupRestoreTests
         Assert.Equal(3, quota.Result.GetProperty("secrets").GetProperty("usage").GetInt32());
     }
 
-    /// <summary>The commands of the procedure, against the test's server.</summary>
-    private static async Task<string> RestoreIntoFreshDatabaseAsync(string source)
+    /// <summary>The commands of the procedure, against the test's server (the fault suite's backup under load uses them too).</summary>
+    internal static async Task<string> RestoreIntoFreshDatabaseAsync(string source)
     {
         var from = new NpgsqlConnectionStringBuilder(source);
         var target = new NpgsqlConnectionStringBuilder(source) { Database = $"restored_{Guid.NewGuid():N}" };

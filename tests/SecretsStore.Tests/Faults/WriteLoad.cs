@@ -29,12 +29,15 @@ public sealed class WriteLoad
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private readonly bool _failOver;
+    private readonly TimeSpan _failurePause;
     private readonly bool[]? _ready;
     private int _connectionsOpened;
 
-    private WriteLoad(IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver, bool followReadiness)
+    private WriteLoad(
+        IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers, bool failOver, bool followReadiness, TimeSpan failurePause)
     {
         _failOver = failOver;
+        _failurePause = failurePause;
         _ready = followReadiness ? gateways.Select(_ => true).ToArray() : null;
         var watch = followReadiness ? WatchReadinessAsync(gateways) : Task.CompletedTask;
         _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w, gateways, account, stores))).Append(watch));
@@ -62,9 +65,14 @@ public sealed class WriteLoad
     /// moves to one that is before its next request. A stopping gateway turns unready for its drain delay (1 s) before
     /// it stops listening, so no request is sent to it as it stops.
     /// </param>
+    /// <param name="failurePause">
+    /// How long a writer waits after an answer that is not a success, as a client backing off does: a long outage
+    /// answered in milliseconds would otherwise become a busy loop that starves the processes under test.
+    /// </param>
     public static WriteLoad Start(
-        IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false, bool followReadiness = false) =>
-        new(gateways, account, stores, writers, failOver, followReadiness);
+        IReadOnlyList<Uri> gateways, TestAccount account, IReadOnlyList<string> stores, int writers = 16, bool failOver = false, bool followReadiness = false,
+        TimeSpan failurePause = default) =>
+        new(gateways, account, stores, writers, failOver, followReadiness, failurePause);
 
     /// <summary>Counts by answer, and the slowest, for a test's output.</summary>
     public string Summary() =>
@@ -108,6 +116,10 @@ public sealed class WriteLoad
                 // A failure keeps what it said, so that a test failing on it can tell which refusal it was.
                 var said = response.IsSuccessStatusCode ? null : await SaidAsync(response);
                 _attempts.Enqueue(new Attempt(store, name, (int)response.StatusCode, timer.Elapsed, gateway, response.Headers.RetryAfter is not null, _clock.Elapsed, said));
+                if (said is not null && _failurePause > TimeSpan.Zero)
+                {
+                    await Task.Delay(_failurePause);
+                }
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {

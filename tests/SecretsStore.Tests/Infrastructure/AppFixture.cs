@@ -6,7 +6,7 @@ namespace SecretsStore.Tests.Infrastructure;
 /// The app under test, running on a fresh database and shared by the HTTP tests; each test makes its own account, so tests
 /// never see each other's stores.
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     private SecretsStoreApp? _app;
 
@@ -18,11 +18,14 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("http"));
+        Settings = await SettingsAsync();
         _app = await TestHost.StartAsync(Settings);
         Http = new HttpClient { BaseAddress = _app.BaseAddress };
         Api = new ApiClient(Http);
     }
+
+    /// <summary>The database and credentials the app starts with: a fresh database of the shared server.</summary>
+    protected virtual async Task<TestHostSettings> SettingsAsync() => TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("http"));
 
     public async Task DisposeAsync()
     {

@@ -11,9 +11,12 @@ namespace SecretsStore.Tests.Infrastructure;
 /// </summary>
 public sealed record TestHostSettings(string ConnectionString, string RuntimeConnectionString, string MasterKey, string AdminToken)
 {
-    /// <summary>For a database of <see cref="SharedPostgres"/>, whose runtime role the service then serves as.</summary>
+    /// <summary>
+    /// For a database of <see cref="SharedPostgres"/>, whose runtime role the service then serves as (through PgBouncer
+    /// when the run asks for it: <see cref="SharedPgBouncer"/>).
+    /// </summary>
     public static TestHostSettings For(string connectionString) =>
-        For(connectionString, SharedPostgres.RuntimeConnectionStringFor(connectionString));
+        For(connectionString, SharedPgBouncer.RouteIfAsked(SharedPostgres.RuntimeConnectionStringFor(connectionString)));
 
     public static TestHostSettings For(string connectionString, string runtimeConnectionString) =>
         new(connectionString, runtimeConnectionString,
@@ -24,6 +27,8 @@ public sealed record TestHostSettings(string ConnectionString, string RuntimeCon
     [
         $"--ConnectionStrings:Postgres={RuntimeConnectionString}",
         $"--ConnectionStrings:PostgresOwner={ConnectionString}",
+        // Debian's PgBouncer (1.18) keeps no prepared statement from one transaction to the next.
+        .. SharedPgBouncer.Routes(RuntimeConnectionString) ? ["--SecretsStore:Database:PreparedStatements=false"] : Array.Empty<string>(),
     ];
 }
 
