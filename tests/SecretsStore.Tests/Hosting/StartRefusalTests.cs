@@ -44,6 +44,16 @@ public sealed class StartRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task ANegativeAuditRetentionIsRefusedNamingTheSettingAndWhatItTakes()
+    {
+        var line = await RefusedInOneLineAsync($"--SECRETSSTORE_DATA={_data}", "--SecretsStore:Audit:Retention=-1");
+
+        Assert.Equal(
+            "Settings refused: SecretsStore:Audit:Retention is negative (-1.00:00:00): give how long to keep the audit trail, in days (400) or as a duration (400.00:00:00), or 0 to keep everything.",
+            line);
+    }
+
+    [Fact]
     public async Task ADatabaseThatCannotBeReachedIsRefusedNamingTheConnectionStringButNotItsPassword()
     {
         var nowhere = $"Host=127.0.0.1;Port={FreePort.Next()};Username=someone;Password=not-to-be-printed;Database=never";
