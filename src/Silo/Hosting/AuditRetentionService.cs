@@ -15,8 +15,10 @@ namespace SecretsStore.Silo.Hosting;
 /// </summary>
 /// <param name="connectionString">The owner's connection, or the one role's when there is no split. A runtime role
 /// that may not delete is told once, and the trail is left to the <c>audit-prune</c> job.</param>
+/// <param name="answerWindow">The Idempotency-Key window (<c>SecretsStore:Idempotency:Window</c>): each round's first
+/// batch also deletes the kept answers older than it, as <c>audit-prune</c> does.</param>
 public sealed partial class AuditRetentionService(
-    string connectionString, TimeSpan retention, TimeProvider time, ILogger<AuditRetentionService> logger) : BackgroundService
+    string connectionString, TimeSpan retention, TimeSpan answerWindow, TimeProvider time, ILogger<AuditRetentionService> logger) : BackgroundService
 {
     /// <summary>How often a silo looks for rows past the retention: a row outlives it by at most this much.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -77,10 +79,12 @@ public sealed partial class AuditRetentionService(
         var before = time.GetUtcNow().UtcDateTime - retention;
         long total = 0;
         long? deleted;
+        TimeSpan? answersToo = answerWindow;
         do
         {
-            deleted = await AuditRetention.PruneBatchAsync(connectionString, before, BatchSize, Guid.NewGuid().ToString("N"), ct);
+            deleted = await AuditRetention.PruneBatchAsync(connectionString, before, BatchSize, Guid.NewGuid().ToString("N"), answersToo, ct);
             total += deleted ?? 0;
+            answersToo = null;
         }
         while (deleted == BatchSize);
 

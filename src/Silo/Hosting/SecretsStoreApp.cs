@@ -86,7 +86,9 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             if (role != HostRole.Gateway)
             {
                 builder.Services.AddHostedService(services => new AuditRetentionService(
-                    logins.Owner ?? logins.Runtime, options.Audit.Retention, TimeProvider.System, services.GetRequiredService<ILogger<AuditRetentionService>>()));
+                    logins.Owner ?? logins.Runtime, options.Audit.Retention,
+                    builder.Configuration.GetValue<TimeSpan?>("SecretsStore:Idempotency:Window") ?? Persistence.Audit.AuditRetention.DefaultAnswerWindow,
+                    TimeProvider.System, services.GetRequiredService<ILogger<AuditRetentionService>>()));
             }
 
             if (development is not null)

@@ -54,6 +54,29 @@ public sealed class AuditRetentionTests
     }
 
     [Fact]
+    public async Task ARoundAlsoDeletesTheAnswersOfIdempotencyKeysWhoseWindowHasPassed()
+    {
+        var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("retention_answers"));
+        await using (var owner = NpgsqlDataSource.Create(settings.ConnectionString))
+        {
+            await using var keep = owner.CreateCommand("""
+                INSERT INTO idempotent_answers (key_hash, request_hash, at, sealed)
+                VALUES ('\x01', '\x01', now() - interval '25 hours', '\x00'), ('\x02', '\x02', now() - interval '23 hours', '\x00')
+                """);
+            await keep.ExecuteNonQueryAsync();
+        }
+
+        await RunFirstRoundAsync(settings.ConnectionString, Retention);
+
+        await using var db = NpgsqlDataSource.Create(settings.ConnectionString);
+        await using var left = db.CreateCommand("SELECT key_hash FROM idempotent_answers");
+        await using var reader = await left.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(new byte[] { 2 }, reader.GetFieldValue<byte[]>(0));
+        Assert.False(await reader.ReadAsync(), "the answer whose window has passed is still kept");
+    }
+
+    [Fact]
     public async Task ARetentionOfZeroKeepsEverything()
     {
         var settings = TestHostSettings.For(await SharedPostgres.CreateDatabaseAsync("retention_zero"));
@@ -112,7 +135,7 @@ public sealed class AuditRetentionTests
     }
 
     private static AuditRetentionService Service(string connectionString, TimeSpan retention) =>
-        new(connectionString, retention, TimeProvider.System, NullLogger<AuditRetentionService>.Instance);
+        new(connectionString, retention, AuditRetention.DefaultAnswerWindow, TimeProvider.System, NullLogger<AuditRetentionService>.Instance);
 
     /// <summary>Starts the service as a host would, waits for its first round, and stops it.</summary>
     private static async Task RunFirstRoundAsync(string connectionString, TimeSpan retention)
