@@ -83,6 +83,14 @@ public sealed class SecretsStoreApp : IAsyncDisposable
             var dataSource = await PrepareDatabaseAsync(role, logins, options, announce, ct);
             builder.Services.AddHostedService(services => new DatabaseRoleCheck(
                 dataSource, role, configured, services.GetRequiredService<ILogger<DatabaseRoleCheck>>()));
+            if (role != HostRole.Gateway)
+            {
+                builder.Services.AddHostedService(services => new AuditRetentionService(
+                    logins.Owner ?? logins.Runtime, options.Audit.Retention,
+                    builder.Configuration.GetValue<TimeSpan?>("SecretsStore:Idempotency:Window") ?? Persistence.Audit.AuditRetention.DefaultAnswerWindow,
+                    TimeProvider.System, services.GetRequiredService<ILogger<AuditRetentionService>>()));
+            }
+
             if (development is not null)
             {
                 await development.AddCredentialsAsync(builder.Services, options, dataSource, ct);

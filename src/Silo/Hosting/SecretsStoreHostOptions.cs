@@ -41,6 +41,9 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
 
     public TracingHostOptions Tracing { get; set; } = new();
 
+    /// <summary><c>SecretsStore:Audit</c>: the trail's retention.</summary>
+    public AuditHostOptions Audit { get; set; } = new();
+
     /// <summary><c>SecretsStore:Cluster</c>: the certificates of the Orleans links (mutual TLS).</summary>
     public ClusterTlsOptions Cluster { get; set; } = new();
 
@@ -117,6 +120,7 @@ public sealed class SecretsStoreHostOptions : IValidatableObject
         Validator.TryValidateObject(Orleans, new ValidationContext(Orleans), nested, validateAllProperties: true);
         Validator.TryValidateObject(Metrics, new ValidationContext(Metrics), nested, validateAllProperties: true);
         Validator.TryValidateObject(Cluster, new ValidationContext(Cluster), nested, validateAllProperties: true);
+        Validator.TryValidateObject(Audit, new ValidationContext(Audit), nested, validateAllProperties: true);
         foreach (var failure in nested)
         {
             yield return failure;

@@ -43,6 +43,16 @@ public sealed class StartRefusalTests : IDisposable
         Assert.Equal("Settings refused: Orleans:SiloPort must be a port number (1-65535).", line);
     }
 
+    [Theory]
+    [InlineData("-1", "Settings refused: SecretsStore:Audit:Retention is negative (-1.00:00:00): give how long to keep the audit trail, in days (400) or as a duration (400.00:00:00), or 0 to keep everything.")]
+    [InlineData("36501", "Settings refused: SecretsStore:Audit:Retention is longer than a century (36501.00:00:00): give at most 36500 days, or 0 to keep everything.")]
+    public async Task AnAuditRetentionOutOfRangeIsRefusedNamingTheSettingAndWhatItTakes(string retention, string refusal)
+    {
+        var line = await RefusedInOneLineAsync($"--SECRETSSTORE_DATA={_data}", $"--SecretsStore:Audit:Retention={retention}");
+
+        Assert.Equal(refusal, line);
+    }
+
     [Fact]
     public async Task ADatabaseThatCannotBeReachedIsRefusedNamingTheConnectionStringButNotItsPassword()
     {
