@@ -144,6 +144,7 @@ public sealed class AuditLogsRouteTests(AppFixture app)
     public async Task EveryEntryCarriesItsRequestsMethodAndUriAndOnlyAValuePatchSaysTheValueWasModified()
     {
         var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, secrets: 200, stores: 5);
         var service = await app.NewServiceAsync(accounts: [account.Id]);
         var store = await Api.CreateStoreAsync(account, "requests");
         var doomed = await Api.CreateStoreAsync(account, "doomed");
