@@ -5,7 +5,8 @@ namespace SecretsStore.Persistence.Audit;
 /// <summary>
 /// One line of the audit trail: who did what to which store and secret, and whether it was allowed. It holds names
 /// and ids, never a value or a credential; a refusal keeps only its error token (<c>secret_not_found</c>), not the
-/// detail after it, so no request content reaches the trail.
+/// detail after it, so of the request only its method and target (path and query, which no route uses for a value or
+/// a credential) reach the trail.
 /// </summary>
 /// <param name="AccountId">
 /// The account whose trail holds the record: the account the request addressed, or null for operator changes that
