@@ -18,6 +18,12 @@ namespace SecretsStore.Grains.Abstractions;
 /// <param name="AccountId">The account the request addressed; null on operator routes that name none.</param>
 /// <param name="Action">The route's audited action (one of the trail's actions).</param>
 /// <param name="At">When the gateway admitted it (UTC): a first run cannot have committed before.</param>
+/// <param name="Method">The request's HTTP method, as received; null where no HTTP request is behind the call.</param>
+/// <param name="Uri">
+/// The request's target as received (path and query, never a header or body: no route takes a value or credential in
+/// its query). The very string the server parsed, so each record references it rather than copying it. Null where no
+/// HTTP request is behind the call. Both are serialized under new ids, so a silo of the previous version ignores them.
+/// </param>
 [GenerateSerializer, Immutable, Alias("SecretsStore.AuditedRequest")]
 public sealed record AuditedRequest(
     [property: Id(0)] string RequestId,
@@ -25,7 +31,9 @@ public sealed record AuditedRequest(
     [property: Id(2)] string PrincipalId,
     [property: Id(3)] Guid? AccountId,
     [property: Id(4)] string Action,
-    [property: Id(5)] DateTime At)
+    [property: Id(5)] DateTime At,
+    [property: Id(6)] string? Method = null,
+    [property: Id(7)] string? Uri = null)
 {
     private const string ContextKey = "secretsstore.request";
 

@@ -72,7 +72,7 @@ public sealed class AccountGrain(
         }
 
         var store = new StoreView(Guid.NewGuid(), name!, AccountId, now, now, caller.Kind == CallerKind.Service ? caller.ServiceName : null);
-        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.StoreCreate, null, storeId: store.Id, storeName: store.Name, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.StoreCreate, null, storeId: store.Id, storeName: store.Name, idempotency: IdempotentRequest.Current, request: AuditedRequest.Of(caller));
         var limits = new StoreLimits(options.Value.Quota.Stores, options.Value.Quota.ManagedStores);
         var inserted = await StepDownOnFault(() => catalog.InsertStoreAsync(
             store, limits, record, current => StoreKeys.NewWrapped(cipher, current, store.AccountId, store.Id)));
@@ -135,7 +135,7 @@ public sealed class AccountGrain(
 
     public async Task<QuotaView> ChangeLimitsAsync(QuotaChange change, Caller caller)
     {
-        var record = AuditRecord.Of(Timestamps.Now(clock), AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.QuotaSet, null, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(Timestamps.Now(clock), AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.QuotaSet, null, idempotency: IdempotentRequest.Current, request: AuditedRequest.Of(caller));
         await StorageFaults.GuardAsync(() => catalog.ChangeLimitsAsync(AccountId, change, record), logger);
         return await GetQuotaAsync();
     }
@@ -168,7 +168,7 @@ public sealed class AccountGrain(
             await state.ClearStateAsync();
             return true;
         });
-        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.AccountDelete, null, idempotency: IdempotentRequest.Current).WithSubject($"account:{AccountId:N}");
+        var record = AuditRecord.Of(now, AccountId, caller, AuditedRequest.IdOf(caller), AuditActions.AccountDelete, null, idempotency: IdempotentRequest.Current, request: AuditedRequest.Of(caller)).WithSubject($"account:{AccountId:N}");
         var removed = await StepDownOnFault(() => catalog.DeleteAccountAsync(AccountId, record));
         this.DeactivateOnIdle(); // nothing of the account is left to keep in memory
         return removed ? Done.Value : await RefuseAsync(now, caller, AuditActions.AccountDelete, await NotEmptyAsync(), null, null);
@@ -194,7 +194,7 @@ public sealed class AccountGrain(
     /// <summary>Records a refusal before answering it: if the record cannot be written, the caller hears 503 instead.</summary>
     private async Task<StoreError> RefuseAsync(DateTime at, Caller caller, string action, StoreError refusal, Guid? storeId, string? storeName)
     {
-        var record = AuditRecord.Of(at, AccountId, caller, AuditedRequest.IdOf(caller), action, refusal, storeId: storeId, storeName: storeName, idempotency: IdempotentRequest.Current);
+        var record = AuditRecord.Of(at, AccountId, caller, AuditedRequest.IdOf(caller), action, refusal, storeId: storeId, storeName: storeName, idempotency: IdempotentRequest.Current, request: AuditedRequest.Of(caller));
         await StorageFaults.GuardAsync(() => audit.AppendAsync(record), logger);
         return refusal;
     }

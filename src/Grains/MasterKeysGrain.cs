@@ -21,12 +21,12 @@ public sealed class MasterKeysGrain(KeyRotation rotation, AuditLog audit, TimePr
         var rotated = OperatorOnly(caller) is { } refusal
             ? refusal
             : await StorageFaults.GuardAsync(
-                () => rotation.RotateAsync(current => AuditRecord.Of(at, null, caller, AuditedRequest.IdOf(caller), AuditActions.MasterKeyRotate, null).WithSubject($"master_key:{current}")),
+                () => rotation.RotateAsync(current => AuditRecord.Of(at, null, caller, AuditedRequest.IdOf(caller), AuditActions.MasterKeyRotate, null, request: AuditedRequest.Of(caller)).WithSubject($"master_key:{current}")),
                 logger);
         if (!rotated.Succeeded)
         {
             // Recorded before it is answered; an accepted rotation was recorded in its own transaction.
-            await StorageFaults.GuardAsync(() => audit.AppendAsync(AuditRecord.Of(at, null, caller, AuditedRequest.IdOf(caller), AuditActions.MasterKeyRotate, rotated.Error)), logger);
+            await StorageFaults.GuardAsync(() => audit.AppendAsync(AuditRecord.Of(at, null, caller, AuditedRequest.IdOf(caller), AuditActions.MasterKeyRotate, rotated.Error, request: AuditedRequest.Of(caller))), logger);
         }
 
         return rotated;

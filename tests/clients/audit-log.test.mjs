@@ -111,6 +111,15 @@ describe('cloudflare SDK 7.3.0: accounts.logs.audit.list', () => {
     assert.equal(view.actor.type, 'delegated_service');
     const write = mine.find((e) => e.action.type === 'update');
     assert.deepEqual([write.actor.type, write.actor.context, typeof write.actor.token_id], ['account', 'api_token', 'string']);
+    // raw.method and raw.uri are the request's as the SDK sent it; the value edit says the value changed.
+    assert.deepEqual([write.raw.method, write.raw.uri.endsWith(`/stores/${state.store}/secrets/${state.a}`), write.resource.request?.value_modified], ['PATCH', true, true]);
+    assert.deepEqual([view.raw.method, view.raw.uri.endsWith(`/secrets/${state.a}/value`)], ['GET', true]);
+    assert.equal(mine.find((e) => e.action.type === 'delete').raw.method, 'DELETE');
+    for (const e of mine) {
+      assert.ok(['GET', 'POST', 'PATCH', 'DELETE'].includes(e.raw.method), `${e.raw.method}`);
+      assert.ok(e.raw.uri.startsWith('/'), e.raw.uri);
+      if (e !== write) assert.equal(e.resource.request?.value_modified, undefined);
+    }
 
     // A window before any of it holds nothing.
     const past = await reader.accounts.logs.audit.list({ account_id, since: '2020-01-01', before: '2020-01-02' });
@@ -146,6 +155,10 @@ describe('cloudflare SDK 7.3.0: accounts.logs.audit.list', () => {
       neither.map((e) => e.id),
       all.filter((e) => !['view', 'create'].includes(e.action.type) && e.actor.type !== 'cloudflare_admin').map((e) => e.id),
     );
+
+    const noPatches = await collect(writer.accounts.logs.audit.list({ account_id, ...window, raw_method: { not: ['PATCH'] } }));
+    assert.deepEqual(noPatches.map((e) => e.id), all.filter((e) => e.raw.method !== 'PATCH').map((e) => e.id));
+    assert.ok(noPatches.length < all.length);
   });
 
   it('the account\'s read token, write token and key read it; another account\'s log is refused (9109)', async () => {

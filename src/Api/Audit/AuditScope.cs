@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 
 namespace SecretsStore.Api.Audit;
 
@@ -26,10 +27,21 @@ public sealed record AuditScope(AuditedRequest Request, Caller Caller, bool Fore
     /// </summary>
     public static AuditScope Open(HttpContext http, Guid? accountId, Caller caller, string action, DateTime at, bool foreign = false)
     {
-        var scope = new AuditScope(new AuditedRequest(RequestIds.Of(http), 1, caller.PrincipalId, accountId, action, at), caller, foreign);
+        var request = new AuditedRequest(
+            RequestIds.Of(http), 1, caller.PrincipalId, accountId, action, at, http.Request.Method, TargetOf(http));
+        var scope = new AuditScope(request, caller, foreign);
         http.Features.Set(scope);
         return scope;
     }
+
+    /// <summary>
+    /// The request's target (path and query) as the client sent it: Kestrel's own string of the request line, so the
+    /// records reference it and copy nothing; rebuilt from the decoded parts only on a server that keeps no raw target.
+    /// </summary>
+    private static string TargetOf(HttpContext http) =>
+        http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
 
     /// <summary>This scope, for the account an admin route turned out to name.</summary>
     public AuditScope In(HttpContext http, Guid accountId)
@@ -64,5 +76,7 @@ public sealed record AuditScope(AuditedRequest Request, Caller Caller, bool Fore
     /// </summary>
     /// <param name="idempotency">The request's key, where the record is made outside the request's flow (its refusals).</param>
     public AuditRecord Record(DateTime at, StoreError? refusal = null, IdempotentRequest? idempotency = null) =>
-        AuditRecord.Of(at, AccountId, Caller, Request.RequestId, Request.Action, refusal, foreign: Foreign, idempotency: idempotency ?? IdempotentRequest.Current);
+        AuditRecord.Of(
+            at, AccountId, Caller, Request.RequestId, Request.Action, refusal, foreign: Foreign,
+            idempotency: idempotency ?? IdempotentRequest.Current, request: Request);
 }

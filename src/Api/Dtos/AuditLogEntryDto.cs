@@ -37,15 +37,21 @@ public sealed record AuditLogEntryDto(
                 TokenId: actor.Type == "account" ? identity : null,
                 TokenName: actor.Type == "account" ? row.TokenName : null,
                 Email: actor.Type == "user" ? identity : null),
-            new AuditLogRawDto(words.Method, r.Status, r.RequestId),
+            new AuditLogRawDto(r.Method ?? words.Method, r.Status, r.RequestId, r.Uri),
             new AuditLogResourceDto(
                 row.ResourceId, AuditLogVocabulary.ResourceTypes.GetValueOrDefault(kind, kind), AuditLogVocabulary.Product,
-                Scope(r), r.SourceSecretId is { } source ? new AuditLogResourceRequestDto(Hex(source)) : null));
+                Scope(r), Request(r)));
     }
 
     /// <summary>Where the resource lives; null when it lives in no store (an account's quota, a credential, a service).</summary>
     private static AuditLogScopeDto? Scope(AuditRecord r) =>
         r.StoreId is null ? null : new AuditLogScopeDto(Hex(r.AccountId ?? r.AddressedAccountId), Hex(r.StoreId), r.StoreName, r.SecretName);
+
+    /// <summary>What the request did to the resource, where Cloudflare says it: a duplicate's source, a changed value.</summary>
+    private static AuditLogResourceRequestDto? Request(AuditRecord r) =>
+        r.SourceSecretId is null && !r.ValueModified
+            ? null
+            : new AuditLogResourceRequestDto(Hex(r.SourceSecretId), r.ValueModified ? true : null);
 
     private static string? Hex(Guid? id) => id?.ToString("N");
 }
@@ -68,16 +74,21 @@ public sealed record AuditLogActorDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TokenName,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email);
 
-/// <param name="Method">The request's HTTP method, when only one route records this action.</param>
+/// <param name="Method">
+/// The request's HTTP method as recorded (migration 0014); on older rows, the method of the one route that records the
+/// action, if only one does.
+/// </param>
 /// <param name="StatusCode">The status the request was answered with.</param>
 /// <param name="CfRayId">The request's id (our <c>x-request-id</c>), where Cloudflare has its Ray ID.</param>
+/// <param name="Uri">The request's path and query as received; absent on rows older than migration 0014 and on records no request made.</param>
 public sealed record AuditLogRawDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Method,
     int StatusCode,
-    string CfRayId);
+    string CfRayId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Uri);
 
 /// <param name="Id">The secret, store, account, token id, key e-mail or service name; absent when the request named none.</param>
-/// <param name="Request">For a duplicate: the secret it was copied from. Never a value.</param>
+/// <param name="Request">For a duplicate: the secret it was copied from; for a value update, <c>value_modified</c>. Never a value.</param>
 public sealed record AuditLogResourceDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
     string Type,
@@ -91,4 +102,8 @@ public sealed record AuditLogScopeDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StoreName,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SecretName);
 
-public sealed record AuditLogResourceRequestDto(string? DuplicatedFromId);
+/// <param name="DuplicatedFromId">For a duplicate: the secret it was copied from.</param>
+/// <param name="ValueModified">True on an update that changed the secret's value; absent otherwise.</param>
+public sealed record AuditLogResourceRequestDto(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DuplicatedFromId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ValueModified);

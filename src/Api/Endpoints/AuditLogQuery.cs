@@ -18,13 +18,13 @@ public static partial class AuditLogQuery
     /// <summary>Filters that leave nothing out of our trail: no entry of ours has a zone, so excluding one excludes none.</summary>
     private static readonly string[] NothingToLeaveOut = ["zone_id", "zone_name"];
 
-    /// <summary>Filters on what the trail does not record (the client's address, the URI) or a category list we lack.</summary>
-    private static readonly string[] Unrecorded = ["actor_ip_address", "raw_uri", "raw_method", "resource_scope", "product_category"];
+    /// <summary>Filters on what the trail does not record (the client's address) or a category list we lack.</summary>
+    private static readonly string[] Unrecorded = ["actor_ip_address", "resource_scope", "product_category"];
 
     private static readonly string[] Filters =
     [
         "id", "audit_log_id", "account_name", "action_result", "action_type", "actor_context", "actor_email", "actor_id",
-        "actor_token_id", "actor_token_name", "actor_type", "raw_cf_ray_id", "raw_status_code", "resource_id",
+        "actor_token_id", "actor_token_name", "actor_type", "raw_cf_ray_id", "raw_method", "raw_status_code", "raw_uri", "resource_id",
         "resource_product", "resource_type", .. NothingToLeaveOut,
     ];
 
@@ -188,6 +188,14 @@ public static partial class AuditLogQuery
                 return null;
             case "raw_cf_ray_id":
                 x = x with { RequestIds = [.. x.RequestIds, .. values] };
+                return null;
+            case "raw_method":
+                // Entries recorded before migration 0014 have no method, and such a filter keeps them.
+                x = x with { Methods = [.. x.Methods, .. values.Select(v => v.ToUpperInvariant())] };
+                return null;
+            case "raw_uri":
+                // The target as the entries give it (path and query as received); entries without one are kept.
+                x = x with { Uris = [.. x.Uris, .. values] };
                 return null;
             default:
                 // zone_id, zone_name: no entry has a zone.

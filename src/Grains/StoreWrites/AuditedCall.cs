@@ -40,7 +40,7 @@ public sealed record AuditedCall(Caller Caller, Guid AccountId, string Action, D
         return AuditRecord.Of(
             At, AccountId, Caller, RequestId, Action, error, AllowedStatus,
             storeId: store.StoreId, storeName: owns ? store.Row!.Name : null, secretId: secretId, secretName: owns ? secretName : null,
-            idempotency: Idempotency);
+            idempotency: Idempotency, request: Request);
     }
 
     private bool Owns(StoreSnapshot store) => store.Row is { } row && row.AccountId == AccountId;

@@ -39,8 +39,15 @@ public sealed class PatchSecretCommand(AuditedCall audit, Guid secretId, SecretP
         return updated.ToView(draft.Committed.StoreId);
     }
 
-    protected override IEnumerable<AuditRecord> Records(StoreDraft draft, Outcome<SecretView> outcome) =>
-        [Audit.Record(draft.Committed, outcome.Error, secretId, draft.Find(secretId)?.Name)];
+    /// <summary>
+    /// The update's record; one that carried a value says so (<c>value_modified</c>, as Cloudflare's entries do), since
+    /// a value in the body is always a change. A refusal changed nothing, so it never does.
+    /// </summary>
+    protected override IEnumerable<AuditRecord> Records(StoreDraft draft, Outcome<SecretView> outcome)
+    {
+        var record = Audit.Record(draft.Committed, outcome.Error, secretId, draft.Find(secretId)?.Name);
+        return [patch.Value is not null && record.IsAllowed ? record with { ValueModified = true } : record];
+    }
 
     private SecretRecord Apply(SecretRecord existing, StoreKeys keys)
     {

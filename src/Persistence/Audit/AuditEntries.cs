@@ -35,6 +35,12 @@ public sealed record AuditExclusions
     public IReadOnlyList<string> ResourceKinds { get; init; } = [];
 
     public IReadOnlyList<int> Statuses { get; init; } = [];
+
+    /// <summary>HTTP methods, upper case as recorded.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>Request targets (path and query) exactly as recorded.</summary>
+    public IReadOnlyList<string> Uris { get; init; } = [];
     public IReadOnlyList<string> RequestIds { get; init; } = [];
 
     /// <summary>Everything is left out (Secrets Store's own product excluded): the page is empty.</summary>
@@ -101,7 +107,8 @@ public sealed class AuditEntries(NpgsqlDataSource db)
                 reader.GetDateTime(1), NullableGuid(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6), NullableString(reader, 7), NullableGuid(reader, 8), NullableString(reader, 9),
                 NullableGuid(reader, 10), NullableString(reader, 11), reader.GetString(12), NullableGuid(reader, 13), NullableString(reader, 14),
-                NullableGuid(reader, 15));
+                NullableGuid(reader, 15), Method: NullableString(reader, 19), Uri: NullableString(reader, 20),
+                ValueModified: !reader.IsDBNull(21) && reader.GetBoolean(21));
             rows.Add(new AuditEntryRow(new StoredAuditRecord(reader.GetInt64(0), record), NullableString(reader, 16), NullableString(reader, 17), NullableString(reader, 18)));
         }
 
@@ -134,7 +141,7 @@ public sealed class AuditEntries(NpgsqlDataSource db)
         string Select(string owner) => $"""
             SELECT l.seq, l.at, l.account_id, l.principal, l.action, l.status, l.code, l.error, l.store_id, l.store_name, l.secret_id,
                    l.secret_name, l.request_id, l.source_secret_id, l.subject, l.addressed_account_id, a.name AS account_name,
-                   t.name AS token_name, {ResourceId} AS resource_id
+                   t.name AS token_name, {ResourceId} AS resource_id, l.method, l.uri, l.value_modified
               FROM audit_log l
               LEFT JOIN accounts a ON a.id = replace(coalesce(l.account_id, l.addressed_account_id)::text, '-', '')
               LEFT JOIN account_tokens t ON l.principal LIKE 'token:%' AND t.id = substr(l.principal, 7)
@@ -184,6 +191,8 @@ public sealed class AuditEntries(NpgsqlDataSource db)
         Not("split_part(l.action, '.', 1)", x.ResourceKinds.ToArray(), x.ResourceKinds.Count, "text");
         Not("l.status", x.Statuses.ToArray(), x.Statuses.Count, "integer");
         Not("l.request_id", x.RequestIds.ToArray(), x.RequestIds.Count, "text");
+        Not("l.method", x.Methods.ToArray(), x.Methods.Count, "text");
+        Not("l.uri", x.Uris.ToArray(), x.Uris.Count, "text");
         if (x.PrincipalPatterns.Count > 0)
         {
             sql.Append($"\n   AND NOT l.principal LIKE ANY({Add(command, x.PrincipalPatterns.ToArray())}::text[])");

@@ -54,7 +54,7 @@ public sealed class AuditLog(NpgsqlDataSource db)
         var where = $"WHERE {(filter.AlsoAddressed ? WithAddressed : OwnTrail)}\n{Conditions}";
         var select = Filtered($"""
             SELECT seq, at, account_id, principal, action, status, code, error, store_id, store_name, secret_id, secret_name,
-                   request_id, source_secret_id, subject, addressed_account_id
+                   request_id, source_secret_id, subject, addressed_account_id, method, uri, value_modified
               FROM audit_log {where}
              ORDER BY at DESC, seq DESC LIMIT $9 OFFSET $10
             """, filter);
@@ -71,7 +71,8 @@ public sealed class AuditLog(NpgsqlDataSource db)
                 reader.GetDateTime(1), NullableGuid(reader, 2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt32(6), NullableString(reader, 7), NullableGuid(reader, 8), NullableString(reader, 9),
                 NullableGuid(reader, 10), NullableString(reader, 11), reader.GetString(12), NullableGuid(reader, 13), NullableString(reader, 14),
-                NullableGuid(reader, 15))));
+                NullableGuid(reader, 15), Method: NullableString(reader, 16), Uri: NullableString(reader, 17),
+                ValueModified: !reader.IsDBNull(18) && reader.GetBoolean(18))));
         }
 
         await reader.NextResultAsync(ct);

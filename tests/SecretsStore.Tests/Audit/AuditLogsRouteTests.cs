@@ -62,8 +62,8 @@ public sealed class AuditLogsRouteTests(AppFixture app)
             "since=2026-01-01&before=2026-13-01", "since=2026-01-02&before=2026-01-01", "since=2026-01-01T00:00:00&before=2030-01-01",
             $"{window}&limit=0", $"{window}&limit=1001", $"{window}&limit=ten", $"{window}&direction=up", $"{window}&cursor=not-a-cursor",
             $"{window}&action=secret.create", $"{window}&action_type=view", $"{window}&action_type.not=steal", $"{window}&actor_type.not=robot",
-            $"{window}&action_result.not=maybe", $"{window}&id.not=abc", $"{window}&raw_status_code.not=ok", $"{window}&raw_uri.not=/x",
-            $"{window}&actor_ip_address.not=127.0.0.1", $"{window}&raw_method.not=GET", $"{window}&product_category=secrets",
+            $"{window}&action_result.not=maybe", $"{window}&id.not=abc", $"{window}&raw_status_code.not=ok", $"{window}&raw_uri=/x",
+            $"{window}&actor_ip_address.not=127.0.0.1", $"{window}&raw_user_agent.not=curl", $"{window}&product_category=secrets",
         })
         {
             var bad = await Api.GetAsync($"{logs}?{query}", account.ReadToken);
@@ -77,7 +77,7 @@ public sealed class AuditLogsRouteTests(AppFixture app)
         {
             "since=2020-01-01&before=2100-01-01", "since=2020-01-01T00:00:00%2B02:00&before=2100-01-01T00:00:00.5Z",
             $"{window}&limit=1", $"{window}&limit=1000", $"{window}&direction=asc", $"{window}&direction=desc",
-            $"{window}&zone_id.not=abc&zone_name.not=example.com",
+            $"{window}&zone_id.not=abc&zone_name.not=example.com", $"{window}&raw_method.not=GET&raw_uri.not=/x",
         })
         {
             Assert.True((await Api.GetAsync($"{logs}?{query}", account.ReadToken)).Status == 200, query);
@@ -138,6 +138,63 @@ public sealed class AuditLogsRouteTests(AppFixture app)
         {
             Assert.DoesNotContain(needle, body, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task EveryEntryCarriesItsRequestsMethodAndUriAndOnlyAValuePatchSaysTheValueWasModified()
+    {
+        var account = await app.NewAccountAsync();
+        await app.SetQuotaAsync(account, secrets: 200, stores: 5);
+        var service = await app.NewServiceAsync(accounts: [account.Id]);
+        var store = await Api.CreateStoreAsync(account, "requests");
+        var doomed = await Api.CreateStoreAsync(account, "doomed");
+        var secrets = $"{account.Base}/stores/{store}/secrets";
+        var a = (await Api.CreateSecretAsync(account, store, "A", "first value")).GetProperty("id").GetString()!;
+        var b = (await Api.CreateSecretAsync(account, store, "B", "other value")).GetProperty("id").GetString()!;
+        var copy = (await Api.PostAsync($"{secrets}/{a}/duplicate", account.WriteToken, new { name = "A_COPY", scopes = new[] { "workers" } })).Result.GetProperty("id").GetString()!;
+        Assert.Equal(200, (await Api.PatchAsync($"{secrets}/{a}", account.WriteToken, new { value = "second value" })).Status);
+        Assert.Equal(200, (await Api.PatchAsync($"{secrets}/{b}", account.WriteToken, new { comment = "only a comment" })).Status);
+        var read = $"{TestService.Base(account.Id)}/stores/{store}/secrets/{a}/value";
+        Assert.Equal(200, (await Api.GetAsync(read, service.Token)).Status);
+        Assert.Equal(409, (await Api.PostAsync(secrets, account.WriteToken, new[] { new { name = "A", value = "taken", scopes = new[] { "workers" } } })).Status);
+        Assert.Equal(202, (await Api.DeleteAsync($"{secrets}/{b}", account.WriteToken)).Status);
+        Assert.Equal(200, (await Api.DeleteAsync($"{account.Base}/stores/{doomed}?force=true", account.WriteToken)).Status);
+
+        var entries = Entries(await Api.GetAsync($"{Logs(account)}?{Window()}&limit=1000&direction=asc", account.ReadToken));
+        string Raw(JsonElement e, string field) => e.GetProperty("raw").TryGetProperty(field, out var v) ? v.GetString()! : "(none)";
+        bool? ValueModified(JsonElement e) =>
+            e.GetProperty("resource").TryGetProperty("request", out var request) && request.TryGetProperty("value_modified", out var modified) ? modified.GetBoolean() : null;
+        var expected = new (string Description, string Method, string Uri, bool? ValueModified)[]
+        {
+            ("Create store", "POST", $"{account.Base}/stores", null),
+            ("Create store", "POST", $"{account.Base}/stores", null),
+            ("Create secret", "POST", secrets, null),
+            ("Create secret", "POST", secrets, null),
+            ("Duplicate secret", "POST", $"{secrets}/{a}/duplicate", null),
+            ("Update secret", "PATCH", $"{secrets}/{a}", true),
+            ("Update secret", "PATCH", $"{secrets}/{b}", null),
+            ("Read secret value", "GET", read, null),
+            ("Create secret: secret_name_already_exists", "POST", secrets, null),
+            ("Delete secret", "DELETE", $"{secrets}/{b}", null),
+            ("Delete store", "DELETE", $"{account.Base}/stores/{doomed}?force=true", null),
+        };
+        var actual = entries
+            .Where(e => e.GetProperty("resource").GetProperty("type").GetString() is "secrets_store.secret" or "secrets_store.store")
+            .Select(e => (e.GetProperty("action").GetProperty("description").GetString()!, Raw(e, "method"), Raw(e, "uri"), ValueModified(e)))
+            .ToList();
+        Assert.Equal(expected, actual);
+
+        // The duplicate still names its source and carries no value_modified: copying a value changes none.
+        var duplicate = entries.Single(e => e.GetProperty("action").GetProperty("description").GetString() == "Duplicate secret");
+        Assert.Equal((copy, a), (duplicate.GetProperty("resource").GetProperty("id").GetString(), duplicate.GetProperty("resource").GetProperty("request").GetProperty("duplicated_from_id").GetString()));
+
+        // The account's trail route shows the same, for the records that have them.
+        var trail = await Api.GetAsync($"{account.Base}/audit?per_page=100", account.ReadToken);
+        Assert.True(trail.Status == 200, trail.Body.ToString());
+        var patches = trail.Result.EnumerateArray().Where(r => r.GetProperty("action").GetString() == "secret.patch").ToList();
+        Assert.Equal(
+            [("PATCH", $"{secrets}/{b}", JsonValueKind.Null), ("PATCH", $"{secrets}/{a}", JsonValueKind.True)],
+            patches.Select(r => (r.GetProperty("method").GetString(), r.GetProperty("uri").GetString(), r.GetProperty("value_modified").ValueKind)));
     }
 
     [Fact]
@@ -228,6 +285,9 @@ public sealed class AuditLogsRouteTests(AppFixture app)
             ("resource_product", "workers", e => Field(e, "resource", "product")),
             ("raw_status_code", "409", e => Field(e, "raw", "status_code")),
             ("raw_cf_ray_id", Field(all[0], "raw", "cf_ray_id")!, e => Field(e, "raw", "cf_ray_id")),
+            ("raw_method", "PATCH", e => Field(e, "raw", "method")),
+            ("raw_method", "GET", e => Field(e, "raw", "method")),
+            ("raw_uri", Field(all[0], "raw", "uri")!, e => Field(e, "raw", "uri")),
             ("account_name", "test", e => Field(e, "account", "name")),
             ("id", all[1].GetProperty("id").GetString()!, e => e.GetProperty("id").GetString()),
             ("audit_log_id", all[2].GetProperty("id").GetString()!, e => e.GetProperty("id").GetString()),

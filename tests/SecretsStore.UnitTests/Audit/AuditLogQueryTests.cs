@@ -55,6 +55,25 @@ public sealed class AuditLogQueryTests
     }
 
     [Fact]
+    public void MethodAndUriExclusionsAreHonouredAndWhatTheTrailDoesNotRecordIsRefused()
+    {
+        var query = Parse(
+            ("since", ["2026-01-01"]), ("before", ["2026-02-01"]),
+            ("raw_method.not", ["get", "PATCH"]), ("raw_uri.not", ["/client/v4/accounts/x/logs/audit?since=a&before=b"]));
+        Assert.Equal(["GET", "PATCH"], query.Exclusions.Methods);
+        Assert.Equal(["/client/v4/accounts/x/logs/audit?since=a&before=b"], query.Exclusions.Uris);
+
+        foreach (var unrecorded in new[] { "actor_ip_address.not", "resource_scope.not", "product_category.not", "raw_user_agent.not" })
+        {
+            var parameters = new QueryCollection(new Dictionary<string, StringValues>
+            {
+                ["since"] = "2026-01-01", ["before"] = "2026-02-01", [unrecorded] = "x",
+            });
+            Assert.False(AuditLogQuery.Parse(parameters, Account, alsoAddressed: false).Succeeded, unrecorded);
+        }
+    }
+
+    [Fact]
     public void EveryActionOfTheTrailHasCloudflaresWords()
     {
         foreach (var action in AuditActions.All)

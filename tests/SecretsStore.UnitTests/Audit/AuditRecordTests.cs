@@ -56,6 +56,21 @@ public sealed class AuditRecordTests
     }
 
     [Fact]
+    public void ARecordKeepsItsRequestsMethodAndUriAsTheSameStringsAndOneOfNoRequestHasNeither()
+    {
+        var caller = Caller.Account(Permission.Write, "token:t1");
+        var uri = $"/client/v4/accounts/{Addressed:N}/secrets_store/stores";
+        var request = new AuditedRequest("r7", 1, caller.PrincipalId, Addressed, AuditActions.StoreCreate, At, "POST", uri);
+
+        var record = AuditRecord.Of(At, Addressed, caller, request.RequestId, request.Action, null, request: request);
+        Assert.Equal(("POST", uri, false), (record.Method, record.Uri, record.ValueModified));
+        Assert.Same(uri, record.Uri);
+
+        var untracked = AuditRecord.Of(At, Addressed, caller, "", AuditActions.StoreCreate, null);
+        Assert.Equal(((string?)null, (string?)null), (untracked.Method, untracked.Uri));
+    }
+
+    [Fact]
     public void AnOperatorChangeOfNoAccountBelongsToNoAccountAndAddressesNone()
     {
         var record = AuditRecord.Of(At, null, Caller.Operator, "r6", AuditActions.MasterKeyRotate, null).WithSubject("master_key:abc");

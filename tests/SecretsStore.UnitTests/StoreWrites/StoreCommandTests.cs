@@ -99,7 +99,7 @@ public sealed class StoreCommandTests
         var stored = draft.Find(a.Id)!;
         Assert.NotEqual(a.SealedValue, stored.SealedValue);
         Assert.Equal("value of A", store.Keys!.Open(stored));
-        Assert.Equal((a.Id, "A", true), (draft.Audit[0].SecretId, draft.Audit[0].SecretName, draft.Audit[0].IsAllowed));
+        Assert.Equal((a.Id, "A", true, true), (draft.Audit[0].SecretId, draft.Audit[0].SecretName, draft.Audit[0].IsAllowed, draft.Audit[0].ValueModified));
     }
 
     [Fact]
@@ -114,7 +114,8 @@ public sealed class StoreCommandTests
 
         Assert.Equal(a.Modified, (await patch.Answer).Value!.Modified);
         Assert.False(draft.HasChanges);
-        Assert.True(Assert.Single(draft.Audit).IsAllowed);
+        var record = Assert.Single(draft.Audit);
+        Assert.Equal((true, false), (record.IsAllowed, record.ValueModified));
     }
 
     [Fact]
@@ -129,6 +130,21 @@ public sealed class StoreCommandTests
 
         Assert.Equal(["ai-gateway", "workers"], (await patch.Answer).Value!.Scopes);
         Assert.Equal(("note", a.SealedValue), (draft.Find(a.Id)!.Comment, draft.Find(a.Id)!.SealedValue));
+        Assert.False(Assert.Single(draft.Audit).ValueModified);
+    }
+
+    [Fact]
+    public async Task APatchWithAValueThatIsRefusedDoesNotSayTheValueWasModified()
+    {
+        var store = _world.Store(["A"]);
+        var patch = new PatchSecretCommand(
+            _world.Call(AuditActions.SecretPatch), Guid.NewGuid(), new SecretPatch(null, new SecretValue("v"), null, false, null), StoreWorld.Now);
+
+        var draft = StoreWorld.Commit(store, patch);
+
+        Assert.False((await patch.Answer).Succeeded);
+        var record = Assert.Single(draft.Audit);
+        Assert.Equal((false, false), (record.IsAllowed, record.ValueModified));
     }
 
     [Fact]
