@@ -222,7 +222,7 @@ public sealed class IdempotencyKeyTests(AppFixture app)
         }
 
         var running = Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("SLOW"), headers: Key("in-use-1"));
-        await WaitUntilAWriteWaitsForALockAsync(owner, holding, running);
+        await LockWaits.UntilAWriteWaitsForALockAsync(owner, holding, running);
 
         var repeat = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("SLOW"), headers: Key("in-use-1"));
         await holding.RollbackAsync();
@@ -313,25 +313,6 @@ public sealed class IdempotencyKeyTests(AppFixture app)
         Assert.Equal((409, 1003, "idempotency_answer_not_kept"), (again.Status, again.ErrorCode, again.ErrorToken));
         Assert.Contains(first.Header("x-request-id")!, again.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(["LOST_ANSWER"], (await Api.GetAsync(path, account.ReadToken)).Names());
-    }
-
-    /// <summary>Returns once a statement of the service waits for a lock the test holds (or the write ended, which fails the test).</summary>
-    private static async Task WaitUntilAWriteWaitsForALockAsync(NpgsqlConnection owner, NpgsqlTransaction holding, Task running)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !running.IsCompleted)
-        {
-            await using var waiting = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", owner, holding);
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail("the first write never waited for the store's row");
     }
 
     private async Task<List<(string Principal, string? Key, string? Request)>> RecordsOfAsync(ApiResponse answer)

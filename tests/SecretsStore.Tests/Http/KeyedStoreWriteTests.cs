@@ -186,7 +186,7 @@ public sealed class KeyedStoreWriteTests(AppFixture app)
         }
 
         var running = Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("HELD"), headers: Key("held-1"));
-        await WaitUntilAWriteWaitsForALockAsync(owner, holding, running);
+        await LockWaits.UntilAWriteWaitsForALockAsync(owner, holding, running);
         var repeat = await Api.SendAsync(HttpMethod.Post, path, account.WriteToken, Secrets("HELD"), headers: Key("held-1"));
         await holding.RollbackAsync();
         var first = await running;
@@ -199,24 +199,6 @@ public sealed class KeyedStoreWriteTests(AppFixture app)
         Assert.True(await reader.ReadAsync());
         Assert.Equal((1003, "idempotency_key_in_use"), (reader.GetInt32(0), reader.GetString(1)));
         Assert.Equal(IdempotencyFingerprint.KeyHash(principal, "held-1"), (byte[])reader[2]);
-    }
-
-    private static async Task WaitUntilAWriteWaitsForALockAsync(NpgsqlConnection owner, NpgsqlTransaction holding, Task running)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !running.IsCompleted)
-        {
-            await using var waiting = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", owner, holding);
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail("the first write never waited for the store's row");
     }
 
     private async Task<string> PrincipalOfAsync(ApiResponse answer)
