@@ -25,6 +25,9 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"secretsstore-failover-{Guid.NewGuid():N}");
     private AutoFailoverPostgres _postgres = null!;
 
+    /// <summary>How long the monitor and both nodes took to start, for the test's output.</summary>
+    private TimeSpan _started;
+
     [Fact]
     public async Task KillingThePrimaryUnderLoadFailsOverToTheSynchronousStandbyLosingNothingAndWritesResumeWithinFifteenSeconds()
     {
@@ -45,6 +48,8 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
             var standby = _postgres.NodePorts.Single(p => p != killed);
             await _postgres.WaitUntilPromotedAsync(standby, TimeSpan.FromSeconds(60));
             var promotedAt = load.Elapsed;
+            await _postgres.WaitUntilWritableAsync(standby, TimeSpan.FromSeconds(60));
+            var writableAt = load.Elapsed;
             await EveryStoreTakesWritesThroughEverySiloAsync(load, stores, silos.Length, promotedAt);
             await Task.Delay(TimeSpan.FromSeconds(2));
             await load.StopAsync(grace: TimeSpan.FromSeconds(45));
@@ -58,7 +63,8 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
             var inDoubt = silos.Sum(s => InDoubtRequests(s.Output));
             var members = await MembershipAsync(_postgres.OwnerConnectionString, cluster);
             output.WriteLine(figures.ToString());
-            output.WriteLine($"promoted {(promotedAt - killedAt).TotalSeconds:N1} s after the kill; "
+            output.WriteLine($"cluster started in {_started.TotalSeconds:N1} s; "
+                + $"promoted {(promotedAt - killedAt).TotalSeconds:N1} s after the kill, writable {(writableAt - promotedAt).TotalSeconds:N1} s after that; "
                 + $"the first write sent after the promotion acknowledged {firstWrite.TotalSeconds:N2} s after it; "
                 + $"{afterPromotion.Count} failed after the promotion, the last {recovered.TotalSeconds:N2} s after; "
                 + $"{inDoubt} requests in commits in doubt; membership: {string.Join(", ", members)}; {load.Summary()}");
@@ -79,7 +85,12 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
         }
     }
 
-    public async Task InitializeAsync() => _postgres = await AutoFailoverPostgres.StartAsync(_root);
+    public async Task InitializeAsync()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _postgres = await AutoFailoverPostgres.StartAsync(_root);
+        _started = clock.Elapsed;
+    }
 
     public async Task DisposeAsync() => await _postgres.DisposeAsync();
 

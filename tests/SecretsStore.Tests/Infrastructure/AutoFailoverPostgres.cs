@@ -17,14 +17,29 @@ namespace SecretsStore.Tests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Only a test's throwaway servers: every connection is trusted on 127.0.0.1 (<c>--auth trust</c>) and nothing is
-/// encrypted (<c>--no-ssl</c>). The monitor checks the nodes every second, and fails a node over once it has been
-/// unreachable for two: pg_auto_failover's defaults (5 s checks, 20 s before a node counts as unhealthy) are tuned
-/// for networks that drop packets, and would make the test wait half a minute for nothing.
-/// </remarks>
+/// encrypted (<c>--no-ssl</c>). pg_auto_failover's timeouts are tuned for networks that drop packets; on loopback
+/// they would make the test wait most of a minute for nothing, so they are shortened, keeping their order:
+/// <list type="bullet">
+/// <item>The monitor checks the nodes every second and fails a node over once it has been unreachable for two
+/// (defaults: 5 s checks, 20 s before a node counts as unhealthy).</item>
+/// <item>A primary that can reach neither the monitor nor its standby demotes itself after
+/// <see cref="NetworkPartitionTimeout"/> (the keepers' <c>timeout.network_partition_timeout</c>, default 20 s).</item>
+/// <item>The promoted standby stays read-only until the monitor is sure of that: <see cref="PrimaryDemoteTimeout"/>
+/// after it gave up on the old primary (<c>pgautofailover.primary_demote_timeout</c>, default 30 s), which must be
+/// longer than the partition timeout, or an old primary cut off from the monitor could take writes beside the new one.
+/// With the defaults, writes resume about 30 s after the promotion, whatever the service does.</item>
+/// </list>
+/// </remarks>/// </remarks>
 public sealed class AutoFailoverPostgres : IAsyncDisposable
 {
     private const string Database = "secretsstore";
     private const string MonitorDatabase = "pg_auto_failover";
+
+    /// <summary>A primary cut off from the monitor and its standby this long demotes itself (seconds).</summary>
+    public const int NetworkPartitionTimeout = 3;
+
+    /// <summary>The promoted standby takes writes this long after the monitor gave up on the old primary (milliseconds).</summary>
+    public const int PrimaryDemoteTimeout = 5000;
 
     private readonly string _root;
     private readonly string _bin = EmbeddedPostgres.FindBinDirectory();
@@ -75,6 +90,13 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
             await cluster.WaitForStatesAsync(["single"]);
             cluster.KeepNode(1);
             await cluster.WaitForStatesAsync(["primary", "secondary"]);
+            foreach (var node in Enumerable.Range(0, cluster.NodePorts.Count))
+            {
+                // The running keeper is told to reload its configuration.
+                await cluster.AutoctlAsync("config", "set", "--pgdata", cluster.Folder(NodeName(node)),
+                    "timeout.network_partition_timeout", Text(NetworkPartitionTimeout));
+            }
+
             await cluster.WaitForSynchronousStandbyAsync();
 
             await DatabaseBootstrap.EnsureDatabaseExistsAsync(cluster.OwnerConnectionString);
@@ -104,7 +126,7 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
     {
         var port = await PrimaryPortAsync();
         var pgdata = Folder(NodeName(NodePorts.ToList().IndexOf(port)));
-        var keeper = FirstLine(Path.Combine(_root, "run", "pg_autoctl", pgdata.TrimStart('/'), "pg_autoctl.pid"));
+        var keeper = FirstLine(PidFile(pgdata));
         var children = (await RunAsync("pgrep", "-P", keeper)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var postmaster = FirstLine(Path.Combine(pgdata, "postmaster.pid"));
         string[] keepers = [keeper, .. children];
@@ -114,8 +136,18 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
         return port;
     }
 
-    /// <summary>Waits until the node on <paramref name="port"/> is out of recovery: promoted, and taking writes.</summary>
-    public async Task WaitUntilPromotedAsync(int port, TimeSpan timeout)
+    /// <summary>Waits until the node on <paramref name="port"/> is out of recovery: promoted, though perhaps still read-only.</summary>
+    public Task WaitUntilPromotedAsync(int port, TimeSpan timeout) =>
+        WaitForNodeAsync(port, "SELECT NOT pg_is_in_recovery()", "promoted", timeout);
+
+    /// <summary>
+    /// Waits until the node on <paramref name="port"/> takes writes: pg_auto_failover keeps a promoted standby
+    /// read-only (<c>default_transaction_read_only</c>) until the old primary must have demoted itself.
+    /// </summary>
+    public Task WaitUntilWritableAsync(int port, TimeSpan timeout) =>
+        WaitForNodeAsync(port, "SELECT NOT pg_is_in_recovery() AND NOT current_setting('default_transaction_read_only')::bool", "writable", timeout);
+
+    private async Task WaitForNodeAsync(int port, string condition, string what, TimeSpan timeout)
     {
         var node = new NpgsqlConnectionStringBuilder(OwnerConnectionString)
         {
@@ -128,8 +160,8 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
             {
                 await using var connection = new NpgsqlConnection(node);
                 await connection.OpenAsync();
-                await using var inRecovery = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
-                if (!(bool)(await inRecovery.ExecuteScalarAsync())!)
+                await using var check = new NpgsqlCommand(condition, connection);
+                if ((bool)(await check.ExecuteScalarAsync())!)
                 {
                     return;
                 }
@@ -141,7 +173,7 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
 
             if (deadline.Elapsed > timeout)
             {
-                throw new TimeoutException($"The standby on port {port} was not promoted within {timeout}; the monitor reports {string.Join(", ", await StatesAsync())}.\n{Logs()}");
+                throw new TimeoutException($"The node on port {port} was not {what} within {timeout}; the monitor reports {string.Join(", ", await StatesAsync())}.\n{Logs()}");
             }
 
             await Task.Delay(100);
@@ -159,10 +191,15 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // SIGTERM to each keeper (the monitor's too) stops its PostgreSQL; a killed node has nothing left to stop.
-        foreach (var (process, _) in _keepers.Where(k => !k.Process.HasExited))
+        // SIGTERM to each keeper (the monitor's too) stops its PostgreSQL; a killed node has nothing left to stop. Sent
+        // to pg_autoctl itself (its pid file), not to runuser, which started it as postgres.
+        foreach (var folder in (string[])["monitor", .. NodePorts.Select((_, i) => NodeName(i))])
         {
-            await RunAsync("kill", "-TERM", Text(process.Id));
+            var pidFile = PidFile(Folder(folder));
+            if (File.Exists(pidFile))
+            {
+                await RunAsync("kill", "-TERM", FirstLine(pidFile));
+            }
         }
 
         foreach (var (process, _) in _keepers)
@@ -191,6 +228,9 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
             // A leftover temp folder is harmless; failing the run over it is not.
         }
     }
+
+    /// <summary>Where pg_autoctl keeps its own process id for a data folder: under XDG_RUNTIME_DIR, by the folder's path.</summary>
+    private string PidFile(string pgdata) => Path.Combine(_root, "run", "pg_autoctl", pgdata.TrimStart('/'), "pg_autoctl.pid");
 
     private static string NodeName(int node) => $"node{node + 1}";
 
@@ -234,6 +274,7 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
             "ALTER SYSTEM SET pgautofailover.health_check_max_retries = 1",
             "ALTER SYSTEM SET pgautofailover.health_check_retry_delay = 500",
             "ALTER SYSTEM SET pgautofailover.node_considered_unhealthy_timeout = 2000",
+            $"ALTER SYSTEM SET pgautofailover.primary_demote_timeout = {PrimaryDemoteTimeout}",
             "SELECT pg_reload_conf()");
     }
 
