@@ -88,6 +88,10 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
             // One node at a time, so that the first is the primary and the second clones it.
             cluster.KeepNode(0);
             await cluster.WaitForStatesAsync(["single"]);
+            // The standby is cloned with pg_basebackup, which asks the primary for a spread checkpoint: paced at about
+            // ten buffers a second, it took over a minute after the primary's initdb. One immediate checkpoint first
+            // leaves it nothing to write.
+            await SharedPostgres.ExecuteAsync(cluster.NodeConnectionString(0), "CHECKPOINT");
             cluster.KeepNode(1);
             await cluster.WaitForStatesAsync(["primary", "secondary"]);
             foreach (var node in Enumerable.Range(0, cluster.NodePorts.Count))
@@ -149,10 +153,7 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
 
     private async Task WaitForNodeAsync(int port, string condition, string what, TimeSpan timeout)
     {
-        var node = new NpgsqlConnectionStringBuilder(OwnerConnectionString)
-        {
-            Host = "127.0.0.1", Port = port, TargetSessionAttributes = null, Pooling = false, Timeout = 2, Database = "postgres",
-        }.ConnectionString;
+        var node = NodeConnectionString(NodePorts.ToList().IndexOf(port));
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -231,6 +232,12 @@ public sealed class AutoFailoverPostgres : IAsyncDisposable
 
     /// <summary>Where pg_autoctl keeps its own process id for a data folder: under XDG_RUNTIME_DIR, by the folder's path.</summary>
     private string PidFile(string pgdata) => Path.Combine(_root, "run", "pg_autoctl", pgdata.TrimStart('/'), "pg_autoctl.pid");
+
+    /// <summary>The superuser's connection to one node, whatever its role, unpooled.</summary>
+    private string NodeConnectionString(int node) => new NpgsqlConnectionStringBuilder(OwnerConnectionString)
+    {
+        Host = "127.0.0.1", Port = NodePorts[node], TargetSessionAttributes = null, Pooling = false, Timeout = 2, Database = "postgres",
+    }.ConnectionString;
 
     private static string NodeName(int node) => $"node{node + 1}";
 
