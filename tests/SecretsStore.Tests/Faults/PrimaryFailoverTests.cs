@@ -87,6 +87,7 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
 
     public async Task InitializeAsync()
     {
+        Assert.True(AutoFailoverPostgres.Installed, "pg_autoctl is not installed: run scripts/ensure-prerequisites.sh");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         _postgres = await AutoFailoverPostgres.StartAsync(_root);
         _started = clock.Elapsed;
