@@ -22,6 +22,9 @@ const certManagerFolder = join(kubernetesFolder, 'cert-manager');
 const certManagerFiles = readdirSync(certManagerFolder).filter((f) => /\.ya?ml$/.test(f)).sort();
 const certManagerObjects = certManagerFiles.flatMap((file) =>
   readYamlDocuments(join(certManagerFolder, file)).map((object) => ({ file: `cert-manager/${file}`, object })));
+// CloudNativePG's Cluster, kept apart likewise (it needs the operator). No package carries the operator's CRD schema
+// offline, so the checks below hold the fields the service relies on instead.
+const cloudNativePgObjects = readYamlDocuments(join(kubernetesFolder, 'cloudnative-pg', 'cluster.yaml'));
 const compose = readCompose(join(deploy, 'compose.yaml'));
 const dockerfile = readFileSync(join(deploy, 'Dockerfile'), 'utf8');
 const haproxy = readFileSync(join(deploy, 'haproxy.cfg'), 'utf8');
@@ -70,6 +73,47 @@ test('the cert-manager schema check rejects a Certificate without its Secret, wi
   assert.match(errors, /required property secretName/);
   assert.match(errors, /duration must be string/);
   assert.match(errors, /usages\/1 must be equal to one of the allowed values/);
+});
+
+/** What the service needs of a CloudNativePG Cluster (deploy/README.md, "Failover"); empty when it has it all. */
+function cloudNativePgProblems(cluster) {
+  const problems = [];
+  const spec = cluster.spec ?? {};
+  if (cluster.apiVersion !== 'postgresql.cnpg.io/v1' || cluster.kind !== 'Cluster') problems.push('not a postgresql.cnpg.io/v1 Cluster');
+  if (cluster.metadata?.namespace !== 'secretsstore') problems.push('not in the secretsstore namespace');
+  if (!Number.isInteger(spec.instances) || spec.instances < 2) problems.push('fewer than two instances: nothing to fail over to');
+  const synchronous = spec.postgresql?.synchronous;
+  if (!(synchronous && ['any', 'first'].includes(synchronous.method) && Number.isInteger(synchronous.number)
+    && synchronous.number >= 1 && synchronous.number < spec.instances)) {
+    problems.push('no synchronous standby: an acknowledged write could be lost with the primary');
+  }
+  const commit = spec.postgresql?.parameters?.synchronous_commit;
+  if (commit !== undefined && !['on', 'remote_apply'].includes(commit)) problems.push(`synchronous_commit ${commit} acknowledges before a standby has the write`);
+  if (spec.bootstrap?.initdb?.database !== 'secretsstore' || !spec.bootstrap?.initdb?.owner) problems.push('no secretsstore database with an owner at bootstrap');
+  const runtime = (spec.managed?.roles ?? []).find((r) => r.name === 'secretsstore_runtime');
+  if (!runtime || runtime.login !== true || runtime.superuser !== false || !runtime.passwordSecret?.name) {
+    problems.push('no runtime role logging in, unprivileged, with its password from a Secret');
+  }
+  return problems;
+}
+
+test('deploy/kubernetes/cloudnative-pg holds a Cluster with a synchronous standby, the database and the runtime role', () => {
+  assert.equal(cloudNativePgObjects.length, 1);
+  assert.deepEqual(cloudNativePgProblems(cloudNativePgObjects[0]), []);
+});
+
+test('the CloudNativePG check rejects a Cluster without a synchronous standby, with one instance and a privileged runtime role', () => {
+  const broken = clone(cloudNativePgObjects[0]);
+  delete broken.spec.postgresql.synchronous;
+  broken.spec.instances = 1;
+  broken.spec.postgresql.parameters.synchronous_commit = 'local';
+  broken.spec.managed.roles[0].superuser = true;
+  assert.deepEqual(cloudNativePgProblems(broken), [
+    'fewer than two instances: nothing to fail over to',
+    'no synchronous standby: an acknowledged write could be lost with the primary',
+    'synchronous_commit local acknowledges before a standby has the write',
+    'no runtime role logging in, unprivileged, with its password from a Secret',
+  ]);
 });
 
 test('the schema check rejects a Deployment with a wrong type and a missing field', async () => {
