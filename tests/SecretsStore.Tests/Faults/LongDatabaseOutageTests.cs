@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Npgsql;
 using SecretsStore.Persistence;
 using SecretsStore.Silo.Hosting.Development;
 using SecretsStore.Tests.Infrastructure;
@@ -15,7 +13,7 @@ namespace SecretsStore.Tests.Faults;
 /// commit whose answer the outage cut, which the silo logs as in doubt).
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed partial class LongDatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LongDatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);
 
@@ -49,7 +47,7 @@ public sealed partial class LongDatabaseOutageTests(ITestOutputHelper output) : 
             var restartingAt = load.Elapsed;
             _postgres = await EmbeddedPostgres.StartAsync(_root);
             var backAt = load.Elapsed;
-            await EveryStoreTakesWritesThroughEverySiloAsync(load, stores, silos.Length, backAt);
+            await ClusterRecovery.EveryStoreTakesWritesThroughEverySiloAsync(load, stores, silos.Length, backAt, "the database was back");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await load.StopAsync(grace: TimeSpan.FromSeconds(45));
 
@@ -59,8 +57,8 @@ public sealed partial class LongDatabaseOutageTests(ITestOutputHelper output) : 
             var recovered = afterBack.Count == 0 ? TimeSpan.Zero : afterBack.Max(a => a.Finished) - backAt;
             var firstWrite = load.Acknowledged.Where(a => a.Finished > backAt).Select(a => a.Finished - backAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
             var p99 = Percentile(during.Select(a => a.Took), 0.99);
-            var inDoubt = silos.Sum(s => InDoubtRequests(s.Output));
-            var members = await MembershipAsync(settings.ConnectionString, cluster);
+            var inDoubt = silos.Sum(s => ClusterRecovery.InDoubtRequests(s.Output));
+            var members = await ClusterRecovery.MembershipAsync(settings.ConnectionString, cluster);
             output.WriteLine(figures.ToString());
             output.WriteLine($"outage {(backAt - stoppedAt).TotalSeconds:N1} s (PostgreSQL took {(backAt - restartingAt).TotalSeconds:N1} s to start): "
                 + $"{during.Count} failed answers during it, p99 {p99.TotalMilliseconds:N0} ms, slowest {(during.Count == 0 ? 0 : during.Max(a => a.Took).TotalMilliseconds):N0} ms; "
@@ -69,7 +67,7 @@ public sealed partial class LongDatabaseOutageTests(ITestOutputHelper output) : 
                 + $"{inDoubt} requests in commits in doubt; membership: {string.Join(", ", members)}");
 
             Assert.All(silos, s => Assert.False(s.HasExited, $"a silo exited:\n{s.Output}"));
-            Assert.Equal([SiloActive, SiloActive], members);
+            Assert.Equal([ClusterRecovery.SiloActive, ClusterRecovery.SiloActive], members);
             Assert.NotEmpty(during);
             Assert.All(load.Failed, a => Assert.True(a.Status == 503, $"a request was answered {a.Status}: {a.Failure}"));
             Assert.True(p99 <= TimeSpan.FromSeconds(1), $"the p99 of the answers during the outage was {p99.TotalMilliseconds:N0} ms");
@@ -93,49 +91,9 @@ public sealed partial class LongDatabaseOutageTests(ITestOutputHelper output) : 
         Directory.Delete(_root, recursive: true);
     }
 
-    /// <summary>Orleans' <c>SiloStatus.Active</c>, as the membership table stores it.</summary>
-    private const int SiloActive = 3;
-
-    /// <summary>
-    /// Waits until every store has acknowledged a create sent after the database was back through every silo, so
-    /// that both silos, and the grains on each, are seen working again.
-    /// </summary>
-    private static async Task EveryStoreTakesWritesThroughEverySiloAsync(WriteLoad load, IReadOnlyList<string> stores, int silos, TimeSpan backAt)
-    {
-        var deadline = load.Elapsed + TimeSpan.FromSeconds(60);
-        while (!stores.All(store => Enumerable.Range(0, silos).All(silo =>
-                   load.Attempts.Any(a => a.Store == store && a.Gateway == silo && a.Status == 200 && a.Finished - a.Took > backAt))))
-        {
-            Assert.True(load.Elapsed < deadline, $"some stores took no write through some silo for 60 s after the database was back; {load.Summary()}");
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>The status of each of the cluster's rows in the membership table.</summary>
-    private static async Task<List<int>> MembershipAsync(string connectionString, string cluster)
-    {
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var command = db.CreateCommand("SELECT status FROM orleansmembershiptable WHERE deploymentid = $1 ORDER BY status");
-        command.Parameters.Add(new NpgsqlParameter { Value = cluster });
-        await using var reader = await command.ExecuteReaderAsync();
-        var statuses = new List<int>();
-        while (await reader.ReadAsync())
-        {
-            statuses.Add(reader.GetInt32(0));
-        }
-
-        return statuses;
-    }
-
     private static TimeSpan Percentile(IEnumerable<TimeSpan> values, double rank)
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? TimeSpan.Zero : sorted[(int)Math.Ceiling(rank * sorted.Count) - 1];
     }
-
-    private static int InDoubtRequests(string logs) =>
-        InDoubtCommit().Matches(logs).Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-
-    [GeneratedRegex(@"A commit of (\d+) requests in \d+ stores failed after it was sent")]
-    private static partial Regex InDoubtCommit();
 }

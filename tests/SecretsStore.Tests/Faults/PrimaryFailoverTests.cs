@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Npgsql;
 using SecretsStore.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -14,13 +12,10 @@ namespace SecretsStore.Tests.Faults;
 /// answer the kill cut, which the silo logs as in doubt), and quota usage counts exactly the secrets present.
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PrimaryFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>The goal: writes succeed again this soon after the standby is promoted.</summary>
     private static readonly TimeSpan RecoveryGoal = TimeSpan.FromSeconds(15);
-
-    /// <summary>Orleans' <c>SiloStatus.Active</c>, as the membership table stores it.</summary>
-    private const int SiloActive = 3;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"secretsstore-failover-{Guid.NewGuid():N}");
     private AutoFailoverPostgres _postgres = null!;
@@ -50,7 +45,7 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
             var promotedAt = load.Elapsed;
             await _postgres.WaitUntilWritableAsync(standby, TimeSpan.FromSeconds(60));
             var writableAt = load.Elapsed;
-            await EveryStoreTakesWritesThroughEverySiloAsync(load, stores, silos.Length, promotedAt);
+            await ClusterRecovery.EveryStoreTakesWritesThroughEverySiloAsync(load, stores, silos.Length, promotedAt, "the promotion");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await load.StopAsync(grace: TimeSpan.FromSeconds(45));
 
@@ -60,8 +55,8 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
             var recovered = afterPromotion.Count == 0 ? TimeSpan.Zero : afterPromotion.Max(a => a.Finished) - promotedAt;
             var firstWrite = load.Acknowledged.Where(a => a.Finished - a.Took > promotedAt).Select(a => a.Finished - promotedAt)
                 .DefaultIfEmpty(TimeSpan.MaxValue).Min();
-            var inDoubt = silos.Sum(s => InDoubtRequests(s.Output));
-            var members = await MembershipAsync(_postgres.OwnerConnectionString, cluster);
+            var inDoubt = silos.Sum(s => ClusterRecovery.InDoubtRequests(s.Output));
+            var members = await ClusterRecovery.MembershipAsync(_postgres.OwnerConnectionString, cluster);
             output.WriteLine(figures.ToString());
             output.WriteLine($"cluster started in {_started.TotalSeconds:N1} s; "
                 + $"promoted {(promotedAt - killedAt).TotalSeconds:N1} s after the kill, writable {(writableAt - promotedAt).TotalSeconds:N1} s after that; "
@@ -70,7 +65,7 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
                 + $"{inDoubt} requests in commits in doubt; membership: {string.Join(", ", members)}; {load.Summary()}");
 
             Assert.All(silos, s => Assert.False(s.HasExited, $"a silo exited:\n{s.Output}"));
-            Assert.Equal([SiloActive, SiloActive], members);
+            Assert.Equal([ClusterRecovery.SiloActive, ClusterRecovery.SiloActive], members);
             Assert.All(load.Failed, a => Assert.True(a.Status == 503, $"a request was answered {a.Status}: {a.Failure}"));
             Assert.True(recovered <= RecoveryGoal, $"writes failed until {recovered.TotalSeconds:N1} s after the promotion; {figures}");
             Assert.True(figures.Lost == 0, $"{figures.Lost} acknowledged creates are missing; {figures}");
@@ -94,41 +89,4 @@ public sealed partial class PrimaryFailoverTests(ITestOutputHelper output) : IAs
     }
 
     public async Task DisposeAsync() => await _postgres.DisposeAsync();
-
-    /// <summary>
-    /// Waits until every store has acknowledged a create sent after the promotion through every silo, so that both
-    /// silos, and the grains on each, are seen writing to the new primary.
-    /// </summary>
-    private static async Task EveryStoreTakesWritesThroughEverySiloAsync(WriteLoad load, IReadOnlyList<string> stores, int silos, TimeSpan since)
-    {
-        var deadline = load.Elapsed + TimeSpan.FromSeconds(60);
-        while (!stores.All(store => Enumerable.Range(0, silos).All(silo =>
-                   load.Attempts.Any(a => a.Store == store && a.Gateway == silo && a.Status == 200 && a.Finished - a.Took > since))))
-        {
-            Assert.True(load.Elapsed < deadline, $"some stores took no write through some silo for 60 s after the promotion; {load.Summary()}");
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>The status of each of the cluster's rows in the membership table.</summary>
-    private static async Task<List<int>> MembershipAsync(string connectionString, string cluster)
-    {
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        await using var command = db.CreateCommand("SELECT status FROM orleansmembershiptable WHERE deploymentid = $1 ORDER BY status");
-        command.Parameters.Add(new NpgsqlParameter { Value = cluster });
-        await using var reader = await command.ExecuteReaderAsync();
-        var statuses = new List<int>();
-        while (await reader.ReadAsync())
-        {
-            statuses.Add(reader.GetInt32(0));
-        }
-
-        return statuses;
-    }
-
-    private static int InDoubtRequests(string logs) =>
-        InDoubtCommit().Matches(logs).Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-
-    [GeneratedRegex(@"A commit of (\d+) requests in \d+ stores failed after it was sent")]
-    private static partial Regex InDoubtCommit();
 }
